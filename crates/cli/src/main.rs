@@ -1,0 +1,59 @@
+//! The `khronika` command line: thin wiring over the pipeline crates.
+//!
+//! Each subcommand lives in its own module under `cmd/`; this file only declares the
+//! global options and dispatches.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+
+/// A news engine for the Russian-language web of Kazakhstan, Central Asia and the CIS.
+#[derive(Debug, Parser)]
+#[command(name = "khronika", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalOpts,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options valid for every subcommand (given before it).
+#[derive(Debug, clap::Args)]
+pub struct GlobalOpts {
+    /// Where khronika keeps its database, raw pages and search index.
+    #[arg(long, global = true, env = "KHRONIKA_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Allow fetching from private, loopback and link-local addresses (tests, intranets).
+    #[arg(long, global = true)]
+    pub allow_private_hosts: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Extract articles from saved pages (files, `-` for stdin, `.gz` read transparently).
+    Extract(cmd::extract::ExtractArgs),
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("KHRONIKA_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Extract(args) => cmd::extract::run(&cli.global, args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("khronika: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
