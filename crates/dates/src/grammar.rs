@@ -1,0 +1,1432 @@
+//! The grammar: recognises a date/time expression starting at a token and resolves it
+//! against the reference wall-clock time.
+//!
+//! Expressions are built from *components* (a day word, a weekday, a calendar date, a clock
+//! time, a part of the day, a zone) that may appear in any order, separated by commas or
+//! "в"; ranges join two component groups ("с 13 по 15 июля", "9:30 - 11:00"); other rules
+//! cover relative periods ("в прошлом году"), durations ("неделю назад"), seasons,
+//! holidays and open intervals ("до конца дня"). The longest reading at a position wins.
+
+use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, Timelike};
+use chrono_tz::Tz;
+use khronika_model::Grain;
+
+use crate::calendar::{add, at, date_opt, end_of, finer, midnight, start_of, unit_grain};
+use crate::lex::{Kind, Tok};
+use crate::words::{self, DayPart, Unit};
+
+/// How far back a day-month without a year may point before it is read as next year's
+/// (news mostly reports the last days; further back, Duckling's future preference rules).
+const PAST_WINDOW_DAYS: u64 = 14;
+
+/// A time zone stated in the text ("GMT", "(мск)", "по московскому времени").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Zone {
+    Utc,
+    Tz(Tz),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Shape {
+    Point(NaiveDateTime),
+    /// `[from, to)`; either end may be open.
+    Interval(Option<NaiveDateTime>, Option<NaiveDateTime>),
+}
+
+/// A resolved expression in local wall-clock time (of `zone` when the text states one).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Val {
+    pub shape: Shape,
+    pub grain: Grain,
+    pub zone: Option<Zone>,
+    /// A bare clock hour ("в 3") or an hour count ("3 часа") that is a date only when it is
+    /// the whole phrase; inside running text it is too often a quantity.
+    pub weak: bool,
+}
+
+impl Val {
+    fn point(t: NaiveDateTime, grain: Grain) -> Val {
+        Val {
+            shape: Shape::Point(t),
+            grain,
+            zone: None,
+            weak: false,
+        }
+    }
+    fn interval(from: Option<NaiveDateTime>, to: Option<NaiveDateTime>, grain: Grain) -> Val {
+        Val {
+            shape: Shape::Interval(from, to),
+            grain,
+            zone: None,
+            weak: false,
+        }
+    }
+    fn start(&self) -> Option<NaiveDateTime> {
+        match self.shape {
+            Shape::Point(t) => Some(t),
+            Shape::Interval(f, _) => f,
+        }
+    }
+    /// Exclusive end of what the value covers.
+    fn end(&self) -> Option<NaiveDateTime> {
+        match self.shape {
+            Shape::Point(t) => end_of(t, self.grain),
+            Shape::Interval(_, t) => t,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct DateC {
+    day: Option<u32>,
+    month: Option<u32>,
+    year: Option<i32>,
+    /// "этого/прошлого года": year relative to the reference.
+    year_rel: Option<i32>,
+    quarter: Option<u32>,
+}
+
+impl DateC {
+    fn has_year(&self) -> bool {
+        self.year.is_some() || self.year_rel.is_some()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct TimeC {
+    hour: u32,
+    minute: Option<u32>,
+    second: Option<u32>,
+    part: Option<DayPart>,
+    /// A bare hour ≤ 12 with nothing saying morning or evening.
+    ambiguous: bool,
+    weak: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Comps {
+    day_off: Option<i64>,
+    weekday: Option<(u32, Option<i32>)>,
+    date: Option<DateC>,
+    time: Option<TimeC>,
+    part: Option<DayPart>,
+    zone: Option<Zone>,
+    week_rel: Option<i32>,
+    now: bool,
+    midnight: bool,
+    count: usize,
+}
+
+pub struct Parser<'a> {
+    t: &'a [Tok],
+    r: NaiveDateTime,
+}
+
+type Res<T> = Option<(usize, T)>;
+
+impl<'a> Parser<'a> {
+    pub fn new(t: &'a [Tok], r: NaiveDateTime) -> Self {
+        Parser { t, r }
+    }
+
+    fn w(&self, i: usize) -> Option<&str> {
+        self.t
+            .get(i)
+            .filter(|t| t.kind == Kind::Word)
+            .map(|t| t.text.as_str())
+    }
+    fn is_w(&self, i: usize, set: &[&str]) -> bool {
+        self.w(i).is_some_and(|w| set.contains(&w))
+    }
+    fn p(&self, i: usize, marks: &str) -> bool {
+        self.t
+            .get(i)
+            .is_some_and(|t| t.kind == Kind::Punct && marks.contains(t.text.as_str()))
+    }
+    fn n(&self, i: usize) -> Option<u32> {
+        self.t.get(i).and_then(Tok::num)
+    }
+    fn digits(&self, i: usize) -> usize {
+        self.t.get(i).map_or(0, Tok::digits)
+    }
+    /// Token `i` follows token `i - 1` without whitespace.
+    fn glued(&self, i: usize) -> bool {
+        self.t.get(i).is_some_and(|t| !t.space_before)
+    }
+    fn is_dash(&self, i: usize) -> bool {
+        self.p(i, "-–—")
+    }
+
+    /// The longest expression starting at token `i`: its end token index and value.
+    pub fn expr(&self, i: usize) -> Res<Val> {
+        let mut best: Res<Val> = None;
+        let mut consider = |r: Res<Val>| {
+            if let Some((e, v)) = r {
+                if best.as_ref().is_none_or(|(be, _)| e > *be) {
+                    best = Some((e, v));
+                }
+            }
+        };
+        let starts = self.leads(i);
+        for &j in &starts {
+            consider(self.range(j));
+            consider(
+                self.comps(j)
+                    .and_then(|(e, c)| Some((e, self.build(&c, j)?))),
+            );
+            consider(self.relative_duration(j));
+            consider(self.last_next(j));
+            consider(self.period_rel(j));
+            consider(self.season(j));
+            consider(self.holiday(j));
+            consider(self.weekend(j));
+        }
+        consider(self.until(i));
+        consider(self.since(i));
+        best
+    }
+
+    /// Positions where the expression proper may start: `i` itself and after leading
+    /// prepositions and labels ("в", "к", "по состоянию на").
+    fn leads(&self, i: usize) -> Vec<usize> {
+        let mut out = vec![i];
+        let mut j = i;
+        if self.is_w(j, &["по"]) && self.is_w(j + 1, &["состоянию"]) && self.is_w(j + 2, &["на"])
+        {
+            j += 3;
+            out.push(j);
+        }
+        if self.is_w(
+            j,
+            &["около", "примерно", "приблизительно", "ориентировочно"],
+        ) {
+            j += 1;
+            out.push(j);
+        }
+        if self.is_w(j, &["в", "во", "к", "ко", "на"]) {
+            j += 1;
+            out.push(j);
+        }
+        out
+    }
+
+    // ---------- numbers ----------
+
+    /// A cardinal number 0–99 as digits or words ("двадцать четыре"), with its end.
+    fn cardinal(&self, i: usize) -> Res<u32> {
+        if let Some(n) = self.n(i) {
+            return Some((i + 1, n));
+        }
+        let a = words::cardinal(self.w(i)?)?;
+        if a >= 20 && a % 10 == 0 && a < 100 {
+            if let Some(b) = self
+                .w(i + 1)
+                .and_then(words::cardinal)
+                .filter(|b| (1..10).contains(b))
+            {
+                return Some((i + 2, a + b));
+            }
+        }
+        Some((i + 1, a))
+    }
+
+    /// A day of the month: "18", "18-е", "18-го", "восемнадцатое", "двадцать четвертое".
+    fn day_number(&self, i: usize) -> Res<u32> {
+        if let Some(d) = self.n(i) {
+            if self.digits(i) > 2 || !(1..=31).contains(&d) {
+                return None;
+            }
+            if self.is_dash(i + 1)
+                && self.glued(i + 1)
+                && self.w(i + 2).is_some_and(words::ordinal_suffix)
+            {
+                return Some((i + 3, d));
+            }
+            return Some((i + 1, d));
+        }
+        let w = self.w(i)?;
+        if let Some(tens) = words::cardinal(w).filter(|t| *t == 20 || *t == 30) {
+            let o = words::ordinal(self.w(i + 1)?)?;
+            let d = tens + o;
+            return (o < 10 && d <= 31).then_some((i + 2, d));
+        }
+        words::ordinal(w).filter(|d| *d <= 31).map(|d| (i + 1, d))
+    }
+
+    fn month_name(&self, i: usize) -> Res<u32> {
+        let w = self.w(i)?;
+        if let Some(m) = words::month(w) {
+            return Some((i + 1, m));
+        }
+        let m = words::month_abbr(w)?;
+        if self.p(i + 1, ".") {
+            Some((i + 2, m))
+        } else {
+            Some((i + 1, m))
+        }
+    }
+
+    /// "года", "год", "году", "г.", "гг." after a year number.
+    fn year_word(&self, i: usize) -> Option<usize> {
+        let w = self.w(i)?;
+        match w {
+            "год" | "года" | "году" | "годы" | "годах" | "годов" => {
+                Some(i + 1)
+            }
+            "г" | "гг" => Some(if self.p(i + 1, ".") { i + 2 } else { i + 1 }),
+            _ => None,
+        }
+    }
+
+    /// A year after a month or a date: "2015", "2024 года", "этого года", "прошлого года".
+    fn year_after(&self, i: usize) -> Res<(Option<i32>, Option<i32>)> {
+        if let Some(y) = self.n(i) {
+            if self.digits(i) == 4 && (1000..=2999).contains(&y) {
+                let y = i32::try_from(y).ok()?;
+                let e = self.year_word(i + 1).unwrap_or(i + 1);
+                return Some((e, (Some(y), None)));
+            }
+            return None;
+        }
+        let rel = words::relative(self.w(i)?)?;
+        if self.is_w(i + 1, &["года", "году", "год"]) {
+            return Some((i + 2, (None, Some(rel))));
+        }
+        None
+    }
+
+    /// A year standing alone with its marker: "2023 год", "в 2023 году", "2023 г.".
+    fn year_alone(&self, i: usize) -> Res<i32> {
+        let y = self.n(i)?;
+        if self.digits(i) != 4 || !(1000..=2999).contains(&y) {
+            return None;
+        }
+        let e = self.year_word(i + 1)?;
+        Some((e, i32::try_from(y).ok()?))
+    }
+
+    // ---------- components ----------
+
+    /// A calendar date: "18 февраля 2015", "третьего марта", "31.10.74", "2025-04-03",
+    /// "Октябрь 2014", "в мае 2024 года", "2023 году", "первом квартале 2025 года".
+    fn date(&self, i: usize) -> Res<DateC> {
+        if let Some(r) = self.numeric_date(i) {
+            return Some(r);
+        }
+        if let Some((e, day)) = self.day_number(i) {
+            if let Some((e, m)) = self.month_name(e) {
+                let mut dc = DateC {
+                    day: Some(day),
+                    month: Some(m),
+                    ..DateC::default()
+                };
+                let mut end = e;
+                if let Some((e2, (y, yr))) = self.year_after(e) {
+                    dc.year = y;
+                    dc.year_rel = yr;
+                    end = e2;
+                }
+                return Some((end, dc));
+            }
+        }
+        if let Some((e, m)) = self.month_name(i) {
+            let mut dc = DateC {
+                month: Some(m),
+                ..DateC::default()
+            };
+            let mut end = e;
+            if let Some((e2, (y, yr))) = self.year_after(e) {
+                dc.year = y;
+                dc.year_rel = yr;
+                end = e2;
+            }
+            // A lone abbreviation ("мар", "дек") is too often something else.
+            if end == e && words::month(self.w(i)?).is_none() {
+                return None;
+            }
+            return Some((end, dc));
+        }
+        if let Some((e, q)) = self.quarter(i) {
+            let mut dc = DateC {
+                quarter: Some(q),
+                ..DateC::default()
+            };
+            let mut end = e;
+            if let Some((e2, (y, yr))) = self.year_after(e) {
+                dc.year = y;
+                dc.year_rel = yr;
+                end = e2;
+            }
+            return Some((end, dc));
+        }
+        if let Some((e, y)) = self.year_alone(i) {
+            return Some((
+                e,
+                DateC {
+                    year: Some(y),
+                    ..DateC::default()
+                },
+            ));
+        }
+        None
+    }
+
+    /// "третий квартал", "1-м квартале", "I квартал".
+    fn quarter(&self, i: usize) -> Res<u32> {
+        let (e, q) = if let Some(q) = self.n(i) {
+            if self.is_dash(i + 1) && self.w(i + 2).is_some() {
+                (i + 3, q)
+            } else {
+                (i + 1, q)
+            }
+        } else {
+            let w = self.w(i)?;
+            let q = match w {
+                "i" => 1,
+                "ii" => 2,
+                "iii" => 3,
+                "iv" => 4,
+                _ => words::ordinal(w)?,
+            };
+            (i + 1, q)
+        };
+        if !(1..=4).contains(&q) || !self.w(e).is_some_and(|w| w.starts_with("квартал")) {
+            return None;
+        }
+        Some((e + 1, q))
+    }
+
+    /// "31.10.1974", "31.10.74", "10.12.", "18.07.14", "2025-04-03", "03/04/2025".
+    fn numeric_date(&self, i: usize) -> Res<DateC> {
+        // ISO: 2025-04-03
+        if self.digits(i) == 4
+            && self.p(i + 1, "-")
+            && self.digits(i + 2) == 2
+            && self.p(i + 3, "-")
+            && self.digits(i + 4) == 2
+            && (1..=4).all(|k| self.glued(i + k))
+        {
+            let y = i32::try_from(self.n(i)?).ok()?;
+            let (m, d) = (self.n(i + 2)?, self.n(i + 4)?);
+            date_opt(y, m, d)?;
+            return Some((
+                i + 5,
+                DateC {
+                    day: Some(d),
+                    month: Some(m),
+                    year: Some(y),
+                    ..DateC::default()
+                },
+            ));
+        }
+        let d = self.n(i)?;
+        if !(1..=2).contains(&self.digits(i)) || !self.p(i + 1, "./") || !self.glued(i + 1) {
+            return None;
+        }
+        let sep = self.t.get(i + 1)?.text.clone();
+        if !self.glued(i + 2) || !(1..=2).contains(&self.digits(i + 2)) {
+            return None;
+        }
+        let m = self.n(i + 2)?;
+        if !(1..=31).contains(&d) || !(1..=12).contains(&m) {
+            return None;
+        }
+        let mut dc = DateC {
+            day: Some(d),
+            month: Some(m),
+            ..DateC::default()
+        };
+        let mut end = i + 3;
+        if self.p(i + 3, &sep) && self.glued(i + 3) {
+            end = i + 4;
+            if self.glued(i + 4) && matches!(self.digits(i + 4), 2 | 4) {
+                let y = self.n(i + 4)?;
+                let y = if self.digits(i + 4) == 2 {
+                    if y < 50 {
+                        2000 + y
+                    } else {
+                        1900 + y
+                    }
+                } else {
+                    y
+                };
+                dc.year = Some(i32::try_from(y).ok()?);
+                end = i + 5;
+                if let Some(e) = self.year_word(end) {
+                    end = e;
+                }
+            }
+        } else if sep == "." && !self.date_context(i) {
+            // "2.5" without a trailing dot or year is a decimal number far more often.
+            return None;
+        }
+        Some((end, dc))
+    }
+
+    /// Whether a short "D.M" at `i` sits where a date is expected (after "с", "до", "по",
+    /// "от", a dash, or a weekday).
+    fn date_context(&self, i: usize) -> bool {
+        i > 0
+            && (self.is_w(i - 1, &["с", "со", "по", "до", "от", "к"])
+                || self.is_dash(i - 1)
+                || self.p(i - 1, ","))
+    }
+
+    /// A clock time: "14:05", "17ч10", "в 15 часов", "8 часов вечера", "в три", "в полдень".
+    fn time(&self, i: usize) -> Res<TimeC> {
+        let prep = i > 0
+            && self.is_w(
+                i - 1,
+                &["в", "во", "к", "до", "с", "со", "после", "около", "по"],
+            );
+        // hh:mm[:ss]
+        if let Some(h) = self.n(i) {
+            if (1..=2).contains(&self.digits(i))
+                && self.p(i + 1, ":")
+                && self.glued(i + 1)
+                && self.glued(i + 2)
+                && self.digits(i + 2) == 2
+            {
+                let m = self.n(i + 2)?;
+                if h > 24 || m > 59 {
+                    return None;
+                }
+                let mut e = i + 3;
+                let mut s = None;
+                if self.p(e, ":") && self.glued(e) && self.glued(e + 1) && self.digits(e + 1) == 2 {
+                    let sv = self.n(e + 1)?;
+                    if sv > 59 {
+                        return None;
+                    }
+                    s = Some(sv);
+                    e += 2;
+                }
+                let (e, part) = self.part_after(e);
+                return Some((
+                    e,
+                    TimeC {
+                        hour: h,
+                        minute: Some(m),
+                        second: s,
+                        part,
+                        ambiguous: false,
+                        weak: false,
+                    },
+                ));
+            }
+            // 17ч10, 15ч
+            if self.digits(i) <= 2 && self.is_w(i + 1, &["ч"]) && self.glued(i + 1) {
+                if h > 24 {
+                    return None;
+                }
+                if self.glued(i + 2) && self.digits(i + 2) == 2 {
+                    let m = self.n(i + 2)?;
+                    if m > 59 {
+                        return None;
+                    }
+                    return Some((
+                        i + 3,
+                        TimeC {
+                            hour: h,
+                            minute: Some(m),
+                            second: None,
+                            part: None,
+                            ambiguous: false,
+                            weak: false,
+                        },
+                    ));
+                }
+                let e = if self.p(i + 2, ".") { i + 3 } else { i + 2 };
+                let (e, part) = self.part_after(e);
+                return Some((
+                    e,
+                    TimeC {
+                        hour: h,
+                        minute: None,
+                        second: None,
+                        part,
+                        ambiguous: part.is_none() && h <= 12,
+                        weak: !prep,
+                    },
+                ));
+            }
+        }
+        // полдень / полночь
+        if self.is_w(i, &["полдень", "полдня", "полудню"]) && prep {
+            return Some((
+                i + 1,
+                TimeC {
+                    hour: 12,
+                    minute: None,
+                    second: None,
+                    part: None,
+                    ambiguous: false,
+                    weak: false,
+                },
+            ));
+        }
+        // hour [часов [N минут]] [утра/дня/вечера/ночи]
+        if self.digits(i) > 2 {
+            return None;
+        }
+        let (mut e, h) = self.cardinal(i)?;
+        if h > 24 {
+            return None;
+        }
+        let mut hour_word = false;
+        let mut minute = None;
+        if self.is_w(e, &["час", "часа", "часов", "ч"]) {
+            hour_word = true;
+            e += 1;
+            if self.is_w(e - 1, &["ч"]) && self.p(e, ".") {
+                e += 1;
+            }
+            if let Some((e2, m)) = self.cardinal(e) {
+                if m < 60 && self.is_w(e2, &["минут", "минуты", "минута", "мин"])
+                {
+                    minute = Some(m);
+                    e = e2 + 1;
+                }
+            }
+        }
+        let (e2, part) = self.part_after(e);
+        let e = e2;
+        if !hour_word && part.is_none() && !prep {
+            return None;
+        }
+        // "в 3 раза", "в 2 странах": a bare number after "в" is a time only before
+        // punctuation, the end, or another date word.
+        if !hour_word && part.is_none() {
+            if let Some(next) = self.w(e) {
+                let datey = words::weekday(next).is_some()
+                    || matches!(
+                        next,
+                        "сегодня" | "завтра" | "вчера" | "послезавтра" | "позавчера"
+                    );
+                if !datey {
+                    return None;
+                }
+            }
+        }
+        let weak = part.is_none() && !(hour_word && prep);
+        Some((
+            e,
+            TimeC {
+                hour: h,
+                minute,
+                second: None,
+                part,
+                ambiguous: part.is_none() && h <= 12,
+                weak,
+            },
+        ))
+    }
+
+    /// "утра", "дня", "вечера", "ночи", "пополудни", "после полудня" after an hour.
+    fn part_after(&self, i: usize) -> (usize, Option<DayPart>) {
+        if self.is_w(i, &["после"]) && self.is_w(i + 1, &["полудня"]) {
+            return (i + 2, Some(DayPart::Afternoon));
+        }
+        match self.w(i) {
+            Some(w @ ("утра" | "дня" | "вечера" | "ночи" | "пополудни")) => {
+                (i + 1, words::day_part(w))
+            }
+            _ => (i, None),
+        }
+    }
+
+    /// A stated time zone.
+    fn zone(&self, i: usize) -> Res<Zone> {
+        if self.p(i, "(") {
+            let (e, z) = self.zone(i + 1)?;
+            return self.p(e, ")").then_some((e + 1, z));
+        }
+        let w = self.w(i)?;
+        match w {
+            "gmt" | "utc" => return Some((i + 1, Zone::Utc)),
+            "мск" => return Some((i + 1, Zone::Tz(chrono_tz::Europe::Moscow))),
+            "по" => {}
+            _ => return None,
+        }
+        let (a, b) = (self.w(i + 1)?, self.w(i + 2));
+        let tz = match (a, b) {
+            ("московскому", Some("времени")) => chrono_tz::Europe::Moscow,
+            ("астанинскому" | "алматинскому" | "казахстанскому", Some("времени")) => {
+                chrono_tz::Asia::Almaty
+            }
+            ("киевскому", Some("времени")) => chrono_tz::Europe::Kyiv,
+            ("минскому", Some("времени")) => chrono_tz::Europe::Minsk,
+            ("времени", Some("астаны" | "алматы" | "нур" | "казахстана")) => {
+                chrono_tz::Asia::Almaty
+            }
+            ("времени", Some("москвы")) => chrono_tz::Europe::Moscow,
+            _ => return None,
+        };
+        Some((i + 3, Zone::Tz(tz)))
+    }
+
+    fn day_word(w: &str) -> Option<i64> {
+        Some(match w {
+            "сегодня" => 0,
+            "вчера" => -1,
+            "позавчера" => -2,
+            "завтра" => 1,
+            "послезавтра" => 2,
+            "послепослезавтра" => 3,
+            _ => return None,
+        })
+    }
+
+    /// One component at `i`, merged into `c`; `None` when nothing (new) fits.
+    fn component(&self, i: usize, c: &mut Comps) -> Option<usize> {
+        let w = self.w(i);
+        if let Some(off) = w.and_then(Self::day_word) {
+            if c.day_off.is_some() {
+                return None;
+            }
+            c.day_off = Some(off);
+            return Some(i + 1);
+        }
+        if self.is_w(i, &["сейчас"]) && c.count == 0 {
+            c.now = true;
+            return Some(i + 1);
+        }
+        if self.is_w(i, &["полночь", "полуночи"]) && c.time.is_none() {
+            c.midnight = true;
+            return Some(i + 1);
+        }
+        // weekday with an optional "следующий/прошлый"
+        {
+            let (j, rel) = match w.and_then(words::relative) {
+                Some(r) => (i + 1, Some(r)),
+                None => (i, None),
+            };
+            if let Some(wd) = self.w(j).and_then(words::weekday) {
+                if c.weekday.is_some() {
+                    return None;
+                }
+                c.weekday = Some((wd, rel));
+                return Some(j + 1);
+            }
+            if rel.is_none() {
+                if let Some(wd) = self.w(j).and_then(words::weekday_abbr) {
+                    // "Пт, 18 июля", "сб, 21 сен.": abbreviations only next to a date.
+                    let e = if self.p(j + 1, ".") { j + 2 } else { j + 1 };
+                    let near_date = c.count > 0 || self.p(e, ",") || self.date(e).is_some();
+                    if c.weekday.is_some() || !near_date {
+                        return None;
+                    }
+                    c.weekday = Some((wd, None));
+                    return Some(e);
+                }
+            }
+            // "на следующей неделе" (after a weekday)
+            if let Some(r) = rel {
+                if c.weekday.is_some() && self.is_w(j, &["неделе"]) && c.week_rel.is_none() {
+                    c.week_rel = Some(r);
+                    return Some(j + 1);
+                }
+            }
+        }
+        if let Some((e, z)) = self.zone(i) {
+            if c.zone.is_some() {
+                return None;
+            }
+            c.zone = Some(z);
+            return Some(e);
+        }
+        // A date and a time can both start with a number: take the longer reading.
+        let d = if c.date.is_none() { self.date(i) } else { None };
+        let t = if c.time.is_none() && !c.midnight {
+            self.time(i)
+        } else {
+            None
+        };
+        match (d, t) {
+            (Some((de, dc)), Some((te, tc))) => {
+                if te > de {
+                    c.time = Some(tc);
+                    return Some(te);
+                }
+                c.date = Some(dc);
+                return Some(de);
+            }
+            (Some((de, dc)), None) => {
+                c.date = Some(dc);
+                return Some(de);
+            }
+            (None, Some((te, tc))) => {
+                c.time = Some(tc);
+                return Some(te);
+            }
+            (None, None) => {}
+        }
+        if c.part.is_none() {
+            if let Some(p) = w
+                .and_then(words::day_part)
+                .filter(|_| !self.is_w(i, &["дня"]))
+            {
+                c.part = Some(p);
+                return Some(i + 1);
+            }
+            if self.is_w(i, &["обед", "обеда"]) {
+                c.part = Some(DayPart::Lunch);
+                return Some(i + 1);
+            }
+        }
+        None
+    }
+
+    /// A run of components ("вторник, 1 апреля 2025 в 15:30 (мск)").
+    fn comps(&self, i: usize) -> Res<Comps> {
+        let mut c = Comps::default();
+        let mut end = self.component(i, &mut c)?;
+        c.count = 1;
+        loop {
+            let mut j = end;
+            // separators: ",", "в", "во", "на" (before "следующей неделе")
+            if self.p(j, ",") {
+                j += 1;
+            }
+            if self.is_w(j, &["в", "во", "на"]) {
+                j += 1;
+            }
+            let mut next = c;
+            match self.component(j, &mut next) {
+                Some(e) => {
+                    next.count += 1;
+                    c = next;
+                    end = e;
+                }
+                None => break,
+            }
+            if c.count > 8 {
+                break;
+            }
+        }
+        Some((end, c))
+    }
+
+    fn ref_year(&self) -> i32 {
+        self.r.year()
+    }
+
+    /// The year for a day-month without one: the weekday decides when given; else the
+    /// first occurrence not further back than the past window.
+    fn choose_year(&self, m: u32, d: u32, weekday: Option<u32>) -> Option<NaiveDate> {
+        let ry = self.ref_year();
+        let today = self.r.date();
+        if let Some(wd) = weekday {
+            let mut best: Option<NaiveDate> = None;
+            for y in ry - 7..=ry + 7 {
+                if let Some(dt) = date_opt(y, m, d) {
+                    if dt.weekday().num_days_from_monday() == wd {
+                        let dist = (dt - today).num_days().abs();
+                        if best.is_none_or(|b| dist < (b - today).num_days().abs()) {
+                            best = Some(dt);
+                        }
+                    }
+                }
+            }
+            if best.is_some() {
+                return best;
+            }
+        }
+        let floor = today.checked_sub_days(Days::new(PAST_WINDOW_DAYS))?;
+        // "29 февраля" waits for the next leap year.
+        (ry - 1..=ry + 8)
+            .filter_map(|y| date_opt(y, m, d))
+            .find(|dt| *dt >= floor)
+    }
+
+    /// Resolves the date part of a component group to a value at its own grain.
+    fn resolve_date(&self, dc: &DateC, weekday: Option<u32>) -> Option<Val> {
+        let year = match (dc.year, dc.year_rel) {
+            (Some(y), _) => Some(y),
+            (None, Some(r)) => Some(self.ref_year() + r),
+            _ => None,
+        };
+        if let Some(q) = dc.quarter {
+            let y = year.unwrap_or_else(|| self.ref_year());
+            let d = date_opt(y, (q - 1) * 3 + 1, 1)?;
+            return Some(Val::point(midnight(d), Grain::Quarter));
+        }
+        match (dc.day, dc.month, year) {
+            (Some(d), Some(m), Some(y)) => {
+                Some(Val::point(midnight(date_opt(y, m, d)?), Grain::Day))
+            }
+            (Some(d), Some(m), None) => Some(Val::point(
+                midnight(self.choose_year(m, d, weekday)?),
+                Grain::Day,
+            )),
+            (None, Some(m), Some(y)) => {
+                Some(Val::point(midnight(date_opt(y, m, 1)?), Grain::Month))
+            }
+            (None, Some(m), None) => {
+                let floor = self
+                    .r
+                    .date()
+                    .checked_sub_days(Days::new(PAST_WINDOW_DAYS))?;
+                let ry = self.ref_year();
+                let first = (ry - 1..=ry + 1)
+                    .filter_map(|y| date_opt(y, m, 1))
+                    .find(|d| {
+                        end_of(midnight(*d), Grain::Month).is_some_and(|e| e.date() > floor)
+                    })?;
+                Some(Val::point(midnight(first), Grain::Month))
+            }
+            (None, None, Some(y)) => Some(Val::point(midnight(date_opt(y, 1, 1)?), Grain::Year)),
+            _ => None,
+        }
+    }
+
+    /// The day a weekday names, given its modifier and an optional "на следующей неделе".
+    fn resolve_weekday(
+        &self,
+        wd: u32,
+        rel: Option<i32>,
+        week_rel: Option<i32>,
+    ) -> Option<NaiveDate> {
+        let today = self.r.date();
+        let cur = today.weekday().num_days_from_monday();
+        if let Some(wr) = week_rel {
+            let monday = start_of(self.r, Grain::Week)?;
+            return add(monday, Grain::Week, i64::from(wr))?
+                .date()
+                .checked_add_days(Days::new(u64::from(wd)));
+        }
+        let ahead = (wd + 7 - cur) % 7;
+        match rel {
+            Some(r) if r < 0 => {
+                let back = if cur == wd { 7 } else { (cur + 7 - wd) % 7 };
+                let back = back + 7 * u32::try_from(-r - 1).ok()?;
+                today.checked_sub_days(Days::new(u64::from(back)))
+            }
+            Some(0) => today.checked_add_days(Days::new(u64::from(ahead))),
+            _ => today.checked_add_days(Days::new(u64::from(if ahead == 0 { 7 } else { ahead }))),
+        }
+    }
+
+    /// Turns a component group into a value.
+    fn build(&self, c: &Comps, start: usize) -> Option<Val> {
+        if c.now {
+            return (c.count == 1).then(|| Val::point(self.r, Grain::Second));
+        }
+        // the day
+        let mut day: Option<NaiveDate> = None;
+        let mut coarse: Option<Val> = None;
+        if let Some(dc) = &c.date {
+            let v = self.resolve_date(dc, c.weekday.map(|w| w.0))?;
+            if v.grain == Grain::Day {
+                day = Some(v.start()?.date());
+                if c.day_off.is_some() {
+                    return None;
+                }
+            } else {
+                if c.day_off.is_some()
+                    || c.weekday.is_some()
+                    || c.time.is_some()
+                    || c.part.is_some()
+                {
+                    return None;
+                }
+                coarse = Some(v);
+            }
+        } else if let Some(off) = c.day_off {
+            day = Some(
+                self.r
+                    .date()
+                    .checked_add_signed(chrono::Duration::try_days(off)?)?,
+            );
+            if c.weekday.is_some() {
+                return None;
+            }
+        } else if let Some((wd, rel)) = c.weekday {
+            day = Some(self.resolve_weekday(wd, rel, c.week_rel)?);
+        }
+        if let Some(v) = coarse {
+            return Some(v);
+        }
+        let mut v = if c.midnight {
+            let d = day
+                .unwrap_or(self.r.date())
+                .checked_add_days(Days::new(1))?;
+            Val::point(midnight(d), Grain::Hour)
+        } else if let Some(tc) = &c.time {
+            let part = tc.part.or(c.part);
+            let mut h = tc.hour;
+            if let Some(p) = part {
+                h = p.clock(h);
+            }
+            let (mi, s) = (tc.minute.unwrap_or(0), tc.second.unwrap_or(0));
+            let grain = if tc.second.is_some() {
+                Grain::Second
+            } else if tc.minute.is_some() {
+                Grain::Minute
+            } else {
+                Grain::Hour
+            };
+            let t = match day {
+                Some(d) => at(d, h, mi, s)?,
+                None => {
+                    let today = self.r.date();
+                    let cand = at(today, h, mi, s)?;
+                    if tc.ambiguous && part.is_none() {
+                        let pm = if h < 12 {
+                            at(today, h + 12, mi, s)
+                        } else {
+                            None
+                        };
+                        if cand >= self.r {
+                            cand
+                        } else if let Some(pm) = pm.filter(|pm| *pm >= self.r) {
+                            pm
+                        } else {
+                            add(cand, Grain::Day, 1)?
+                        }
+                    } else {
+                        cand
+                    }
+                }
+            };
+            let mut v = Val::point(t, grain);
+            v.weak = tc.weak && day.is_none() && c.zone.is_none();
+            v
+        } else if let Some(p) = c.part {
+            let d = day.unwrap_or(self.r.date());
+            let (a, b) = p.hours();
+            // A lone "дня" is a unit or a genitive far more often than "in the afternoon".
+            if day.is_none() && c.count == 1 && start > 0 && false {
+                return None;
+            }
+            Val::interval(Some(at(d, a, 0, 0)?), Some(at(d, b, 0, 0)?), Grain::Hour)
+        } else if let Some(d) = day {
+            Val::point(midnight(d), Grain::Day)
+        } else {
+            return None;
+        };
+        v.zone = c.zone;
+        Some(v)
+    }
+
+    // ---------- ranges and open intervals ----------
+
+    /// "13 - 15 июля", "с 13 по 15 июля", "14./15.10.2018", "9:30 - 11:00",
+    /// "в январе-феврале 2025 года", "с 2020 по 2023 год".
+    fn range(&self, i: usize) -> Res<Val> {
+        let (i, from_word) = if self.is_w(i, &["с", "со", "от"]) {
+            (i + 1, true)
+        } else {
+            (i, false)
+        };
+        // The left side: a full component group, or a bare day / year number to be
+        // completed from the right side.
+        let full = self.comps(i);
+        let bare = self.bare_left(i);
+        let mut best: Res<Val> = None;
+        for (le, left) in full.into_iter().chain(bare) {
+            let mut j = le;
+            let sep_word = self.is_w(j, &["по", "до"]);
+            if !(sep_word || self.is_dash(j) || self.p(j, "/")) {
+                continue;
+            }
+            if self.is_w(j, &["до"]) && !from_word {
+                continue;
+            }
+            j += 1;
+            if self.is_w(j, &["в", "во"]) && sep_word {
+                j += 1;
+            }
+            let Some((re, right)) = self.comps(j) else {
+                continue;
+            };
+            if let Some(v) = self.join(&left, &right) {
+                if best.as_ref().is_none_or(|(be, _)| re > *be) {
+                    best = Some((re, v));
+                }
+            }
+        }
+        best
+    }
+
+    /// A bare day ("15", "14.") or year ("2020") on the left of a range.
+    fn bare_left(&self, i: usize) -> Res<Comps> {
+        let n = self.n(i)?;
+        let e = if self.p(i + 1, ".") && self.glued(i + 1) {
+            i + 2
+        } else {
+            i + 1
+        };
+        let mut c = Comps {
+            count: 1,
+            ..Comps::default()
+        };
+        if self.digits(i) <= 2 && (1..=31).contains(&n) {
+            c.date = Some(DateC {
+                day: Some(n),
+                ..DateC::default()
+            });
+        } else if self.digits(i) == 4 && (1000..=2999).contains(&n) {
+            c.date = Some(DateC {
+                year: Some(i32::try_from(n).ok()?),
+                ..DateC::default()
+            });
+        } else {
+            return None;
+        }
+        Some((e, c))
+    }
+
+    /// Joins the two sides of a range, the left one borrowing what it omits from the right.
+    fn join(&self, left: &Comps, right: &Comps) -> Option<Val> {
+        let mut l = *left;
+        if let (Some(ld), Some(rd)) = (l.date.as_mut(), right.date.as_ref()) {
+            let kind = |d: &DateC| (d.day.is_some(), d.month.is_some(), d.quarter.is_some());
+            if ld.month.is_none() && ld.day.is_some() && rd.day.is_some() {
+                ld.month = rd.month;
+            }
+            if ld.day.is_none()
+                && ld.month.is_none()
+                && ld.quarter.is_none()
+                && rd.day.is_none()
+                && rd.month.is_none()
+                && rd.quarter.is_none()
+            {
+                // year range: fine as is
+            } else if kind(ld) != kind(rd) {
+                return None;
+            }
+            if !ld.has_year() {
+                ld.year = rd.year;
+                ld.year_rel = rd.year_rel;
+            }
+            if ld.month.is_none() && ld.day.is_some() {
+                return None;
+            }
+            if l.day_off.is_none() && l.weekday.is_none() {
+                l.weekday = None;
+            }
+        } else if l
+            .date
+            .as_ref()
+            .is_some_and(|d| d.month.is_none() && d.quarter.is_none())
+            && right.date.is_none()
+        {
+            // "с 9 до 11 часов": a bare number on the left of a time is an hour
+            let n = l.date.and_then(|d| d.day)?;
+            l.date = None;
+            l.time = Some(TimeC {
+                hour: n,
+                minute: None,
+                second: None,
+                part: None,
+                ambiguous: false,
+                weak: false,
+            });
+        }
+        // A time range borrows the day of its right side ("с 9 до 11 завтра").
+        if l.time.is_some() && l.date.is_none() && l.day_off.is_none() && l.weekday.is_none() {
+            l.date = right.date;
+            l.day_off = right.day_off;
+            l.weekday = right.weekday;
+            if let (Some(lt), Some(rt)) = (l.time.as_mut(), right.time.as_ref()) {
+                if lt.part.is_none() {
+                    lt.part = rt.part;
+                }
+                lt.ambiguous = false;
+            }
+        }
+        l.zone = l.zone.or(right.zone);
+        let mut r = *right;
+        if let Some(rt) = r.time.as_mut() {
+            rt.ambiguous = false;
+        }
+        let a = self.build(&l, 0)?;
+        let b = self.build(&r, 0)?;
+        if a.grain != b.grain && !(a.grain <= Grain::Hour && b.grain <= Grain::Hour) {
+            return None;
+        }
+        let from = a.start()?;
+        let grain = a.grain.min(b.grain);
+        let to = match b.shape {
+            Shape::Point(t) => end_of(t, grain)?,
+            Shape::Interval(_, t) => t?,
+        };
+        if to <= from {
+            return None;
+        }
+        let mut v = Val::interval(Some(from), Some(to), grain);
+        v.zone = l.zone;
+        Some(v)
+    }
+
+    /// "до 2 часов дня", "до конца дня", "до конца месяца", "до 15 июня".
+    fn until(&self, i: usize) -> Res<Val> {
+        if !self.is_w(i, &["до"]) {
+            return None;
+        }
+        if self.is_w(i + 1, &["конца"]) {
+            let j = i + 2;
+            let unit = match self.w(j) {
+                Some("дня") => Some(Grain::Day),
+                Some("недели") => Some(Grain::Week),
+                Some("месяца") => Some(Grain::Month),
+                Some("квартала") => Some(Grain::Quarter),
+                Some("года") => Some(Grain::Year),
+                _ => None,
+            };
+            if let Some(g) = unit {
+                // "до конца года" and "до конца этого года" alike
+                let (e, g2) = (j + 1, g);
+                let e = if self.w(e).and_then(words::relative) == Some(0) {
+                    e + 1
+                } else {
+                    e
+                };
+                let to = end_of(self.r, g2)?;
+                return Some((
+                    e,
+                    Val::interval(
+                        None,
+                        Some(to),
+                        Grain::Hour.max(g2.min(Grain::Month)).min(g2),
+                    ),
+                ));
+            }
+            let (e, v) = self.expr(j)?;
+            return Some((
+                e,
+                Val {
+                    shape: Shape::Interval(None, v.end()),
+                    weak: false,
+                    ..v
+                },
+            ));
+        }
+        let (e, v) = self.expr(i + 1)?;
+        if matches!(v.shape, Shape::Interval(..)) {
+            return None;
+        }
+        Some((
+            e,
+            Val {
+                shape: Shape::Interval(None, v.start()),
+                weak: false,
+                ..v
+            },
+        ))
+    }
+
+    /// "после 15 часов", "начиная с 1 апреля", "с 1 апреля" (when no "по" follows).
+    fn since(&self, i: usize) -> Res<Val> {
+        let j = if self.is_w(i, &["после"]) {
+            i + 1
+        } else if self.is_w(i, &["начиная"]) && self.is_w(i + 1, &["с", "со"]) {
+            i + 2
+        } else if self.is_w(i, &["с", "со"]) {
+            i + 1
+        } else {
+            return None;
+        };
+        let (e, v) = self.expr(j)?;
+        if matches!(v.shape, Shape::Interval(..)) {
+            return None;
+        }
+        let from = if self.is_w(i, &["после"]) && v.grain >= Grain::Day {
+            v.end()
+        } else {
+            v.start()
+        };
+        Some((
+            e,
+            Val {
+                shape: Shape::Interval(from, None),
+                weak: false,
+                ..v
+            },
+        ))
+    }
+
+    // ---------- relative expressions ----------
+
+    /// An amount of time: "3 дня", "две недели", "час", "полчаса", "полтора года".
+    fn amount(&self, i: usize) -> Res<(Grain, i64)> {
+        if let Some(w) = self.w(i) {
+            if let Some(rest) = w.strip_prefix("пол").filter(|r| !r.is_empty()) {
+                if let Some(u) = words::unit(rest) {
+                    return Some((i + 1, half(u, 1)?));
+                }
+            }
+            if matches!(w, "полтора" | "полторы") {
+                let u = words::unit(self.w(i + 1)?)?;
+                return Some((i + 2, half(u, 3)?));
+            }
+            if let Some(u) = words::unit(w) {
+                return Some((i + 1, (unit_grain(u), 1)));
+            }
+        }
+        if self.digits(i) > 4 {
+            return None;
+        }
+        let (e, n) = self.cardinal(i)?;
+        let u = words::unit(self.w(e)?)?;
+        Some((e + 1, (unit_grain(u), i64::from(n))))
+    }
+
+    /// "через 3 дня", "спустя час", "неделю назад", "7 дней тому назад".
+    fn relative_duration(&self, i: usize) -> Res<Val> {
+        let (e, (g, n)) = if self.is_w(i, &["через", "спустя"]) {
+            let (e, a) = self.amount(i + 1)?;
+            (e, a)
+        } else {
+            let (e, (g, n)) = self.amount(i)?;
+            let e = if self.is_w(e, &["тому"]) {
+                e + 1
+            } else {
+                e
+            };
+            if !self.is_w(e, &["назад"]) {
+                return None;
+            }
+            (e + 1, (g, -n))
+        };
+        let t = add(self.r, g, n)?;
+        let fg = finer(g);
+        Some((e, Val::point(start_of(t, fg)?, fg)))
+    }
+
+    /// "последние 2 дня", "следующие три недели", "ближайшие 3 часа".
+    fn last_next(&self, i: usize) -> Res<Val> {
+        let w = self.w(i)?;
+        let dir = if w.starts_with("последн") || w.starts_with("прошедш") {
+            -1
+        } else if w.starts_with("следующ") || w.starts_with("ближайш") || w.starts_with("предстоящ")
+        {
+            1
+        } else {
+            return None;
+        };
+        let (e, n) = self.cardinal(i + 1)?;
+        let u = words::unit(self.w(e)?)?;
+        let g = unit_grain(u);
+        let n = i64::from(n);
+        let base = start_of(self.r, g)?;
+        let (from, to) = if dir < 0 {
+            (add(base, g, -n)?, base)
+        } else {
+            (add(base, g, 1)?, add(base, g, n + 1)?)
+        };
+        Some((e + 1, Val::interval(Some(from), Some(to), g)))
+    }
+
+    /// "в прошлом году", "этот месяц", "на этой неделе", "следующий квартал".
+    fn period_rel(&self, i: usize) -> Res<Val> {
+        let rel = words::relative(self.w(i)?)?;
+        let u = words::unit(self.w(i + 1)?)?;
+        if matches!(u, Unit::Second | Unit::Minute | Unit::Hour) {
+            return None;
+        }
+        let g = unit_grain(u);
+        let t = add(start_of(self.r, g)?, g, i64::from(rel))?;
+        Some((i + 2, Val::point(t, g)))
+    }
+
+    /// "весна", "зимой", "прошлым летом", "летом 2024 года".
+    fn season(&self, i: usize) -> Res<Val> {
+        let (j, rel) = match self.w(i).and_then(words::relative) {
+            Some(r) => (i + 1, Some(r)),
+            None => (i, None),
+        };
+        let start_month = match self.w(j)? {
+            "весна" | "весну" | "весной" | "весны" | "весне" => 3,
+            "лето" | "летом" | "лета" | "лете" => 6,
+            "осень" | "осенью" | "осени" => 9,
+            "зима" | "зиму" | "зимой" | "зимы" | "зиме" => 12,
+            _ => return None,
+        };
+        let mut e = j + 1;
+        let ry = self.ref_year();
+        let season_at = |y: i32| -> Option<(NaiveDateTime, NaiveDateTime)> {
+            let s = midnight(date_opt(y, start_month, 1)?);
+            Some((s, add(s, Grain::Month, 3)?))
+        };
+        let (from, to) = if let Some((e2, (y, yr))) = self.year_after(e) {
+            e = e2;
+            let y = y.or(yr.map(|r| ry + r))?;
+            season_at(y)?
+        } else {
+            // the current season, else the next one
+            let bare = (ry - 1..=ry + 1)
+                .filter_map(season_at)
+                .find(|(_, to)| *to > self.r)?;
+            match rel {
+                Some(r) if r < 0 => (add(bare.0, Grain::Year, -1)?, add(bare.1, Grain::Year, -1)?),
+                Some(r) if r > 0 && bare.0 <= self.r => {
+                    (add(bare.0, Grain::Year, 1)?, add(bare.1, Grain::Year, 1)?)
+                }
+                _ => bare,
+            }
+        };
+        Some((e, Val::interval(Some(from), Some(to), Grain::Day)))
+    }
+
+    /// Fixed-date holidays: "Рождество (Христово)", "Новый год", "День Победы".
+    fn holiday(&self, i: usize) -> Res<Val> {
+        let (e, m, d) = match (self.w(i)?, self.w(i + 1)) {
+            ("рождество" | "рождества" | "рождеству", Some("христово" | "христова")) => {
+                (i + 2, 1, 7)
+            }
+            ("рождество" | "рождества" | "рождеству", _) => {
+                (i + 1, 1, 7)
+            }
+            ("новый" | "нового" | "новому", Some("год" | "года" | "году")) => {
+                (i + 2, 1, 1)
+            }
+            ("день" | "дня" | "дню", Some("победы")) => (i + 2, 5, 9),
+            ("день" | "дня" | "дню", Some("знаний")) => (i + 2, 9, 1),
+            _ => return None,
+        };
+        // strictly upcoming, as Duckling resolves holidays
+        let today = self.r.date();
+        let ry = self.ref_year();
+        let day = (ry..=ry + 1)
+            .filter_map(|y| date_opt(y, m, d))
+            .find(|dt| *dt > today)?;
+        Some((e, Val::point(midnight(day), Grain::Day)))
+    }
+
+    /// "в эти выходные", "на выходных", "в следующие выходные": Friday 18:00 to Monday.
+    fn weekend(&self, i: usize) -> Res<Val> {
+        let (j, rel) = match self.w(i).and_then(words::relative) {
+            Some(r) => (i + 1, r),
+            None => (i, 0),
+        };
+        if !self.is_w(j, &["выходные", "выходных", "выходным", "выходными"])
+        {
+            return None;
+        }
+        let monday = add(start_of(self.r, Grain::Week)?, Grain::Week, i64::from(rel))?;
+        let from = add(monday, Grain::Hour, 4 * 24 + 18)?;
+        let to = add(monday, Grain::Day, 7)?;
+        Some((j + 1, Val::interval(Some(from), Some(to), Grain::Hour)))
+    }
+}
+
+/// Half of a unit (`k` = 1) or one and a half (`k` = 3), in the next finer unit.
+fn half(u: Unit, k: i64) -> Option<(Grain, i64)> {
+    Some(match u {
+        Unit::Second => (Grain::Second, k / 2 + 1),
+        Unit::Minute => (Grain::Second, 30 * k),
+        Unit::Hour => (Grain::Minute, 30 * k),
+        Unit::Day => (Grain::Hour, 12 * k),
+        Unit::Week => (Grain::Hour, 84 * k),
+        Unit::Month => (Grain::Day, 15 * k),
+        Unit::Quarter => (Grain::Month, k + k / 2),
+        Unit::Year => (Grain::Month, 6 * k),
+    })
+}
+
+#[allow(dead_code)]
+fn _assert_timelike(t: NaiveDateTime) -> u32 {
+    t.hour()
+}
