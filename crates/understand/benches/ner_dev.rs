@@ -1,0 +1,151 @@
+//! NER benchmark on factRuEval dev, side by side with natasha, in the same run.
+//!
+//! ```text
+//! CARGO_TARGET_DIR=/work/targets/ner cargo bench -p khronika-understand --bench ner_dev
+//! ```
+//! Environment: `NER_DEV` (default `/work/shared/data/ner/factru-dev.jsonl`), `NER_SCORER`
+//! (default `/work/shared/tools/score_ner.py`), `NATASHA_PY` (default `/work/venv/bin/python`;
+//! set to `skip` to skip natasha), `NER_RUNS` (timed repetitions, default 3, best reported).
+//! Single core: this process runs on one thread; natasha gets `OMP_NUM_THREADS=1
+//! OPENBLAS_NUM_THREADS=1`. Our docs/s counts tokenisation + sentences + NER + normal forms.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::process::Command;
+use std::time::Instant;
+
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Doc {
+    id: String,
+    text: String,
+}
+
+fn env_or(key: &str, default: &str) -> String {
+    std::env::var(key).unwrap_or_else(|_| default.to_owned())
+}
+
+fn score(scorer: &str, gold: &str, pred: &str) -> BTreeMap<String, f64> {
+    let out = Command::new("python3").args([scorer, gold, pred]).output();
+    let Ok(out) = out else { return BTreeMap::new() };
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    stdout
+        .lines()
+        .last()
+        .and_then(|l| serde_json::from_str(l).ok())
+        .unwrap_or_default()
+}
+
+fn main() {
+    let gold = env_or("NER_DEV", "/work/shared/data/ner/factru-dev.jsonl");
+    let scorer = env_or("NER_SCORER", "/work/shared/tools/score_ner.py");
+    let natasha_py = env_or("NATASHA_PY", "/work/venv/bin/python");
+    let runs: usize = env_or("NER_RUNS", "3").parse().unwrap_or(3);
+    let text = std::fs::read_to_string(&gold).expect("read dev set");
+    let docs: Vec<Doc> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("dev line"))
+        .collect();
+    let chars: usize = docs.iter().map(|d| d.text.chars().count()).sum();
+
+    let t0 = Instant::now();
+    let analyzer = khronika_understand::Analyzer::load().expect("model");
+    let load_s = t0.elapsed().as_secs_f64();
+    analyzer.analyze("Путин прилетел в Москву.");
+
+    let mut best = f64::INFINITY;
+    let mut results = Vec::new();
+    for _ in 0..runs.max(1) {
+        let t = Instant::now();
+        results = docs
+            .iter()
+            .map(|d| analyzer.analyze(&d.text))
+            .collect::<Vec<_>>();
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    let dir = std::env::temp_dir().join(format!("khronika-ner-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let ours = dir.join("ours.jsonl");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&ours).expect("pred file"));
+    for (d, a) in docs.iter().zip(&results) {
+        let ents: Vec<_> = a
+            .entities
+            .iter()
+            .map(|m| serde_json::json!({"start": m.start, "end": m.end, "type": m.kind.code(), "text": m.text, "normal": m.normal}))
+            .collect();
+        writeln!(f, "{}", serde_json::json!({"id": d.id, "entities": ents})).expect("write");
+    }
+    f.flush().expect("flush");
+    drop(f);
+    let our_f1 = score(&scorer, &gold, ours.to_str().unwrap_or_default());
+
+    let mut nat: Option<(serde_json::Value, BTreeMap<String, f64>)> = None;
+    if natasha_py != "skip" {
+        let script = std::path::Path::new(&gold).with_file_name("run_natasha.py");
+        let pred = dir.join("natasha.jsonl");
+        let out = Command::new(&natasha_py)
+            .arg(&script)
+            .arg(&gold)
+            .arg(&pred)
+            .env("OMP_NUM_THREADS", "1")
+            .env("OPENBLAS_NUM_THREADS", "1")
+            .env("MKL_NUM_THREADS", "1")
+            .output();
+        if let Ok(out) = out {
+            let stats: serde_json::Value = String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .last()
+                .and_then(|l| serde_json::from_str(l).ok())
+                .unwrap_or_default();
+            let f1 = score(&scorer, &gold, pred.to_str().unwrap_or_default());
+            nat = Some((stats, f1));
+        }
+    }
+
+    let ours_dps = docs.len() as f64 / best;
+    println!(
+        "factRuEval dev: {} docs, {} chars; best of {} runs, 1 thread",
+        docs.len(),
+        chars,
+        runs
+    );
+    println!("{:<22} {:>8} {:>8}", "", "khronika", "natasha");
+    let get =
+        |m: &BTreeMap<String, f64>, k: &str| m.get(k).map_or("-".into(), |v| format!("{v:.4}"));
+    for k in ["PER", "ORG", "LOC", "micro"] {
+        let n = nat.as_ref().map_or("-".into(), |(_, f)| get(f, k));
+        println!("{:<22} {:>8} {:>8}", format!("F1 {k}"), get(&our_f1, k), n);
+    }
+    let nat_dps = nat
+        .as_ref()
+        .and_then(|(s, _)| s.get("docs_per_s").and_then(|v| v.as_f64()));
+    let nat_load = nat
+        .as_ref()
+        .and_then(|(s, _)| s.get("load_s").and_then(|v| v.as_f64()));
+    println!(
+        "{:<22} {:>8.1} {:>8}",
+        "docs/s",
+        ours_dps,
+        nat_dps.map_or("-".into(), |v| format!("{v:.1}"))
+    );
+    println!(
+        "{:<22} {:>8.0} {:>8}",
+        "chars/s (k)",
+        chars as f64 / best / 1000.0,
+        nat.as_ref()
+            .and_then(|(s, _)| s.get("chars_per_s").and_then(|v| v.as_f64()))
+            .map_or("-".into(), |v| format!("{:.0}", v / 1000.0))
+    );
+    println!(
+        "{:<22} {:>8.3} {:>8}",
+        "model load (s)",
+        load_s,
+        nat_load.map_or("-".into(), |v| format!("{v:.3}"))
+    );
+    if let Some(n) = nat_dps {
+        println!("speed ratio (docs/s): {:.1}x", ours_dps / n);
+    }
+    println!("predictions: {}", ours.display());
+}

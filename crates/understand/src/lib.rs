@@ -1,0 +1,197 @@
+//! khronika's Russian language layer: here is an article's text, tell me its sentences, who
+//! and what it mentions (PER / ORG / LOC with nominative normal forms), its quotes and dates.
+//!
+//! The named-entity recogniser is a Rust port of slovnet's news NER model (navec embeddings
+//! + CNN + CRF, MIT-licensed weights from the natasha 1.6.0 wheel, converted by
+//! `tools/convert_slovnet.py`). The model is embedded in the library, so [`Analyzer::load`]
+//! needs no files at run time.
+//!
+//! ```no_run
+//! let analyzer = khronika_understand::Analyzer::load().expect("embedded model");
+//! let a = analyzer.analyze("Касым-Жомарт Токаев прилетел в Астану.");
+//! for m in &a.entities {
+//!     println!("{} {} → {}", m.kind.code(), m.text, m.normal);
+//! }
+//! ```
+//!
+//! Architecture invariants: no I/O except [`Analyzer::from_file`]; no global mutable state;
+//! an [`Analyzer`] is immutable after loading and `Send + Sync`, so one instance serves a
+//! thread pool. Cost: ≈ 376 k multiply-adds per token (the CNN), ~30 MB of model memory.
+
+use std::path::Path;
+
+use khronika_model::{Analysis, EntityKind, Mention, Span};
+
+mod ner;
+mod normal;
+mod sentences;
+mod shape;
+mod tensors;
+pub mod tokenize;
+
+pub use ner::Tag;
+use ner::{NerModel, MAX_CHAIN};
+use tokenize::Token;
+
+/// The embedded model file (see `models/README.md`).
+static EMBEDDED_MODEL: &[u8] = include_bytes!("../models/ner_news_v1.knt");
+
+/// Texts longer than this (in bytes) are cut before analysis: bounded time and memory.
+pub const MAX_TEXT_BYTES: usize = 16 * 1024 * 1024;
+
+/// Errors loading a model.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error("cannot read model file {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("malformed model file: {0}")]
+    Format(String),
+}
+
+/// A loaded language model; cheap to share (`&Analyzer` across threads).
+#[derive(Debug)]
+pub struct Analyzer {
+    ner: NerModel,
+}
+
+/// Options of one analysis.
+#[derive(Debug, Clone, Default)]
+pub struct AnalyzeOptions {}
+
+impl Analyzer {
+    /// Load the model embedded in the library.
+    pub fn load() -> Result<Self, ModelError> {
+        let file = tensors::TensorFile::parse(EMBEDDED_MODEL)?;
+        let indexes = embedded_indexes();
+        Ok(Analyzer {
+            ner: NerModel::from_tensors(&file, indexes)?,
+        })
+    }
+
+    /// Load a model from a `.knt` file written by `tools/convert_slovnet.py`.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Self, ModelError> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|source| ModelError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let file = tensors::TensorFile::parse(&bytes)?;
+        Ok(Analyzer {
+            ner: NerModel::from_tensors(&file, None)?,
+        })
+    }
+
+    /// Sentences and entities of `text` (quotes and dates are added by their modules).
+    pub fn analyze(&self, text: &str) -> Analysis {
+        self.analyze_with(text, &AnalyzeOptions::default())
+    }
+
+    /// [`Analyzer::analyze`] with options.
+    pub fn analyze_with(&self, text: &str, _opts: &AnalyzeOptions) -> Analysis {
+        let text = truncate(text, MAX_TEXT_BYTES);
+        let tokens = tokenize::tokenize(text);
+        let sentences = sentences::sentences(text, &tokens);
+        let mut entities = self.entities_from_tokens(text, &tokens);
+        normal::normalize(&mut entities);
+        Analysis {
+            sentences,
+            entities,
+            quotes: Vec::new(),
+            dates: Vec::new(),
+        }
+    }
+
+    /// Entity mentions (normal form = surface form) over pre-computed tokens.
+    pub fn entities_from_tokens(&self, text: &str, tokens: &[Token]) -> Vec<Mention> {
+        // natasha tags nothing in a blank text
+        if text.trim().is_empty() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for chain in tokens.chunks(MAX_CHAIN) {
+            let words: Vec<&str> = chain.iter().map(|t| t.text(text)).collect();
+            let tags = self.ner.tag(&words);
+            for (kind, first, last) in bio_spans(&tags) {
+                let (Some(a), Some(b)) = (chain.get(first), chain.get(last)) else {
+                    continue;
+                };
+                let surface = text
+                    .get(a.byte_start..b.byte_end)
+                    .unwrap_or_default()
+                    .to_owned();
+                out.push(Mention {
+                    start: a.start,
+                    end: b.end,
+                    kind,
+                    normal: surface.clone(),
+                    text: surface,
+                });
+            }
+        }
+        out
+    }
+
+    /// The raw BIO tags of a word sequence (for tests and diagnostics).
+    pub fn tag_words(&self, words: &[&str]) -> Vec<Tag> {
+        words
+            .chunks(MAX_CHAIN)
+            .flat_map(|c| self.ner.tag(c))
+            .collect()
+    }
+}
+
+fn embedded_indexes() -> Option<&'static [u8]> {
+    let file = tensors::TensorFile::parse(EMBEDDED_MODEL).ok()?;
+    file.u8("emb.word.indexes").ok().map(|(d, _)| d)
+}
+
+/// The longest prefix of `text` of at most `max` bytes ending on a char boundary.
+fn truncate(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// slovnet's `bio_spans`: (kind, first token, last token) of each span. A `B` opens a span
+/// (closing any open one), `I` extends the open span whatever its type, `O` closes it,
+/// `<pad>` does nothing.
+fn bio_spans(tags: &[Tag]) -> Vec<(EntityKind, usize, usize)> {
+    let mut out = Vec::new();
+    let mut open: Option<(EntityKind, usize, usize)> = None;
+    for (i, tag) in tags.iter().enumerate() {
+        match *tag {
+            Tag::O => out.extend(open.take()),
+            Tag::B(kind) => {
+                out.extend(open.take());
+                open = Some((kind, i, i));
+            }
+            Tag::I(_) => {
+                if let Some(span) = open.as_mut() {
+                    span.2 = i;
+                }
+            }
+            Tag::Pad => {}
+        }
+    }
+    out.extend(open);
+    out
+}
+
+/// Convenience: analyse one text with a loaded analyzer.
+pub fn analyze(analyzer: &Analyzer, text: &str) -> Analysis {
+    analyzer.analyze(text)
+}
+
+#[allow(dead_code)]
+fn span(start: usize, end: usize) -> Span {
+    Span { start, end }
+}
