@@ -1,0 +1,333 @@
+//! Quality and speed of `khronika-extract` against trafilatura, in the same run.
+//!
+//! ```sh
+//! cargo bench -p khronika-extract --bench extraction            # both sides
+//! cargo bench -p khronika-extract --bench extraction -- --no-python
+//! ```
+//!
+//! Reads `../shared/data/extraction/scrapinghub/` and `../shared/data/pages-ru/` (override
+//! with `KHRONIKA_SHARED`), scores bodies with `shared/tools/score_extraction.py`, checks
+//! title / published (to the minute) / author / must_contain / must_not_contain against
+//! `pages-ru/truth.jsonl`, and times the extraction call single-threaded (pages already in
+//! memory, one warm-up, median of 3 passes). Trafilatura runs through
+//! `bench/trafilatura_bench.py` with `KHRONIKA_PYTHON` (default `/work/venv/bin/python`).
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use khronika_extract::{extract, ExtractOptions};
+use serde_json::{json, Value};
+
+struct Page {
+    set: &'static str,
+    id: String,
+    path: PathBuf,
+    bytes: Vec<u8>,
+}
+
+fn shared_dir() -> PathBuf {
+    std::env::var_os("KHRONIKA_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
+}
+
+fn read_page(path: &Path) -> Vec<u8> {
+    let raw = std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    if path.extension().is_some_and(|e| e == "gz") {
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(raw.as_slice())
+            .read_to_end(&mut out)
+            .unwrap_or_else(|e| panic!("gunzip {}: {e}", path.display()));
+        out
+    } else {
+        raw
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+fn peak_rss_kib() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn norm_ws(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn score(python: &str, tools: &Path, gt: &Path, pred: &Path) -> Value {
+    let out = Command::new(python)
+        .arg(tools.join("score_extraction.py"))
+        .arg(gt)
+        .arg(pred)
+        .output();
+    match out {
+        Ok(o) => {
+            let stdout = String::from_utf8_lossy(&o.stdout);
+            stdout
+                .lines()
+                .last()
+                .and_then(|l| serde_json::from_str(l).ok())
+                .unwrap_or(Value::Null)
+        }
+        Err(_) => Value::Null,
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let no_python = args.iter().any(|a| a == "--no-python");
+    let verbose = args.iter().any(|a| a == "--verbose");
+    let python = std::env::var("KHRONIKA_PYTHON").unwrap_or_else(|_| {
+        if Path::new("/work/venv/bin/python").exists() {
+            "/work/venv/bin/python".into()
+        } else {
+            "python3".into()
+        }
+    });
+    let shared = shared_dir();
+    let tools = shared.join("tools");
+    let sh_dir = shared.join("data/extraction/scrapinghub");
+    let ru_dir = shared.join("data/pages-ru");
+    let out_dir = std::env::temp_dir().join(format!("khronika-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&out_dir).expect("create output dir");
+
+    // Load everything into memory first: the timing covers extraction only.
+    let sh_gt: Value = serde_json::from_slice(&std::fs::read(sh_dir.join("ground-truth.json")).expect("scrapinghub truth"))
+        .expect("truth json");
+    let mut pages: Vec<Page> = Vec::new();
+    if let Some(obj) = sh_gt.as_object() {
+        for id in obj.keys() {
+            let path = sh_dir.join("html").join(format!("{id}.html.gz"));
+            pages.push(Page { set: "scrapinghub", id: id.clone(), bytes: read_page(&path), path });
+        }
+    }
+    let truth_text = std::fs::read_to_string(ru_dir.join("truth.jsonl")).expect("pages-ru truth");
+    let ru_truth: Vec<Value> = truth_text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    for t in &ru_truth {
+        let file = t["file"].as_str().unwrap_or_default().to_string();
+        let path = ru_dir.join(&file);
+        pages.push(Page { set: "pages-ru", id: file, bytes: read_page(&path), path });
+    }
+    let sets = ["scrapinghub", "pages-ru"];
+
+    // --- khronika: time phases and the whole call, single thread.
+    let opts_for = |_p: &Page| ExtractOptions::default();
+    let mut ours: BTreeMap<&str, (f64, f64, f64, usize, usize)> = BTreeMap::new();
+    let mut articles: BTreeMap<(String, String), khronika_model::Article> = BTreeMap::new();
+    for set in sets {
+        let group: Vec<&Page> = pages.iter().filter(|p| p.set == set).collect();
+        let bytes: usize = group.iter().map(|p| p.bytes.len()).sum();
+        let opts: Vec<ExtractOptions> = group.iter().map(|p| opts_for(p)).collect();
+        for (p, o) in group.iter().zip(&opts) {
+            let a = extract(&p.bytes, o).unwrap_or_default();
+            articles.insert((set.to_string(), p.id.clone()), a);
+        }
+        let mut full = Vec::new();
+        let mut decode = Vec::new();
+        let mut parse = Vec::new();
+        for _ in 0..3 {
+            let t0 = Instant::now();
+            for p in &group {
+                let (text, _) = khronika_extract::charset::decode(&p.bytes, None);
+                std::hint::black_box(&text);
+            }
+            decode.push(t0.elapsed().as_secs_f64());
+            let t0 = Instant::now();
+            for p in &group {
+                let (text, _) = khronika_extract::charset::decode(&p.bytes, None);
+                let dom = khronika_extract::dom::parse(&text);
+                std::hint::black_box(dom.nodes.len());
+            }
+            parse.push(t0.elapsed().as_secs_f64());
+            let t0 = Instant::now();
+            for (p, o) in group.iter().zip(&opts) {
+                std::hint::black_box(extract(&p.bytes, o).ok());
+            }
+            full.push(t0.elapsed().as_secs_f64());
+        }
+        ours.insert(set, (median(full), median(decode), median(parse), group.len(), bytes));
+    }
+    let rss = peak_rss_kib();
+
+    // --- predictions and ground truth files for the scorer.
+    let mut preds: BTreeMap<&str, serde_json::Map<String, Value>> = BTreeMap::new();
+    for ((set, id), a) in &articles {
+        let set: &str = if set == "scrapinghub" { "scrapinghub" } else { "pages-ru" };
+        preds.entry(set).or_default().insert(id.clone(), json!({"articleBody": a.text()}));
+    }
+    let ru_gt: serde_json::Map<String, Value> = ru_truth
+        .iter()
+        .map(|t| (t["file"].as_str().unwrap_or_default().to_string(), json!({"articleBody": t["body"], "url": t["url"]})))
+        .collect();
+    let ru_gt_path = out_dir.join("pages-ru-truth.json");
+    std::fs::write(&ru_gt_path, Value::Object(ru_gt).to_string()).expect("write truth");
+    let gt_paths = [("scrapinghub", sh_dir.join("ground-truth.json")), ("pages-ru", ru_gt_path)];
+
+    let mut quality: BTreeMap<(&str, &str), Value> = BTreeMap::new();
+    for (set, gt) in &gt_paths {
+        let p = out_dir.join(format!("khronika-{set}.json"));
+        std::fs::write(&p, Value::Object(preds.get(set).cloned().unwrap_or_default()).to_string()).expect("write preds");
+        quality.insert(("khronika", set), score(&python, &tools, gt, &p));
+    }
+
+    // --- trafilatura, same machine, same run.
+    let mut traf: Option<Value> = None;
+    if !no_python {
+        let manifest = json!({
+            "passes": 3,
+            "pages": pages.iter().map(|p| json!({"set": p.set, "id": p.id, "path": p.path})).collect::<Vec<_>>(),
+        });
+        let mpath = out_dir.join("manifest.json");
+        std::fs::write(&mpath, manifest.to_string()).expect("write manifest");
+        let tout = out_dir.join("trafilatura.json");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/trafilatura_bench.py");
+        let status = Command::new(&python).arg(&script).arg(&mpath).arg(&tout).status();
+        if status.is_ok_and(|s| s.success()) {
+            let v: Value = serde_json::from_slice(&std::fs::read(&tout).expect("trafilatura output")).expect("json");
+            for (set, gt) in &gt_paths {
+                let p = out_dir.join(format!("trafilatura-{set}.json"));
+                std::fs::write(&p, v["pages"][set].to_string()).expect("write preds");
+                quality.insert(("trafilatura", set), score(&python, &tools, gt, &p));
+            }
+            traf = Some(v);
+        } else {
+            eprintln!("trafilatura run failed; use --no-python to skip it");
+        }
+    }
+
+    // --- pages-ru metadata and snippet checks.
+    let mut meta_rows = Vec::new();
+    let (mut title_ok, mut date_ok, mut date_n, mut author_ok, mut author_n) = (0, 0, 0, 0, 0);
+    let (mut mc_ok, mut mc_n, mut mnc_ok, mut mnc_n) = (0, 0, 0, 0);
+    let (mut t_title_ok, mut t_date_ok, mut t_author_ok) = (0, 0, 0);
+    for t in &ru_truth {
+        let file = t["file"].as_str().unwrap_or_default();
+        let Some(a) = articles.get(&("pages-ru".to_string(), file.to_string())) else { continue };
+        let text = norm_ws(&a.text());
+        let title = a.title.as_deref().map(norm_ws);
+        let ok_title = title.as_deref() == t["title"].as_str().map(norm_ws).as_deref();
+        title_ok += ok_title as usize;
+        let truth_date = t["published"].as_str().unwrap_or("");
+        let ok_date = date_match(truth_date, a.published.map(|d| d.to_rfc3339()).as_deref());
+        if !truth_date.is_empty() {
+            date_n += 1;
+            date_ok += ok_date as usize;
+        }
+        let truth_authors: Vec<String> = t["author"].as_str().map(|s| s.split(',').map(norm_ws).collect()).unwrap_or_default();
+        let ok_author = truth_authors == a.authors.iter().map(|s| norm_ws(s)).collect::<Vec<_>>();
+        author_n += 1;
+        author_ok += ok_author as usize;
+        for s in t["must_contain"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+            mc_n += 1;
+            mc_ok += text.contains(&norm_ws(s)) as usize;
+        }
+        for s in t["must_not_contain"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+            mnc_n += 1;
+            let absent = !text.contains(&norm_ws(s));
+            mnc_ok += absent as usize;
+            if !absent && verbose {
+                println!("  must_not_contain present in {file}: {s}");
+            }
+        }
+        if let Some(tv) = &traf {
+            let tp = &tv["pages"]["pages-ru"][file];
+            t_title_ok += (tp["title"].as_str().map(norm_ws) == t["title"].as_str().map(norm_ws)) as usize;
+            t_date_ok += date_match(truth_date, tp["date"].as_str()) as usize;
+            let ta: Vec<String> = tp["author"].as_str().map(|s| s.split([',', ';']).map(norm_ws).collect()).unwrap_or_default();
+            t_author_ok += (ta == truth_authors) as usize;
+        }
+        if verbose {
+            meta_rows.push(format!(
+                "  {file}: title {} date {} ({:?} vs {}) author {} ({:?} vs {:?})",
+                if ok_title { "ok" } else { "MISS" },
+                if ok_date { "ok" } else { "MISS" },
+                a.published.map(|d| d.to_rfc3339()),
+                truth_date,
+                if ok_author { "ok" } else { "MISS" },
+                a.authors,
+                truth_authors,
+            ));
+            if !ok_title {
+                meta_rows.push(format!("      title: {:?} vs {:?}", title, t["title"].as_str()));
+            }
+        }
+    }
+
+    // --- report.
+    println!("khronika-extract benchmark (single thread, pages in memory, median of 3 passes)");
+    println!();
+    println!("| set | tool | pages | F1 | P | R | acc | pages/s | speed ratio |");
+    println!("|---|---|---|---|---|---|---|---|---|");
+    for set in sets {
+        let (full, _, _, n, _) = ours[set];
+        let our_rate = n as f64 / full;
+        let traf_rate = traf.as_ref().and_then(|v| v["seconds"][set].as_f64()).map(|s| n as f64 / s);
+        for tool in ["khronika", "trafilatura"] {
+            let q = quality.get(&(tool, set)).cloned().unwrap_or(Value::Null);
+            if q.is_null() {
+                continue;
+            }
+            let rate = if tool == "khronika" { Some(our_rate) } else { traf_rate };
+            let ratio = match (tool, traf_rate) {
+                ("khronika", Some(tr)) => format!("{:.1}x", our_rate / tr),
+                ("trafilatura", Some(_)) => "1.0x".into(),
+                _ => "-".into(),
+            };
+            println!(
+                "| {set} | {tool} | {n} | {:.3} | {:.3} | {:.3} | {:.3} | {} | {ratio} |",
+                q["f1"].as_f64().unwrap_or(0.0),
+                q["precision"].as_f64().unwrap_or(0.0),
+                q["recall"].as_f64().unwrap_or(0.0),
+                q["accuracy"].as_f64().unwrap_or(0.0),
+                rate.map_or("-".into(), |r| format!("{r:.0}")),
+            );
+        }
+    }
+    println!();
+    println!("pages-ru metadata ({} pages): khronika title {title_ok}/{}  published {date_ok}/{date_n}  author {author_ok}/{author_n}  must_contain {mc_ok}/{mc_n}  must_not_contain absent {mnc_ok}/{mnc_n}",
+        ru_truth.len(), ru_truth.len());
+    if traf.is_some() {
+        println!("pages-ru metadata: trafilatura title {t_title_ok}/{}  published {t_date_ok}/{date_n}  author {t_author_ok}/{author_n}", ru_truth.len());
+    }
+    for r in meta_rows {
+        println!("{r}");
+    }
+    println!();
+    println!("where the time goes (khronika, per set): decode | decode+parse | whole extract");
+    for set in sets {
+        let (full, dec, parse, n, bytes) = ours[set];
+        println!(
+            "  {set}: {:.1} ms | {:.1} ms | {:.1} ms  ({n} pages, {:.1} MB, {:.0} MB/s whole)",
+            dec * 1e3,
+            parse * 1e3,
+            full * 1e3,
+            bytes as f64 / 1e6,
+            bytes as f64 / 1e6 / full
+        );
+    }
+    if let Some(kib) = rss {
+        println!("peak RSS of the bench process (all pages held in memory): {:.1} MiB", kib as f64 / 1024.0);
+    }
+    println!("predictions in {}", out_dir.display());
+}
+
+/// Published matches truth: same instant to the minute, or same day when truth is a date.
+fn date_match(truth: &str, ours: Option<&str>) -> bool {
+    let Some(ours) = ours else { return truth.is_empty() };
+    if truth.len() == 10 {
+        return ours.get(..10) == Some(truth);
+    }
+    let (Ok(t), Ok(o)) = (chrono::DateTime::parse_from_rfc3339(truth), chrono::DateTime::parse_from_rfc3339(ours)) else {
+        // A truth without offset compares wall-clock time.
+        return truth.get(..16) == ours.get(..16);
+    };
+    t.timestamp() / 60 == o.timestamp() / 60
+}

@@ -1,0 +1,685 @@
+//! Finding the article body and turning it into [`Block`]s.
+//!
+//! Three passes over the arena, all linear:
+//! 1. bottom-up statistics per element: visible text length, text inside links, and
+//!    whether the element is chrome by tag or by class/id name;
+//! 2. scoring: every paragraph-like element gives points (length, commas) to its
+//!    ancestors, damped by distance, weighted by class/id hints and by link density; the
+//!    best-scoring element is the body container, extended to siblings that score well;
+//! 3. output: a walk of the container emitting paragraphs, headings, lists, quotes,
+//!    tables, while skipping chrome subtrees (share bars, related/latest/popular lists,
+//!    captions, bylines, comments) and boilerplate lines ("Читайте также", "Фото: …").
+//!
+//! The signals are general (density, hints in English and Russian transliteration,
+//! position) rather than per-site rules.
+
+use crate::dom::{Dom, NodeId, Tag, NONE};
+use khronika_model::Block;
+
+/// Per-element statistics from the bottom-up pass.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Stats {
+    /// Visible non-whitespace characters in the subtree.
+    pub text: u32,
+    /// Of those, characters inside links.
+    pub link: u32,
+    /// Commas and sentence ends in the subtree (a proxy for prose).
+    pub punct: u32,
+    /// The element (or an ancestor) is never content: script, nav, form, ...
+    pub skip: bool,
+    /// Class/id hint weight of the element itself (-1 chrome, +1 content, 0 none).
+    pub hint: i8,
+}
+
+/// Tags whose subtree is never article text.
+fn skip_tag(tag: Tag) -> bool {
+    matches!(
+        tag,
+        Tag::Script
+            | Tag::Style
+            | Tag::Noscript
+            | Tag::Template
+            | Tag::Svg
+            | Tag::Math
+            | Tag::Canvas
+            | Tag::Iframe
+            | Tag::Object
+            | Tag::Embed
+            | Tag::Form
+            | Tag::Button
+            | Tag::Select
+            | Tag::Input
+            | Tag::Textarea
+            | Tag::Nav
+            | Tag::Head
+            | Tag::Title
+            | Tag::Audio
+            | Tag::Video
+            | Tag::Dialog
+            | Tag::Noembed
+            | Tag::Noframes
+            | Tag::Label
+            | Tag::Menu
+    )
+}
+
+/// Class/id tokens that mark chrome (prefix match).
+const NEG_PREFIX: &[&str] = &[
+    "comment", "share", "social", "relat", "recommend", "promo", "subscri", "newsletter",
+    "advert", "banner", "cookie", "popular", "breadcrumb", "sidebar", "widget", "footer",
+    "sponsor", "teaser", "caption", "credit", "rating", "poll", "modal", "popup", "paywall",
+    "disclaimer", "copyright", "navbar", "navigation", "pagination", "pager", "masthead",
+    "outbrain", "taboola", "mostread", "trending", "readmore", "readalso", "seealso",
+    "byline", "dateline", "timestamp", "hashtag", "subscription", "signup", "login",
+    "toolbar", "rubric", "announce", "lenta", "incut", "infobox", "injected", "donate",
+    "adfox", "adriver", "yandex", "ya-", "vk-", "telegram", "tgchannel", "print", "author",
+    "publish", "sharing", "likes", "counter", "enlarge", "photo-text", "photo_text", "photosource",
+    "source-photo", "feedback", "complain", "error", "survey", "bottom", "below", "aside",
+];
+
+/// Class/id tokens that mark chrome (exact match; short or ambiguous words).
+const NEG_EXACT: &[&str] = &[
+    "ad", "ads", "adv", "advt", "nav", "menu", "tags", "tag", "meta", "date", "time", "more",
+    "also", "tools", "hidden", "hide", "aside", "latest", "feed", "news-list", "list",
+    "links", "topics", "dek", "subtitle", "kicker", "info", "source", "photo", "img",
+    "image", "figure", "media", "video", "gallery", "header", "head", "top", "card",
+    "cards", "similar", "other", "next", "prev", "views", "rambler", "lead-in", "note",
+    "extra", "bio", "about", "contact", "disqus", "embed", "inline", "sticky", "fixed",
+];
+
+/// Class/id tokens that mark article text.
+const POS: &[&str] = &[
+    "article", "articlebody", "body", "content", "entry", "main", "post", "text", "story",
+    "detail", "material", "blog", "hentry", "prose", "rich", "news", "full", "statya",
+    "publication", "txt", "td-post-content", "single", "page",
+];
+
+fn tokens(s: &str) -> impl Iterator<Item = String> + '_ {
+    s.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(|t| t.to_ascii_lowercase())
+}
+
+/// -1 chrome, +1 content, 0 neutral, from class and id.
+pub fn hint(dom: &Dom, id: NodeId) -> i8 {
+    let mut neg = false;
+    let mut pos = false;
+    for name in ["class", "id", "itemprop", "role"] {
+        let Some(v) = dom.attr(id, name) else { continue };
+        if name == "itemprop" {
+            if v.contains("articleBody") || v.contains("text") {
+                pos = true;
+            }
+            continue;
+        }
+        if name == "role" {
+            if matches!(v, "navigation" | "complementary" | "banner" | "contentinfo" | "menu" | "dialog") {
+                neg = true;
+            }
+            continue;
+        }
+        for t in tokens(v) {
+            if NEG_EXACT.contains(&t.as_str()) || NEG_PREFIX.iter().any(|p| t.starts_with(p)) {
+                neg = true;
+            } else if POS.contains(&t.as_str()) {
+                pos = true;
+            }
+        }
+    }
+    match (neg, pos) {
+        (true, _) => -1,
+        (false, true) => 1,
+        _ => 0,
+    }
+}
+
+fn is_punct(c: char) -> bool {
+    matches!(c, ',' | '.' | '!' | '?' | ';' | '…' | '»' | '"' | '“' | '”')
+}
+
+/// Bottom-up pass: text and link lengths per element, chrome flags.
+pub fn stats(dom: &Dom) -> Vec<Stats> {
+    let n = dom.nodes.len();
+    let mut st = vec![Stats::default(); n];
+    // Top-down first: `skip` is inherited (document order visits parents first).
+    for i in 0..n {
+        let node = dom.node(i as NodeId);
+        let parent_skip = st.get(node.parent as usize).is_some_and(|p| p.skip);
+        let own = node.tag != Tag::Text && skip_tag(node.tag);
+        let hidden = node.tag != Tag::Text
+            && (dom.attr(i as NodeId, "hidden").is_some()
+                || dom.attr(i as NodeId, "aria-hidden") == Some("true")
+                || dom
+                    .attr(i as NodeId, "style")
+                    .is_some_and(|s| {
+                        let s = s.replace(' ', "").to_ascii_lowercase();
+                        s.contains("display:none") || s.contains("visibility:hidden")
+                    }));
+        if let Some(s) = st.get_mut(i) {
+            s.skip = parent_skip || own || hidden;
+            if node.tag != Tag::Text && node.tag != Tag::Root {
+                s.hint = hint(dom, i as NodeId);
+            }
+        }
+    }
+    // Bottom-up sums (children have larger ids than parents).
+    for i in (0..n).rev() {
+        let node = dom.node(i as NodeId);
+        let Some(&s) = st.get(i) else { continue };
+        if s.skip {
+            continue;
+        }
+        let (mut text, mut link, mut punct) = (s.text, s.link, s.punct);
+        if node.tag == Tag::Text {
+            for c in node.text.chars() {
+                if !c.is_whitespace() {
+                    text += 1;
+                    if is_punct(c) {
+                        punct += 1;
+                    }
+                }
+            }
+        } else if node.tag == Tag::A {
+            link = text;
+        }
+        if let Some(me) = st.get_mut(i) {
+            me.text = text;
+            me.link = link;
+            me.punct = punct;
+        }
+        if let Some(p) = st.get_mut(node.parent as usize) {
+            p.text += text;
+            p.link += link;
+            p.punct += punct;
+        }
+    }
+    st
+}
+
+fn link_density(s: &Stats) -> f32 {
+    if s.text == 0 {
+        0.0
+    } else {
+        s.link as f32 / s.text as f32
+    }
+}
+
+/// Whether an element holds text directly (not only through block children).
+fn direct_text_len(dom: &Dom, id: NodeId) -> usize {
+    dom.children(id)
+        .filter(|&c| {
+            let t = dom.node(c).tag;
+            t == Tag::Text || (!t.is_block() && !skip_tag(t))
+        })
+        .map(|c| {
+            let n = dom.node(c);
+            if n.tag == Tag::Text {
+                n.text.trim().chars().count()
+            } else {
+                dom.text_of(c).chars().count()
+            }
+        })
+        .sum()
+}
+
+/// The chosen body: its container and extra sibling roots, in document order.
+#[derive(Debug, Default)]
+pub struct BodyChoice {
+    pub roots: Vec<NodeId>,
+    pub score: f32,
+}
+
+fn base_score(tag: Tag) -> f32 {
+    match tag {
+        Tag::Div | Tag::Article | Tag::Section | Tag::Main => 5.0,
+        Tag::Pre | Tag::Td | Tag::Blockquote => 3.0,
+        Tag::Address | Tag::Ol | Tag::Ul | Tag::Dl | Tag::Dd | Tag::Dt | Tag::Li | Tag::Form => -3.0,
+        Tag::H1 | Tag::H2 | Tag::H3 | Tag::H4 | Tag::H5 | Tag::H6 | Tag::Th => -5.0,
+        _ => 0.0,
+    }
+}
+
+/// Pick the body container by paragraph scoring.
+pub fn choose(dom: &Dom, st: &[Stats], preferred: &[NodeId]) -> BodyChoice {
+    let n = dom.nodes.len();
+    let mut score = vec![f32::NAN; n];
+    let get = |i: NodeId| st.get(i as usize).copied().unwrap_or_default();
+    for i in 0..n as NodeId {
+        let node = dom.node(i);
+        let s = get(i);
+        if s.skip || s.text < 25 {
+            continue;
+        }
+        let para = match node.tag {
+            Tag::P | Tag::Pre | Tag::Blockquote => true,
+            Tag::Div | Tag::Section | Tag::Td | Tag::Article | Tag::Font | Tag::Span | Tag::Li => {
+                direct_text_len(dom, i) >= 40
+            }
+            _ => false,
+        };
+        if !para {
+            continue;
+        }
+        let ld = link_density(&s);
+        if ld > 0.5 {
+            continue;
+        }
+        let mut add = 1.0 + s.punct.min(30) as f32 + (s.text as f32 / 100.0).min(3.0);
+        if s.hint < 0 {
+            add *= 0.3;
+        }
+        let mut anc = node.parent;
+        let mut level = 0;
+        while anc != NONE && level < 5 {
+            let a = anc as usize;
+            if get(anc).skip {
+                break;
+            }
+            if let Some(sc) = score.get_mut(a) {
+                if sc.is_nan() {
+                    *sc = base_score(dom.node(anc).tag) + 25.0 * get(anc).hint as f32;
+                }
+                let div = match level {
+                    0 => 1.0,
+                    1 => 2.0,
+                    l => l as f32 * 3.0,
+                };
+                *sc += add / div;
+            }
+            anc = dom.node(anc).parent;
+            level += 1;
+        }
+    }
+    let mut best = NONE;
+    let mut best_score = f32::MIN;
+    for (i, &sc) in score.iter().enumerate() {
+        if sc.is_nan() {
+            continue;
+        }
+        let s = get(i as NodeId);
+        let adj = sc * (1.0 - link_density(&s));
+        if adj > best_score {
+            best_score = adj;
+            best = i as NodeId;
+        }
+    }
+    // An itemprop=articleBody container that holds most of the winner's text wins.
+    for &p in preferred {
+        let ps = get(p);
+        if ps.skip || ps.text < 100 {
+            continue;
+        }
+        if best == NONE || is_ancestor(dom, p, best) || ps.text as f32 >= 0.6 * get(best).text as f32 {
+            best = p;
+            break;
+        }
+    }
+    if best == NONE {
+        return BodyChoice::default();
+    }
+    // Climb while the parent holds nearly the same text (the winner is a bare wrapper).
+    let mut top = best;
+    loop {
+        let p = dom.node(top).parent;
+        if p == NONE || p == 0 {
+            break;
+        }
+        let ps = get(p);
+        if ps.skip || dom.node(p).tag == Tag::Body {
+            break;
+        }
+        if (ps.text as f32) <= get(top).text as f32 * 1.08 && ps.hint >= 0 {
+            top = p;
+        } else {
+            break;
+        }
+    }
+    // Siblings that score close to the winner belong with it (split article bodies).
+    let mut roots = Vec::new();
+    let parent = dom.node(top).parent;
+    let threshold = (best_score * 0.2).max(10.0);
+    if parent != NONE {
+        for sib in dom.children(parent) {
+            if sib == top {
+                roots.push(sib);
+                continue;
+            }
+            let s = get(sib);
+            if s.skip || s.hint < 0 || s.text == 0 {
+                continue;
+            }
+            let sc = score.get(sib as usize).copied().unwrap_or(f32::NAN);
+            let ld = link_density(&s);
+            let ok = (!sc.is_nan() && sc * (1.0 - ld) >= threshold && s.hint > 0)
+                || (dom.node(sib).tag == Tag::P && ld < 0.25 && s.text > 80);
+            if ok {
+                roots.push(sib);
+            }
+        }
+    } else {
+        roots.push(top);
+    }
+    BodyChoice {
+        roots,
+        score: best_score,
+    }
+}
+
+fn is_ancestor(dom: &Dom, anc: NodeId, mut id: NodeId) -> bool {
+    while id != NONE {
+        if id == anc {
+            return true;
+        }
+        id = dom.node(id).parent;
+    }
+    false
+}
+
+/// Lines that are boilerplate wherever they appear (checked on short paragraphs).
+const BOILER_START: &[&str] = &[
+    "читайте также", "читайте нас", "читайте новости", "читайте материал", "читайте наши",
+    "смотрите также", "смотрите видео", "продолжая тему", "по теме:", "по теме ", "подписывайтесь",
+    "подпишитесь", "подписаться", "присоединяйтесь", "фото:", "фото ", "фото:", "видео:",
+    "источник фото", "иллюстративное фото", "реклама", "поделиться", "новости по теме",
+    "related:", "read more", "read also", "see also", "advertisement", "sign up", "subscribe",
+    "follow us", "share this", "click here", "photo:", "image:", "credit:", "getty images",
+    "загрузка", "комментарии", "обсуждение", "ошибка в тексте", "нашли ошибку", "если вы нашли",
+    "хотите сообщить новость", "есть новость", "все новости", "самое читаемое", "популярное",
+    "последние новости", "лента новостей", "оригинал материала", "материалы по теме",
+    "больше новостей", "еще больше новостей", "ещё больше новостей", "также читайте",
+    "также по теме", "узнавайте первыми", "наш telegram", "наш канал", "мы в telegram",
+    "мы в соцсетях", "подписка на", "рассылка", "©", "copyright", "all rights reserved",
+    "все права защищены",
+];
+
+fn is_boilerplate_line(text: &str) -> bool {
+    let t = text.trim();
+    let len = t.chars().count();
+    if len == 0 {
+        return true;
+    }
+    let lower = t.to_lowercase();
+    let short = len < 220;
+    if short && BOILER_START.iter().any(|b| lower.starts_with(b)) {
+        return true;
+    }
+    // A line that is only a credit ("Фото: ТАСС / Иван Петров", "© РИА Новости").
+    if len < 120 && (lower.contains("фото:") || lower.starts_with("фото ") || lower.contains("© ")) {
+        return true;
+    }
+    false
+}
+
+/// Emits blocks for the chosen roots.
+struct Emitter<'d, 'a> {
+    dom: &'d Dom<'a>,
+    st: &'d [Stats],
+    blocks: Vec<Block>,
+    cur: String,
+    /// Text characters of the whole chosen body; a chrome-named element holding most of it
+    /// is the article itself with an unlucky class name.
+    body_text: u32,
+    exclude: NodeId,
+}
+
+impl Emitter<'_, '_> {
+    fn st(&self, id: NodeId) -> Stats {
+        self.st.get(id as usize).copied().unwrap_or_default()
+    }
+
+    fn flush(&mut self) {
+        let t = self.cur.trim().to_string();
+        self.cur.clear();
+        if t.is_empty() || is_boilerplate_line(&t) {
+            return;
+        }
+        self.blocks.push(Block::Paragraph { text: t });
+    }
+
+    fn is_chrome(&self, id: NodeId) -> bool {
+        let node = self.dom.node(id);
+        let s = self.st(id);
+        if s.skip || id == self.exclude {
+            return true;
+        }
+        if matches!(node.tag, Tag::Aside | Tag::Footer | Tag::Figcaption) {
+            return true;
+        }
+        if node.tag == Tag::H1 {
+            return true; // the headline is the title, not body
+        }
+        let big = s.text as f32 > 0.5 * self.body_text as f32;
+        if s.hint < 0 && !big {
+            return true;
+        }
+        let ld = link_density(&s);
+        let container = matches!(
+            node.tag,
+            Tag::Div | Tag::Ul | Tag::Ol | Tag::Section | Tag::Table | Tag::Dl | Tag::Header | Tag::Article | Tag::Span | Tag::Li | Tag::Other
+        );
+        if container && !big && ld > 0.45 && s.text > 0 {
+            return true;
+        }
+        if node.tag == Tag::P && ld > 0.75 && s.text < 300 {
+            return true;
+        }
+        false
+    }
+
+    fn walk(&mut self, id: NodeId, depth: usize) {
+        let node = self.dom.node(id);
+        if node.tag == Tag::Text {
+            crate::dom::push_collapsed(&mut self.cur, &node.text);
+            return;
+        }
+        if self.is_chrome(id) || depth > crate::dom::MAX_DEPTH {
+            // Inline chrome (a "Фото:" span) must not glue the words around it.
+            if node.tag.is_block() {
+                self.flush();
+            }
+            return;
+        }
+        match node.tag {
+            Tag::H2 | Tag::H3 | Tag::H4 | Tag::H5 | Tag::H6 => {
+                self.flush();
+                let text = self.inline_text(id);
+                if !text.is_empty() && !is_boilerplate_line(&text) {
+                    let level = node.tag.heading_level().unwrap_or(2);
+                    self.blocks.push(Block::Heading { level, text });
+                }
+            }
+            Tag::Ul | Tag::Ol => {
+                self.flush();
+                let items: Vec<String> = self
+                    .dom
+                    .children(id)
+                    .filter(|&c| self.dom.node(c).tag == Tag::Li && !self.is_chrome(c))
+                    .map(|c| self.inline_text(c))
+                    .filter(|t| !t.is_empty() && !is_boilerplate_line(t))
+                    .collect();
+                if !items.is_empty() {
+                    self.blocks.push(Block::List {
+                        ordered: node.tag == Tag::Ol,
+                        items,
+                    });
+                }
+            }
+            Tag::Blockquote => {
+                self.flush();
+                let before = self.blocks.len();
+                for c in self.dom.children(id) {
+                    self.walk(c, depth + 1);
+                }
+                self.flush();
+                // A quote is its paragraphs joined; embedded tweets etc. stay paragraphs.
+                let paras: Vec<String> = self
+                    .blocks
+                    .drain(before..)
+                    .map(|b| b.plain_text())
+                    .collect();
+                let text = paras.join("\n");
+                if !text.is_empty() {
+                    self.blocks.push(Block::Quote { text });
+                }
+            }
+            Tag::Pre => {
+                self.flush();
+                let text = self.dom.text_of(id);
+                if !text.is_empty() {
+                    self.blocks.push(Block::Preformatted { text });
+                }
+            }
+            Tag::Table => {
+                self.flush();
+                let mut rows = Vec::new();
+                self.table_rows(id, &mut rows, 0);
+                // Layout tables (one cell per row holding paragraphs) are walked as text.
+                let cells: usize = rows.iter().map(Vec::len).sum();
+                if rows.len() >= 2 && cells > rows.len() {
+                    self.blocks.push(Block::Table { rows });
+                } else {
+                    for c in self.dom.children(id) {
+                        self.walk(c, depth + 1);
+                    }
+                    self.flush();
+                }
+            }
+            Tag::Br => {
+                self.flush();
+            }
+            t => {
+                let block = t.is_block();
+                if block {
+                    self.flush();
+                }
+                for c in self.dom.children(id) {
+                    self.walk(c, depth + 1);
+                }
+                if block {
+                    self.flush();
+                } else if matches!(t, Tag::Img | Tag::Wbr) {
+                    // nothing
+                }
+            }
+        }
+    }
+
+    fn table_rows(&self, id: NodeId, rows: &mut Vec<Vec<String>>, depth: usize) {
+        if depth > 4 {
+            return;
+        }
+        for c in self.dom.children(id) {
+            match self.dom.node(c).tag {
+                Tag::Tr => {
+                    let cells: Vec<String> = self
+                        .dom
+                        .children(c)
+                        .filter(|&x| matches!(self.dom.node(x).tag, Tag::Td | Tag::Th))
+                        .map(|x| self.inline_text(x))
+                        .collect();
+                    if cells.iter().any(|x| !x.is_empty()) {
+                        rows.push(cells);
+                    }
+                }
+                Tag::Tbody | Tag::Thead | Tag::Tfoot => self.table_rows(c, rows, depth + 1),
+                _ => {}
+            }
+        }
+    }
+
+    /// Text of an element with chrome descendants left out, whitespace collapsed.
+    fn inline_text(&self, id: NodeId) -> String {
+        let mut out = String::new();
+        let end = self.dom.subtree_end(id);
+        let mut i = id + 1;
+        while i < end {
+            let n = self.dom.node(i);
+            if n.tag == Tag::Text {
+                crate::dom::push_collapsed(&mut out, &n.text);
+                i += 1;
+            } else if self.is_chrome(i) {
+                i = self.dom.subtree_end(i);
+            } else {
+                if n.tag.is_block() {
+                    out.push(' ');
+                }
+                i += 1;
+            }
+        }
+        let mut clean = String::with_capacity(out.len());
+        crate::dom::push_collapsed(&mut clean, &out);
+        clean.trim().to_string()
+    }
+}
+
+/// Emit the blocks of the chosen body. `exclude` (the headline) is left out.
+pub fn emit(dom: &Dom, st: &[Stats], choice: &BodyChoice, exclude: NodeId) -> Vec<Block> {
+    let body_text = choice
+        .roots
+        .iter()
+        .map(|&r| st.get(r as usize).map_or(0, |s| s.text))
+        .sum();
+    let mut e = Emitter {
+        dom,
+        st,
+        blocks: Vec::new(),
+        cur: String::new(),
+        body_text,
+        exclude,
+    };
+    for &r in &choice.roots {
+        if st.get(r as usize).is_some_and(|s| s.skip) {
+            continue;
+        }
+        e.walk_root(r);
+    }
+    e.flush();
+    e.blocks
+}
+
+impl Emitter<'_, '_> {
+    fn walk_root(&mut self, r: NodeId) {
+        // The root itself is never dropped as chrome: it was chosen as the body.
+        let node = self.dom.node(r);
+        if node.tag == Tag::Text {
+            self.walk(r, 0);
+            return;
+        }
+        if matches!(node.tag, Tag::P | Tag::Blockquote | Tag::Ul | Tag::Ol | Tag::Table | Tag::Pre)
+            || node.tag.heading_level().is_some()
+        {
+            self.walk(r, 0);
+            return;
+        }
+        self.flush();
+        for c in self.dom.children(r) {
+            self.walk(c, 1);
+        }
+        self.flush();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hints_read_class_tokens() {
+        let dom = crate::dom::parse(
+            r#"<div class="article__text"></div><div class="b-share-bar"></div><div id="comments"></div><div class="x"></div>"#,
+        );
+        let ids: Vec<_> = dom.children(0).collect();
+        assert_eq!(hint(&dom, ids[0]), 1);
+        assert_eq!(hint(&dom, ids[1]), -1);
+        assert_eq!(hint(&dom, ids[2]), -1);
+        assert_eq!(hint(&dom, ids[3]), 0);
+    }
+
+    #[test]
+    fn boilerplate_lines() {
+        assert!(is_boilerplate_line("Читайте также: Как выбрать депозит"));
+        assert!(is_boilerplate_line("Фото: ТАСС / Иван Петров"));
+        assert!(is_boilerplate_line("Продолжая тему:"));
+        assert!(!is_boilerplate_line("Он подчеркнул, что Кыргызстан действительно желает прекращения конфликта."));
+    }
+}

@@ -1,0 +1,134 @@
+//! Bytes to text: which charset a page is in, and decoding it.
+//!
+//! Order of evidence, as browsers use it: a byte-order mark, the HTTP `Content-Type`
+//! header, a `<meta charset>` / `http-equiv` declaration in the first 4 KiB (well, 16 KiB:
+//! some Russian sites put long scripts first), then sniffing the bytes with chardetng
+//! (which tells windows-1251 from koi8-r from UTF-8 reliably on Cyrillic text). Valid UTF-8
+//! is borrowed without copying.
+
+use encoding_rs::{Encoding, UTF_8};
+use std::borrow::Cow;
+
+/// How far into the page a `<meta charset>` is looked for.
+const PRESCAN: usize = 16 * 1024;
+
+/// Decode `bytes` to text; returns the text and the encoding used.
+pub fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> (Cow<'a, str>, &'static Encoding) {
+    let enc = detect(bytes, content_type);
+    if enc == UTF_8 {
+        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        if let Ok(s) = std::str::from_utf8(body) {
+            return (Cow::Borrowed(s), UTF_8);
+        }
+    }
+    let (text, used, _had_errors) = enc.decode(bytes);
+    (text, used)
+}
+
+/// The page's encoding from BOM, header, meta, or sniffing.
+pub fn detect(bytes: &[u8], content_type: Option<&str>) -> &'static Encoding {
+    if let Some((enc, _)) = Encoding::for_bom(bytes) {
+        return enc;
+    }
+    if let Some(enc) = content_type.and_then(charset_param).and_then(label) {
+        return enc;
+    }
+    let head = bytes.get(..PRESCAN.min(bytes.len())).unwrap_or(bytes);
+    if let Some(enc) = meta_charset(head) {
+        // A page declaring UTF-8 that is not UTF-8 (common with copied templates) is
+        // sniffed instead; a declared single-byte charset is trusted.
+        if enc != UTF_8 || std::str::from_utf8(bytes).is_ok() {
+            return enc;
+        }
+    }
+    if std::str::from_utf8(bytes).is_ok() {
+        return UTF_8;
+    }
+    let mut det = chardetng::EncodingDetector::new();
+    det.feed(bytes.get(..(256 * 1024).min(bytes.len())).unwrap_or(bytes), true);
+    det.guess(None, true)
+}
+
+fn label(name: &str) -> Option<&'static Encoding> {
+    let enc = Encoding::for_label(name.trim().trim_matches(['"', '\'']).as_bytes())?;
+    // UTF-16 declared inside an ASCII-compatible document is a lie by construction.
+    if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+        return Some(UTF_8);
+    }
+    Some(enc)
+}
+
+/// `charset=` parameter of a Content-Type value.
+fn charset_param(ct: &str) -> Option<&str> {
+    let lower = ct.to_ascii_lowercase();
+    let at = lower.find("charset")?;
+    let rest = ct.get(at + "charset".len()..)?.trim_start();
+    let rest = rest.strip_prefix('=')?.trim_start();
+    let end = rest
+        .find(|c: char| c == ';' || c.is_whitespace())
+        .unwrap_or(rest.len());
+    rest.get(..end)
+}
+
+/// A charset named by `<meta charset=...>` or `<meta http-equiv content="...charset=...">`.
+fn meta_charset(head: &[u8]) -> Option<&'static Encoding> {
+    let mut pos = 0;
+    while let Some(rel) = memchr::memmem::find(head.get(pos..)?, b"<meta") {
+        let start = pos + rel;
+        let end = memchr::memchr(b'>', head.get(start..)?).map_or(head.len(), |e| start + e);
+        let tag = String::from_utf8_lossy(head.get(start..end)?).to_ascii_lowercase();
+        if let Some(i) = tag.find("charset") {
+            let rest = tag.get(i + "charset".len()..)?.trim_start();
+            if let Some(v) = rest.strip_prefix('=') {
+                let v = v.trim_start().trim_start_matches(['"', '\'']);
+                let e = v
+                    .find(|c: char| c == '"' || c == '\'' || c == ';' || c == '/' || c.is_whitespace())
+                    .unwrap_or(v.len());
+                if let Some(enc) = v.get(..e).and_then(label) {
+                    return Some(enc);
+                }
+            }
+        }
+        pos = start + 5;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_header_meta_and_sniffing() {
+        let (t, e) = decode(b"\xEF\xBB\xBF<p>x</p>", None);
+        assert_eq!((t.as_ref(), e), ("<p>x</p>", UTF_8));
+
+        let cp1251 = encoding_rs::WINDOWS_1251.encode("<p>Привет, мир</p>").0;
+        let (t, _) = decode(&cp1251, Some("text/html; charset=windows-1251"));
+        assert_eq!(t, "<p>Привет, мир</p>");
+
+        let mut page = b"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=koi8-r\"></head><body>".to_vec();
+        page.extend_from_slice(&encoding_rs::KOI8_R.encode("Новости Казахстана").0);
+        let (t, e) = decode(&page, None);
+        assert_eq!(e, encoding_rs::KOI8_R);
+        assert!(t.ends_with("Новости Казахстана"));
+
+        let text = "<p>Правительство Казахстана утвердило новый порядок расчёта пенсий, сообщает пресс-служба ведомства.</p>".repeat(4);
+        let sniffed = encoding_rs::WINDOWS_1251.encode(&text).0;
+        let (t, e) = decode(&sniffed, None);
+        assert_eq!(e, encoding_rs::WINDOWS_1251);
+        assert_eq!(t, text);
+    }
+
+    #[test]
+    fn a_wrong_utf8_declaration_is_overruled_by_sniffing() {
+        let mut page = b"<meta charset=\"utf-8\">".to_vec();
+        page.extend_from_slice(
+            &encoding_rs::WINDOWS_1251
+                .encode("Сегодня в Алматы прошло заседание городского маслихата.")
+                .0,
+        );
+        let (t, _) = decode(&page, None);
+        assert!(t.contains("заседание городского маслихата"));
+    }
+}

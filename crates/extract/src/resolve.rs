@@ -1,0 +1,462 @@
+//! Reconciling the sources into one [`Article`]: which headline, which date, which
+//! authors, which tags, where the lead is.
+//!
+//! Machine-readable metadata (JSON-LD, microdata, `<meta>`) is preferred for dates and
+//! authors; the visible headline (`<h1>`) for the title, because `<title>` and `og:title`
+//! often carry the site name or a print-edition headline. Visible dates are taken only
+//! from the article's own header region (near the headline, never from links or lists),
+//! so a page whose only timestamps are in headline lists gets no date.
+
+use crate::body::{self, Stats};
+use crate::datetime::{parse_iso, Stamp};
+use crate::dom::{Dom, NodeId, Tag, NONE};
+use crate::meta::{self, PageMeta};
+use crate::{image, lang_of, resolve_url, ExtractOptions};
+use chrono::FixedOffset;
+use khronika_model::{Article, Block};
+
+pub fn article(dom: &Dom, opts: &ExtractOptions) -> Article {
+    let m = meta::collect(dom);
+    let st = body::stats(dom);
+    let base = opts.url.as_ref();
+
+    let headline = choose_headline(dom, &st, &m);
+    let choice = body::choose(dom, &st, &m.micro_body);
+    let mut blocks = body::emit(dom, &st, &choice, headline.unwrap_or(NONE));
+    let title = headline
+        .map(|h| dom.text_of(h))
+        .filter(|t| !t.is_empty())
+        .or_else(|| title_from_meta(&m));
+    if let Some(t) = &title {
+        // The headline repeated as the first body line (h2 styled as the title, etc.).
+        if blocks.first().is_some_and(|b| same_text(&b.plain_text(), t)) {
+            blocks.remove(0);
+        }
+    }
+
+    let description = m
+        .og_description
+        .clone()
+        .or_else(|| m.jsonld.as_ref().and_then(|j| j.description.clone()))
+        .or_else(|| m.meta_description.clone());
+    let lead = take_lead(&mut blocks, description.as_deref());
+
+    let canonical_url = m
+        .canonical
+        .as_deref()
+        .and_then(|c| resolve_url(base, c))
+        .or_else(|| m.og_url.as_deref().and_then(|c| resolve_url(base, c)))
+        .or_else(|| m.jsonld.as_ref().and_then(|j| j.url.as_deref()).and_then(|c| resolve_url(base, c)));
+    let img_base = base.or(canonical_url.as_ref());
+    let mut images = Vec::new();
+    let main_image = m
+        .og_image
+        .as_deref()
+        .and_then(|s| resolve_url(img_base, s))
+        .or_else(|| {
+            m.jsonld
+                .as_ref()
+                .and_then(|j| j.images.iter().find_map(|s| resolve_url(img_base, s)))
+        });
+    images.extend(main_image.map(image));
+
+    let site_name = m
+        .og_site_name
+        .clone()
+        .or_else(|| m.jsonld.as_ref().and_then(|j| j.publisher.clone()))
+        .or_else(|| m.jsonld_site_name.clone());
+
+    let (published, modified) = dates(dom, &st, &m, opts, headline, &choice);
+    let authors = authors(dom, &st, &m, site_name.as_deref(), headline, &choice);
+    let tags = tags(dom, &st, &m, &choice);
+
+    let mut article = Article {
+        url: opts.url.clone(),
+        canonical_url,
+        title,
+        lead,
+        blocks,
+        authors,
+        published,
+        modified,
+        tags,
+        images,
+        site_name,
+        lang: None,
+    };
+    article.lang = m
+        .html_lang
+        .as_deref()
+        .and_then(lang_of)
+        .or_else(|| m.og_locale.as_deref().and_then(lang_of))
+        .or_else(|| m.jsonld.as_ref().and_then(|j| j.in_language.as_deref()).and_then(lang_of))
+        .or_else(|| {
+            let sample = format!("{} {}", article.title.as_deref().unwrap_or(""), article.text());
+            crate::lang::detect(&sample)
+        });
+    // A declared "ru" on a page written in Kazakh (templates default to ru) is corrected.
+    if article.lang.as_ref().is_some_and(|l| l.as_str() == "ru") {
+        if let Some(l) = crate::lang::detect(&article.text()).filter(|l| l.as_str() == "kk") {
+            article.lang = Some(l);
+        }
+    }
+    article
+}
+
+fn norm(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (norm(a), norm(b));
+    !a.is_empty() && a == b
+}
+
+/// The `<h1>` that is the article headline, if any.
+fn choose_headline(dom: &Dom, st: &[Stats], m: &PageMeta) -> Option<NodeId> {
+    let metas: Vec<String> = [
+        m.og_title.as_deref(),
+        m.jsonld.as_ref().and_then(|j| j.headline.as_deref()),
+        m.micro_headline.as_deref(),
+        m.twitter_title.as_deref(),
+        m.title_tag.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(norm)
+    .filter(|s| !s.is_empty())
+    .collect();
+    let mut best = None;
+    let mut best_score = i32::MIN;
+    for &h in &m.h1s {
+        let s = st.get(h as usize).copied().unwrap_or_default();
+        if s.skip {
+            continue;
+        }
+        let text = dom.text_of(h);
+        let len = text.chars().count();
+        if !(4..=400).contains(&len) {
+            continue;
+        }
+        let n = norm(&text);
+        let mut score = 0;
+        if metas.iter().any(|mt| *mt == n) {
+            score += 30;
+        } else if metas.iter().any(|mt| mt.contains(&n) || n.contains(mt.as_str())) {
+            score += 20;
+        }
+        if s.hint < 0 {
+            score -= 10;
+        }
+        if s.link > s.text / 2 {
+            score -= 15;
+        }
+        if len >= 15 {
+            score += 5;
+        }
+        if score > best_score {
+            best_score = score;
+            best = Some(h);
+        }
+    }
+    best.filter(|_| best_score >= 0)
+}
+
+/// Headline from metadata when the page has no usable `<h1>`: site suffixes removed.
+fn title_from_meta(m: &PageMeta) -> Option<String> {
+    if let Some(h) = m.jsonld.as_ref().and_then(|j| j.headline.clone()) {
+        return Some(h);
+    }
+    if let Some(h) = m.micro_headline.clone() {
+        return Some(h);
+    }
+    let t = m.og_title.clone().or_else(|| m.title_tag.clone())?;
+    Some(strip_site_suffix(&t, m.og_site_name.as_deref()))
+}
+
+fn strip_site_suffix(t: &str, site: Option<&str>) -> String {
+    for sep in [" | ", " — ", " – ", " - ", " :: ", " / ", " « "] {
+        if let Some(i) = t.rfind(sep) {
+            let (head, tail) = (t.get(..i).unwrap_or(t), t.get(i + sep.len()..).unwrap_or(""));
+            let tail_is_site = site.is_some_and(|s| norm(tail).contains(&norm(s)) || norm(s).contains(&norm(tail)))
+                || tail.chars().count() < 30;
+            if tail_is_site && head.chars().count() >= 10 {
+                return head.trim().to_string();
+            }
+        }
+    }
+    t.trim().to_string()
+}
+
+/// The lead: the first paragraph when it repeats the page description.
+fn take_lead(blocks: &mut Vec<Block>, description: Option<&str>) -> Option<String> {
+    let desc = norm(description?);
+    if desc.len() < 20 {
+        return None;
+    }
+    let first = blocks.first()?;
+    let Block::Paragraph { text } = first else {
+        return None;
+    };
+    let p = norm(text);
+    let prefix: String = desc.chars().take(60).collect();
+    if p == desc || p.starts_with(&prefix) {
+        let lead = text.clone();
+        blocks.remove(0);
+        return Some(lead);
+    }
+    None
+}
+
+fn first_offset(stamps: &[String]) -> Option<FixedOffset> {
+    stamps
+        .iter()
+        .filter_map(|s| parse_iso(s, None, None))
+        .find(|s| s.has_offset)
+        .map(|s| *s.value.offset())
+}
+
+fn dates(
+    dom: &Dom,
+    st: &[Stats],
+    m: &PageMeta,
+    opts: &ExtractOptions,
+    headline: Option<NodeId>,
+    choice: &body::BodyChoice,
+) -> (Option<chrono::DateTime<FixedOffset>>, Option<chrono::DateTime<FixedOffset>>) {
+    let jl = m.jsonld.as_ref();
+    let mut all: Vec<String> = Vec::new();
+    all.extend(jl.and_then(|j| j.date_published.clone()));
+    all.extend(m.micro_published.iter().cloned());
+    all.extend(m.published.iter().cloned());
+    all.extend(jl.and_then(|j| j.date_modified.clone()));
+    all.extend(m.modified.iter().cloned());
+    let fallback = first_offset(&all);
+    let pick = |cands: &[String]| -> Option<Stamp> {
+        let stamps: Vec<Stamp> = cands.iter().filter_map(|s| parse_iso(s, opts.tz, fallback)).collect();
+        // A precise stamp beats a day-only one from another source.
+        stamps.iter().find(|s| s.has_time).or(stamps.first()).copied()
+    };
+    let mut pubs: Vec<String> = Vec::new();
+    pubs.extend(jl.and_then(|j| j.date_published.clone()));
+    pubs.extend(m.micro_published.iter().cloned());
+    pubs.extend(m.published.iter().cloned());
+    let mut published = pick(&pubs).map(|s| s.value);
+    if published.is_none() {
+        published = visible_date(dom, st, opts, headline, choice, fallback);
+    }
+    let mut mods: Vec<String> = Vec::new();
+    mods.extend(jl.and_then(|j| j.date_modified.clone()));
+    mods.extend(m.micro_modified.iter().cloned());
+    mods.extend(m.modified.iter().cloned());
+    let modified = pick(&mods).map(|s| s.value);
+    (published, modified)
+}
+
+/// Date/time-named elements and `<time>` in the article header region.
+fn header_region_candidates(dom: &Dom, st: &[Stats], headline: Option<NodeId>, choice: &body::BodyChoice) -> Vec<NodeId> {
+    // The region: from a little before the headline to the start of the body (or a little
+    // after the headline when the body is elsewhere), skipping links and list items.
+    let anchor = headline.or_else(|| choice.roots.first().copied());
+    let Some(anchor) = anchor else { return Vec::new() };
+    let body_start = choice.roots.first().copied().unwrap_or(anchor);
+    let body_end = choice.roots.last().map(|&r| dom.subtree_end(r)).unwrap_or(anchor);
+    let lo = anchor.saturating_sub(60).min(body_start);
+    let hi = (anchor + 80).max(body_start + 1).min(body_end.max(anchor + 80)).min(dom.nodes.len() as NodeId);
+    let mut out = Vec::new();
+    let mut i = lo;
+    while i < hi {
+        let n = dom.node(i);
+        let s = st.get(i as usize).copied().unwrap_or_default();
+        if n.tag == Tag::Text || s.skip {
+            i += 1;
+            continue;
+        }
+        if matches!(n.tag, Tag::A | Tag::Li | Tag::Ul | Tag::Ol) {
+            i = dom.subtree_end(i);
+            continue;
+        }
+        let named = ["class", "id", "itemprop"].iter().any(|a| {
+            dom.attr(i, a).is_some_and(|v| {
+                let v = v.to_ascii_lowercase();
+                v.contains("date") || v.contains("time") || v.contains("publish") || v.contains("posted")
+            })
+        });
+        if n.tag == Tag::Time || (named && s.text > 0 && s.text < 80) {
+            out.push(i);
+            i = dom.subtree_end(i);
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+fn visible_date(
+    dom: &Dom,
+    st: &[Stats],
+    opts: &ExtractOptions,
+    headline: Option<NodeId>,
+    choice: &body::BodyChoice,
+    fallback: Option<FixedOffset>,
+) -> Option<chrono::DateTime<FixedOffset>> {
+    for id in header_region_candidates(dom, st, headline, choice) {
+        if let Some(dt) = dom.attr(id, "datetime").and_then(|v| parse_iso(v, opts.tz, fallback)) {
+            return Some(dt.value);
+        }
+        if let Some(dt) = crate::visible::parse_phrase(&dom.text_of(id), opts) {
+            return Some(dt);
+        }
+    }
+    None
+}
+
+const AUTHOR_PREFIXES: &[&str] = &[
+    "автор:", "автор", "авторы:", "текст:", "by ", "by:", "написал", "корреспондент",
+    "обозреватель", "редактор:",
+];
+
+fn clean_author(s: &str) -> Option<String> {
+    let mut t = s.trim().trim_matches(|c: char| c == ',' || c == '|' || c == '—' || c.is_whitespace()).to_string();
+    loop {
+        let lower = t.to_lowercase();
+        let Some(p) = AUTHOR_PREFIXES.iter().find(|p| lower.starts_with(*p)) else { break };
+        t = t.get(p.len()..).unwrap_or("").trim().to_string();
+    }
+    let lower = t.to_lowercase();
+    if lower.starts_with("фото") || t.contains("http") || t.contains('@') || t.contains('/') {
+        return None;
+    }
+    let n = t.chars().count();
+    if !(3..=60).contains(&n) || t.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    Some(t)
+}
+
+fn split_authors(s: &str) -> Vec<String> {
+    s.split([',', ';', '\n'])
+        .flat_map(|p| p.split(" и ").map(str::to_string).collect::<Vec<_>>())
+        .flat_map(|p| p.split(" and ").map(str::to_string).collect::<Vec<_>>())
+        .filter_map(|p| clean_author(&p))
+        .collect()
+}
+
+fn authors(
+    dom: &Dom,
+    st: &[Stats],
+    m: &PageMeta,
+    site: Option<&str>,
+    headline: Option<NodeId>,
+    choice: &body::BodyChoice,
+) -> Vec<String> {
+    let sources: [Vec<String>; 3] = [
+        m.jsonld.as_ref().map(|j| j.authors.clone()).unwrap_or_default(),
+        m.micro_authors.clone(),
+        m.meta_authors.clone(),
+    ];
+    let not_site = |a: &String| {
+        let na = norm(a);
+        site.is_none_or(|s| {
+            let ns = norm(s);
+            !(ns.contains(&na) || na.contains(&ns))
+        }) && !a.contains('.')
+    };
+    for src in sources {
+        let mut out: Vec<String> = Vec::new();
+        for a in src.iter().flat_map(|s| split_authors(s)) {
+            if not_site(&a) && !out.contains(&a) {
+                out.push(a);
+            }
+        }
+        if !out.is_empty() {
+            return out;
+        }
+    }
+    // Visible byline near the headline: an element named author/byline with a short text.
+    let anchor = headline.or_else(|| choice.roots.first().copied());
+    let Some(anchor) = anchor else { return Vec::new() };
+    let lo = anchor.saturating_sub(60);
+    let hi = choice.roots.last().map(|&r| dom.subtree_end(r)).unwrap_or(anchor + 200).max(anchor + 200).min(dom.nodes.len() as NodeId);
+    let mut i = lo;
+    while i < hi {
+        let n = dom.node(i);
+        if n.tag != Tag::Text && !st.get(i as usize).is_some_and(|s| s.skip) {
+            let named = ["class", "id", "rel"].iter().any(|a| {
+                dom.attr(i, a).is_some_and(|v| {
+                    let v = v.to_ascii_lowercase();
+                    (v.contains("author") || v.contains("byline") || v.contains("avtor")) && !v.contains("photo")
+                })
+            });
+            if named {
+                let text = dom.text_of(i);
+                if text.chars().count() <= 120 {
+                    let out: Vec<String> = split_authors(&text).into_iter().filter(not_site).collect();
+                    if !out.is_empty() {
+                        return out;
+                    }
+                }
+                i = dom.subtree_end(i);
+                continue;
+            }
+        }
+        i += 1;
+    }
+    Vec::new()
+}
+
+fn is_tag_link(dom: &Dom, id: NodeId) -> bool {
+    if dom.attr(id, "rel").is_some_and(|r| r.split_ascii_whitespace().any(|x| x == "tag")) {
+        return true;
+    }
+    let href = dom.attr(id, "href").unwrap_or("").to_ascii_lowercase();
+    ["/tag/", "/tags/", "/teg/", "/tegi/", "tag=", "/keyword/", "/keywords/", "/theme/", "/themes/", "/hashtag/", "/label/", "/topic/"]
+        .iter()
+        .any(|p| href.contains(p))
+}
+
+fn tags(dom: &Dom, st: &[Stats], m: &PageMeta, choice: &body::BodyChoice) -> Vec<String> {
+    // Visible tag links in or right after the body, as the site shows them.
+    let mut visible: Vec<String> = Vec::new();
+    if let (Some(&first), Some(&last)) = (choice.roots.first(), choice.roots.last()) {
+        let start = dom.node(first).parent.max(first.saturating_sub(1));
+        let start = if start == NONE { first } else { start };
+        let end = (dom.subtree_end(last) + 400).min(dom.nodes.len() as NodeId);
+        for i in start.min(first)..end {
+            if dom.node(i).tag != Tag::A || st.get(i as usize).is_some_and(|s| s.skip) {
+                continue;
+            }
+            let text = dom.text_of(i);
+            let hashtag = text.starts_with('#');
+            if !(hashtag || is_tag_link(dom, i)) {
+                continue;
+            }
+            let t = text.trim_start_matches('#').trim().to_string();
+            if !t.is_empty() && t.chars().count() <= 60 && !visible.contains(&t) {
+                visible.push(t);
+            }
+        }
+    }
+    if !visible.is_empty() {
+        return visible;
+    }
+    for src in [
+        m.article_tags.clone(),
+        m.jsonld.as_ref().map(|j| j.keywords.clone()).unwrap_or_default(),
+        m.news_keywords.clone(),
+    ] {
+        if !src.is_empty() {
+            let mut out: Vec<String> = Vec::new();
+            for t in src {
+                if !out.contains(&t) {
+                    out.push(t);
+                }
+            }
+            return out;
+        }
+    }
+    Vec::new()
+}
