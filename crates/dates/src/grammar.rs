@@ -7,7 +7,7 @@
 //! cover relative periods ("в прошлом году"), durations ("неделю назад"), seasons,
 //! holidays and open intervals ("до конца дня"). The longest reading at a position wins.
 
-use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, Timelike};
+use chrono::{Datelike, Days, NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
 use khronika_model::Grain;
 
@@ -22,7 +22,8 @@ const PAST_WINDOW_DAYS: u64 = 14;
 /// A time zone stated in the text ("GMT", "(мск)", "по московскому времени").
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Zone {
-    Utc,
+    /// A fixed offset in seconds east of UTC ("GMT", "CET").
+    Fixed(i32),
     Tz(Tz),
 }
 
@@ -114,6 +115,8 @@ struct Comps {
     week_rel: Option<i32>,
     now: bool,
     midnight: bool,
+    /// Readable as a date only as a whole phrase (a bare "2014", "пн", "15-го").
+    weak: bool,
     count: usize,
 }
 
@@ -172,7 +175,7 @@ impl<'a> Parser<'a> {
             consider(self.range(j));
             consider(
                 self.comps(j)
-                    .and_then(|(e, c)| Some((e, self.build(&c, j)?))),
+                    .and_then(|(e, c)| Some((e, self.build(&c)?))),
             );
             consider(self.relative_duration(j));
             consider(self.last_next(j));
@@ -180,6 +183,11 @@ impl<'a> Parser<'a> {
             consider(self.season(j));
             consider(self.holiday(j));
             consider(self.weekend(j));
+            consider(self.within(j));
+            consider(self.nth_of(j));
+            consider(self.end_of_period(j));
+            consider(self.portion(j));
+            consider(self.after_next(j));
         }
         consider(self.until(i));
         consider(self.since(i));
@@ -241,6 +249,9 @@ impl<'a> Parser<'a> {
                 && self.w(i + 2).is_some_and(words::ordinal_suffix)
             {
                 return Some((i + 3, d));
+            }
+            if self.glued(i + 1) && self.w(i + 1).is_some_and(words::ordinal_suffix) {
+                return Some((i + 2, d));
             }
             return Some((i + 1, d));
         }
@@ -371,6 +382,63 @@ impl<'a> Parser<'a> {
         None
     }
 
+    /// Dates readable only in context: "15 числа", "15-го" / "третьего" (day of this or
+    /// next month; weak unless "числа" follows), "октябрь 18" and a bare "2014" (weak).
+    fn loose_date(&self, i: usize, c: &mut Comps) -> Res<DateC> {
+        if let Some((e, m)) = self.month_name(i) {
+            if let Some(d) = self
+                .n(e)
+                .filter(|d| (1..=31).contains(d) && self.digits(e) <= 2)
+            {
+                c.weak = true;
+                return Some((
+                    e + 1,
+                    DateC {
+                        day: Some(d),
+                        month: Some(m),
+                        ..DateC::default()
+                    },
+                ));
+            }
+            return None;
+        }
+        if let Some((e, d)) = self.day_number(i) {
+            let ordinal = e > i + 1 || self.n(i).is_none();
+            if self.is_w(e, &["числа", "число"]) {
+                return Some((
+                    e + 1,
+                    DateC {
+                        day: Some(d),
+                        ..DateC::default()
+                    },
+                ));
+            }
+            if ordinal {
+                c.weak = true;
+                return Some((
+                    e,
+                    DateC {
+                        day: Some(d),
+                        ..DateC::default()
+                    },
+                ));
+            }
+            return None;
+        }
+        let y = self.n(i)?;
+        if self.digits(i) == 4 && (1000..=2100).contains(&y) {
+            c.weak = true;
+            return Some((
+                i + 1,
+                DateC {
+                    year: Some(i32::try_from(y).ok()?),
+                    ..DateC::default()
+                },
+            ));
+        }
+        None
+    }
+
     /// "третий квартал", "1-м квартале", "I квартал".
     fn quarter(&self, i: usize) -> Res<u32> {
         let (e, q) = if let Some(q) = self.n(i) {
@@ -474,11 +542,7 @@ impl<'a> Parser<'a> {
 
     /// A clock time: "14:05", "17ч10", "в 15 часов", "8 часов вечера", "в три", "в полдень".
     fn time(&self, i: usize) -> Res<TimeC> {
-        let prep = i > 0
-            && self.is_w(
-                i - 1,
-                &["в", "во", "к", "до", "с", "со", "после", "около", "по"],
-            );
+        let prep = i > 0 && self.is_w(i - 1, &["в", "во", "к", "до", "с", "со", "после", "около"]);
         // hh:mm[:ss]
         if let Some(h) = self.n(i) {
             if (1..=2).contains(&self.digits(i))
@@ -590,6 +654,10 @@ impl<'a> Parser<'a> {
             }
         }
         let (e2, part) = self.part_after(e);
+        // "за два дня до …" is a duration: "N дня" is a clock time only after "в".
+        if !hour_word && !prep && self.is_w(e, &["дня"]) {
+            return None;
+        }
         let e = e2;
         if !hour_word && part.is_none() && !prep {
             return None;
@@ -643,10 +711,44 @@ impl<'a> Parser<'a> {
         }
         let w = self.w(i)?;
         match w {
-            "gmt" | "utc" => return Some((i + 1, Zone::Utc)),
-            "мск" => return Some((i + 1, Zone::Tz(chrono_tz::Europe::Moscow))),
+            "мск" | "msk" => return Some((i + 1, Zone::Tz(chrono_tz::Europe::Moscow))),
+            "almt" => return Some((i + 1, Zone::Tz(chrono_tz::Asia::Almaty))),
             "по" => {}
-            _ => return None,
+            _ => {
+                let hours: f32 = match w {
+                    "gmt" | "utc" | "wet" => 0.0,
+                    "bst" | "cet" | "west" => 1.0,
+                    "cest" | "eet" => 2.0,
+                    "eest" | "msd" => 3.0,
+                    "samt" => 4.0,
+                    "yekt" => 5.0,
+                    "omst" => 6.0,
+                    "krat" => 7.0,
+                    "irkt" => 8.0,
+                    "yakt" | "jst" | "kst" => 9.0,
+                    "vlat" => 10.0,
+                    "magt" => 11.0,
+                    "est" => -5.0,
+                    "edt" => -4.0,
+                    "cst" => -6.0,
+                    "cdt" => -5.0,
+                    "pst" => -8.0,
+                    "pdt" => -7.0,
+                    "mst" => -7.0,
+                    "ist" => 5.5,
+                    _ => return None,
+                };
+                // "8:00 GMT+3"
+                let base = (hours * 3600.0) as i32;
+                if self.p(i + 1, "+-") && self.glued(i + 1) {
+                    if let Some(h) = self.n(i + 2).filter(|h| *h <= 14) {
+                        let sign = if self.p(i + 1, "+") { 1 } else { -1 };
+                        let h = i32::try_from(h).ok()?;
+                        return Some((i + 3, Zone::Fixed(base + sign * h * 3600)));
+                    }
+                }
+                return Some((i + 1, Zone::Fixed(base)));
+            }
         }
         let (a, b) = (self.w(i + 1)?, self.w(i + 2));
         let tz = match (a, b) {
@@ -670,6 +772,7 @@ impl<'a> Parser<'a> {
             "сегодня" => 0,
             "вчера" => -1,
             "позавчера" => -2,
+            "позапозавчера" => -3,
             "завтра" => 1,
             "послезавтра" => 2,
             "послепослезавтра" => 3,
@@ -713,9 +816,10 @@ impl<'a> Parser<'a> {
                     // "Пт, 18 июля", "сб, 21 сен.": abbreviations only next to a date.
                     let e = if self.p(j + 1, ".") { j + 2 } else { j + 1 };
                     let near_date = c.count > 0 || self.p(e, ",") || self.date(e).is_some();
-                    if c.weekday.is_some() || !near_date {
+                    if c.weekday.is_some() {
                         return None;
                     }
+                    c.weak |= !near_date;
                     c.weekday = Some((wd, None));
                     return Some(e);
                 }
@@ -736,7 +840,11 @@ impl<'a> Parser<'a> {
             return Some(e);
         }
         // A date and a time can both start with a number: take the longer reading.
-        let d = if c.date.is_none() { self.date(i) } else { None };
+        let d = if c.date.is_none() {
+            self.date(i).or_else(|| self.loose_date(i, c))
+        } else {
+            None
+        };
         let t = if c.time.is_none() && !c.midnight {
             self.time(i)
         } else {
@@ -760,6 +868,19 @@ impl<'a> Parser<'a> {
                 return Some(te);
             }
             (None, None) => {}
+        }
+        if c.part.is_none() && w.and_then(words::relative) == Some(0) {
+            if let Some(p) = self
+                .w(i + 1)
+                .and_then(words::day_part)
+                .filter(|_| !self.is_w(i + 1, &["дня"]))
+            {
+                if c.day_off.is_none() {
+                    c.day_off = Some(0);
+                }
+                c.part = Some(p);
+                return Some(i + 2);
+            }
         }
         if c.part.is_none() {
             if let Some(p) = w
@@ -876,6 +997,18 @@ impl<'a> Parser<'a> {
                 Some(Val::point(midnight(first), Grain::Month))
             }
             (None, None, Some(y)) => Some(Val::point(midnight(date_opt(y, 1, 1)?), Grain::Year)),
+            (Some(d), None, None) => {
+                let today = self.r.date();
+                let day = (0..=12)
+                    .filter_map(|k| {
+                        today
+                            .with_day(1)?
+                            .checked_add_months(chrono::Months::new(k))
+                    })
+                    .filter_map(|first| first.with_day(d))
+                    .find(|dt| *dt >= today)?;
+                Some(Val::point(midnight(day), Grain::Day))
+            }
             _ => None,
         }
     }
@@ -908,7 +1041,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Turns a component group into a value.
-    fn build(&self, c: &Comps, start: usize) -> Option<Val> {
+    fn build(&self, c: &Comps) -> Option<Val> {
         if c.now {
             return (c.count == 1).then(|| Val::point(self.r, Grain::Second));
         }
@@ -916,6 +1049,10 @@ impl<'a> Parser<'a> {
         let mut day: Option<NaiveDate> = None;
         let mut coarse: Option<Val> = None;
         if let Some(dc) = &c.date {
+            if dc.day.is_some() && dc.month.is_none() && c.count > 1 {
+                // "второе воскресенье": an ordinal next to other parts is not a day of month
+                return None;
+            }
             let v = self.resolve_date(dc, c.weekday.map(|w| w.0))?;
             if v.grain == Grain::Day {
                 day = Some(v.start()?.date());
@@ -944,7 +1081,8 @@ impl<'a> Parser<'a> {
         } else if let Some((wd, rel)) = c.weekday {
             day = Some(self.resolve_weekday(wd, rel, c.week_rel)?);
         }
-        if let Some(v) = coarse {
+        if let Some(mut v) = coarse {
+            v.weak = c.weak && c.count == 1;
             return Some(v);
         }
         let mut v = if c.midnight {
@@ -995,10 +1133,6 @@ impl<'a> Parser<'a> {
         } else if let Some(p) = c.part {
             let d = day.unwrap_or(self.r.date());
             let (a, b) = p.hours();
-            // A lone "дня" is a unit or a genitive far more often than "in the afternoon".
-            if day.is_none() && c.count == 1 && start > 0 && false {
-                return None;
-            }
             Val::interval(Some(at(d, a, 0, 0)?), Some(at(d, b, 0, 0)?), Grain::Hour)
         } else if let Some(d) = day {
             Val::point(midnight(d), Grain::Day)
@@ -1006,6 +1140,7 @@ impl<'a> Parser<'a> {
             return None;
         };
         v.zone = c.zone;
+        v.weak |= c.weak && c.count == 1;
         Some(v)
     }
 
@@ -1141,8 +1276,8 @@ impl<'a> Parser<'a> {
         if let Some(rt) = r.time.as_mut() {
             rt.ambiguous = false;
         }
-        let a = self.build(&l, 0)?;
-        let b = self.build(&r, 0)?;
+        let a = self.build(&l)?;
+        let b = self.build(&r)?;
         if a.grain != b.grain && !(a.grain <= Grain::Hour && b.grain <= Grain::Hour) {
             return None;
         }
@@ -1198,20 +1333,20 @@ impl<'a> Parser<'a> {
                 e,
                 Val {
                     shape: Shape::Interval(None, v.end()),
-                    weak: false,
+                    weak: v.weak,
                     ..v
                 },
             ));
         }
         let (e, v) = self.expr(i + 1)?;
-        if matches!(v.shape, Shape::Interval(..)) {
+        if matches!(v.shape, Shape::Interval(None, _) | Shape::Interval(_, None)) {
             return None;
         }
         Some((
             e,
             Val {
                 shape: Shape::Interval(None, v.start()),
-                weak: false,
+                weak: v.weak,
                 ..v
             },
         ))
@@ -1229,10 +1364,11 @@ impl<'a> Parser<'a> {
             return None;
         };
         let (e, v) = self.expr(j)?;
-        if matches!(v.shape, Shape::Interval(..)) {
+        if matches!(v.shape, Shape::Interval(None, _) | Shape::Interval(_, None)) {
             return None;
         }
-        let from = if self.is_w(i, &["после"]) && v.grain >= Grain::Day {
+        let closed = matches!(v.shape, Shape::Interval(..));
+        let from = if self.is_w(i, &["после"]) && (v.grain >= Grain::Day || closed) {
             v.end()
         } else {
             v.start()
@@ -1241,7 +1377,7 @@ impl<'a> Parser<'a> {
             e,
             Val {
                 shape: Shape::Interval(from, None),
-                weak: false,
+                weak: v.weak,
                 ..v
             },
         ))
@@ -1261,7 +1397,7 @@ impl<'a> Parser<'a> {
                 let u = words::unit(self.w(i + 1)?)?;
                 return Some((i + 2, half(u, 3)?));
             }
-            if let Some(u) = words::unit(w) {
+            if let Some(u) = words::unit(w).filter(|_| words::singular_unit(w)) {
                 return Some((i + 1, (unit_grain(u), 1)));
             }
         }
@@ -1322,13 +1458,194 @@ impl<'a> Parser<'a> {
     /// "в прошлом году", "этот месяц", "на этой неделе", "следующий квартал".
     fn period_rel(&self, i: usize) -> Res<Val> {
         let rel = words::relative(self.w(i)?)?;
-        let u = words::unit(self.w(i + 1)?)?;
-        if matches!(u, Unit::Second | Unit::Minute | Unit::Hour) {
+        let uw = self.w(i + 1)?;
+        let u = words::unit(uw)?;
+        if matches!(u, Unit::Second | Unit::Minute | Unit::Hour) || !words::singular_unit(uw) {
+            return None;
+        }
+        // "в этот день" points back to a day the text spoke of, not to today.
+        if rel == 0 && u == Unit::Day {
             return None;
         }
         let g = unit_grain(u);
         let t = add(start_of(self.r, g)?, g, i64::from(rel))?;
+        if self.is_w(i, &["эта"]) && self.is_w(i + 1, &["неделя"]) {
+            // Duckling reads "эта неделя" as the days Monday..Saturday of this week.
+            let to = add(t, Grain::Day, 6)?;
+            return Some((i + 2, Val::interval(Some(t), Some(to), Grain::Day)));
+        }
         Some((i + 2, Val::point(t, g)))
+    }
+
+    /// "в течение 3 дней", "в течение часа": from now to the end of the duration.
+    fn within(&self, i: usize) -> Res<Val> {
+        if !(self.is_w(i, &["в"]) && self.is_w(i + 1, &["течение"])) {
+            return None;
+        }
+        let (e, (g, n)) = self.amount(i + 2)?;
+        let fg = finer(g);
+        let to = start_of(add(self.r, g, n)?, fg)?;
+        Some((e, Val::interval(Some(start_of(self.r, fg)?), Some(to), fg)))
+    }
+
+    /// "конец месяца", "к концу года": the next unit, as Duckling reads it.
+    fn end_of_period(&self, i: usize) -> Res<Val> {
+        if !self.is_w(i, &["конец"]) {
+            return None;
+        }
+        let g = match self.w(i + 1)? {
+            "месяца" => Grain::Month,
+            "года" => Grain::Year,
+            "дня" => return Some((i + 2, Val::point(end_of(self.r, Grain::Day)?, Grain::Hour))),
+            _ => return None,
+        };
+        Some((i + 2, Val::point(end_of(self.r, g)?, g)))
+    }
+
+    /// "в начале мая", "в середине июня 2024 года", "к концу года", "в конце прошлого
+    /// месяца": the first, middle or last third of a month (days 1–10, 11–20, 21–end), of a
+    /// year (January–March, April–September, October–December) or of a week.
+    fn portion(&self, i: usize) -> Res<Val> {
+        let which = match self.w(i)? {
+            "начало" | "начале" | "начала" | "началу" => 0,
+            "середина" | "середине" | "середины" | "середину" => 1,
+            "конец" | "конце" | "конца" | "концу" => 2,
+            _ => return None,
+        };
+        let j = i + 1;
+        // the period: "года", "этого месяца", "прошлой недели", or a month/year expression
+        let unit_word = |k: usize| -> Option<Grain> {
+            match self.w(k)? {
+                "года" => Some(Grain::Year),
+                "месяца" => Some(Grain::Month),
+                "недели" => Some(Grain::Week),
+                _ => None,
+            }
+        };
+        let (e, start, grain) = if let Some(g) = unit_word(j) {
+            (j + 1, start_of(self.r, g)?, g)
+        } else if let (Some(rel), Some(g)) = (self.w(j).and_then(words::relative), unit_word(j + 1))
+        {
+            (j + 2, add(start_of(self.r, g)?, g, i64::from(rel))?, g)
+        } else {
+            let (e, c) = self.comps(j)?;
+            let v = self.build(&c)?;
+            if !matches!(v.grain, Grain::Month | Grain::Year) || v.weak {
+                return None;
+            }
+            (e, v.start()?, v.grain)
+        };
+        let end = add(start, grain, 1)?;
+        let (from, to, g) = match grain {
+            Grain::Month => {
+                let cut = |d: i64| add(start, Grain::Day, d);
+                match which {
+                    0 => (start, cut(10)?, Grain::Day),
+                    1 => (cut(10)?, cut(20)?, Grain::Day),
+                    _ => (cut(20)?, end, Grain::Day),
+                }
+            }
+            Grain::Year => {
+                let cut = |m: i64| add(start, Grain::Month, m);
+                match which {
+                    0 => (start, cut(3)?, Grain::Month),
+                    1 => (cut(3)?, cut(9)?, Grain::Month),
+                    _ => (cut(9)?, end, Grain::Month),
+                }
+            }
+            _ => {
+                let cut = |d: i64| add(start, Grain::Day, d);
+                match which {
+                    0 => (start, cut(2)?, Grain::Day),
+                    1 => (cut(2)?, cut(4)?, Grain::Day),
+                    _ => (cut(4)?, end, Grain::Day),
+                }
+            }
+        };
+        Some((e, Val::interval(Some(from), Some(to), g)))
+    }
+
+    /// "среда после следующей": the occurrence after the next one.
+    fn after_next(&self, i: usize) -> Res<Val> {
+        let wd = words::weekday(self.w(i)?)?;
+        if !(self.is_w(i + 1, &["после"])
+            && self.w(i + 2).is_some_and(|w| w.starts_with("следующ")))
+        {
+            return None;
+        }
+        let d = self
+            .resolve_weekday(wd, Some(1), None)?
+            .checked_add_days(Days::new(7))?;
+        Some((i + 3, Val::point(midnight(d), Grain::Day)))
+    }
+
+    /// "первый вторник октября", "последний понедельник в марте", "первая неделя
+    /// октября 2014", "третий день в октябре", "первый вторник после 14 октября".
+    fn nth_of(&self, i: usize) -> Res<Val> {
+        let w = self.w(i)?;
+        let nth: i64 = if w.starts_with("последн") {
+            -1
+        } else {
+            i64::from(words::ordinal(w)?)
+        };
+        let next = self.w(i + 1)?;
+        enum What {
+            Weekday(u32),
+            Cycle(Grain),
+        }
+        let what = if let Some(wd) = words::weekday(next) {
+            What::Weekday(wd)
+        } else {
+            let u = words::unit(next)?;
+            if matches!(u, Unit::Second | Unit::Minute) {
+                return None;
+            }
+            What::Cycle(unit_grain(u))
+        };
+        let mut j = i + 2;
+        let after = self.is_w(j, &["после"]);
+        if after || self.is_w(j, &["в", "во"]) {
+            j += 1;
+        }
+        let (e, c) = self.comps(j)?;
+        let outer = self.build(&c)?;
+        let (from, to) = (outer.start()?, outer.end()?);
+        let v = match what {
+            What::Weekday(wd) => {
+                let first_after = |t: NaiveDateTime| -> Option<NaiveDate> {
+                    let d = t.date();
+                    let ahead = (wd + 7 - d.weekday().num_days_from_monday()) % 7;
+                    d.checked_add_days(Days::new(u64::from(ahead)))
+                };
+                let day = if after {
+                    let start = first_after(add(to, Grain::Second, 0)?)?;
+                    start.checked_add_days(Days::new(7 * u64::try_from(nth - 1).ok()?))?
+                } else if nth < 0 {
+                    let last = to.date().pred_opt()?;
+                    let back = (last.weekday().num_days_from_monday() + 7 - wd) % 7;
+                    last.checked_sub_days(Days::new(u64::from(back)))?
+                } else {
+                    first_after(from)?
+                        .checked_add_days(Days::new(7 * u64::try_from(nth - 1).ok()?))?
+                };
+                if !after && (midnight(day) < from || midnight(day) >= to) {
+                    return None;
+                }
+                Val::point(midnight(day), Grain::Day)
+            }
+            What::Cycle(g) => {
+                if g >= outer.grain && !after {
+                    return None;
+                }
+                let t = if nth < 0 {
+                    start_of(add(to, Grain::Second, -1)?, g)?
+                } else {
+                    add(start_of(from, g)?, g, nth - 1)?
+                };
+                Val::point(t, g)
+            }
+        };
+        Some((e, v))
     }
 
     /// "весна", "зимой", "прошлым летом", "летом 2024 года".
@@ -1384,6 +1701,25 @@ impl<'a> Parser<'a> {
             }
             ("день" | "дня" | "дню", Some("победы")) => (i + 2, 5, 9),
             ("день" | "дня" | "дню", Some("знаний")) => (i + 2, 9, 1),
+            ("день" | "дня" | "дню", Some("защитника")) => {
+                let e = if self.is_w(i + 2, &["отечества"]) {
+                    i + 3
+                } else {
+                    i + 2
+                };
+                (e, 2, 23)
+            }
+            ("день" | "дня" | "дню", Some("смеха")) => (i + 2, 4, 1),
+            ("день" | "дня" | "дню", Some("труда")) => (i + 2, 5, 1),
+            ("день" | "дня" | "дню", Some("россии")) => (i + 2, 6, 12),
+            ("день" | "дня" | "дню", Some("единства")) => (i + 2, 11, 4),
+            ("день" | "дня" | "дню", Some("народного")) if self.is_w(i + 2, &["единства"]) => {
+                (i + 3, 11, 4)
+            }
+            (
+                "международный" | "международного" | "международному",
+                Some("женский" | "женского" | "женскому"),
+            ) if self.is_w(i + 2, &["день", "дня", "дню"]) => (i + 3, 3, 8),
             _ => return None,
         };
         // strictly upcoming, as Duckling resolves holidays
@@ -1424,9 +1760,4 @@ fn half(u: Unit, k: i64) -> Option<(Grain, i64)> {
         Unit::Quarter => (Grain::Month, k + k / 2),
         Unit::Year => (Grain::Month, 6 * k),
     })
-}
-
-#[allow(dead_code)]
-fn _assert_timelike(t: NaiveDateTime) -> u32 {
-    t.hour()
 }

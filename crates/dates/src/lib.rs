@@ -116,7 +116,7 @@ impl Reference {
     fn render(&self, t: NaiveDateTime, stated: Option<Zone>) -> Option<Instant> {
         let stated_offset = match stated {
             None => None,
-            Some(Zone::Utc) => Some(FixedOffset::east_opt(0)?),
+            Some(Zone::Fixed(secs)) => Some(FixedOffset::east_opt(secs)?),
             Some(Zone::Tz(tz)) => Some(tz.offset_from_local_datetime(&t).earliest()?.fix()),
         };
         match (stated_offset, self.zone) {

@@ -232,7 +232,7 @@ impl DayPart {
     /// The hours it covers, end exclusive (24 = the next midnight).
     pub fn hours(self) -> (u32, u32) {
         match self {
-            DayPart::Morning => (4, 12),
+            DayPart::Morning => (3, 12),
             DayPart::Afternoon => (12, 19),
             DayPart::Evening => (18, 24),
             DayPart::Night => (0, 4),
@@ -250,6 +250,43 @@ impl DayPart {
     }
 }
 
+/// A singular unit noun ("день", "неделю", "году"), which alone counts one unit; plural
+/// forms ("дней", "годы") need a number ("несколько дней назад" is no date).
+pub fn singular_unit(w: &str) -> bool {
+    matches!(
+        w,
+        "секунда"
+            | "секунду"
+            | "секунды"
+            | "минута"
+            | "минуту"
+            | "минуты"
+            | "час"
+            | "часа"
+            | "часу"
+            | "день"
+            | "дня"
+            | "дню"
+            | "дне"
+            | "сутки"
+            | "суток"
+            | "неделя"
+            | "неделю"
+            | "недели"
+            | "неделе"
+            | "месяц"
+            | "месяца"
+            | "месяце"
+            | "месяцу"
+            | "квартал"
+            | "квартала"
+            | "квартале"
+            | "год"
+            | "года"
+            | "году"
+    )
+}
+
 /// A part of the day as an adverb or noun ("вечером", "утра", "днём").
 pub fn day_part(w: &str) -> Option<DayPart> {
     Some(match w {
@@ -263,11 +300,10 @@ pub fn day_part(w: &str) -> Option<DayPart> {
 
 /// Direction of a relative determiner: this (0), next (+1), last (−1), before last (−2)…
 pub fn relative(w: &str) -> Option<i32> {
-    let stems: [(&str, i32); 8] = [
+    let stems: [(&str, i32); 7] = [
         ("позапрошл", -2),
         ("прошл", -1),
         ("предыдущ", -1),
-        ("последн", -1),
         ("следующ", 1),
         ("будущ", 1),
         ("наступающ", 1),
@@ -279,10 +315,9 @@ pub fn relative(w: &str) -> Option<i32> {
         }
     }
     match w {
-        "этот" | "эта" | "это" | "этого" | "этой" | "этом" | "эту" | "этим" | "текущий"
-        | "текущая" | "текущего" | "текущей" | "текущем" | "текущую" | "сей" | "сего" => {
-            Some(0)
-        }
+        "этот" | "эта" | "это" | "этого" | "этой" | "этом" | "эту" | "этим" | "эти" | "этих"
+        | "этими" | "текущий" | "текущая" | "текущего" | "текущей" | "текущем" | "текущую"
+        | "сей" | "сего" => Some(0),
         "след" => Some(1),
         _ => None,
     }
