@@ -1,0 +1,172 @@
+//! # khronika-store: here is an article, keep it (once); here is an id, give it back
+//!
+//! The archive of the khronika pipeline: followed sources, every fetched page (raw body kept
+//! gzip-compressed so the pipeline can be re-run without the network), articles with all
+//! their versions, analyses, entities with aliases and mentions, site tags, quotes, story
+//! placeholders and anonymous view counts for "popular".
+//!
+//! **Architecture invariant: this is the only crate that speaks SQL.** Everyone else goes
+//! through the [`Store`] trait, so the embedded SQLite backend ([`SqliteStore`]) and the
+//! PostgreSQL backend that will follow are interchangeable behind `Arc<dyn Store>`.
+//!
+//! ## The trait in one page
+//! * **Async** (`async_trait`), object safe. The SQLite backend runs its queries on tokio's
+//!   blocking threads: one writer connection and a few reader connections (WAL mode, so
+//!   readers never wait for the writer).
+//! * **Every write method is one transaction.** Batching is explicit: [`Store::put_articles`]
+//!   takes a slice and commits it at once (a crash loses the whole batch or nothing).
+//! * **Versions**: [`Store::put_articles`] decides by `content_hash` (a hash of the extracted
+//!   title, lead and body — see [`content_hash`]) whether an article is new, a new version of
+//!   a known URL, unchanged, or a duplicate of another URL's article.
+//! * **Change feed**: every change (new article, new version, hide/unhide, delete) takes the
+//!   next value of one monotonically increasing sequence; [`Store::articles_changed_since`]
+//!   lets an index catch up incrementally.
+//! * **Reading**: [`Store::list_articles`] filters by source, tag, entity and date range,
+//!   newest first, with an opaque cursor.
+//! * **Display policy and takedowns**: a source is shown as full text or lead + link
+//!   ([`DisplayPolicy`], default lead + link); an article or a whole source can be hidden.
+//! * **Migrations**: ordered SQL files under `migrations/<backend>/`, applied in order and
+//!   recorded in a `schema_version` table; a newer database refuses to open with an older
+//!   binary.
+//!
+//! Cost model (SQLite, laptop): a batch of 64 articles with analyses commits in a few
+//! milliseconds; reads by id are sub-millisecond. Not useful for full-text search: that is
+//! the index crate's job (fed by the change feed).
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), khronika_store::StoreError> {
+//! use khronika_store::{ArticleFilter, PageRequest, Store};
+//! let store = khronika_store::open_sqlite(std::path::Path::new("/tmp/khronika-data")).await?;
+//! let page = store
+//!     .list_articles(&ArticleFilter::default(), &PageRequest { cursor: None, limit: 20 })
+//!     .await?;
+//! for a in page.items {
+//!     println!("{} {}", a.id, a.title.unwrap_or_default());
+//! }
+//! # Ok(()) }
+//! ```
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use khronika_model::Article;
+
+pub mod conformance;
+mod error;
+mod sqlite;
+mod types;
+
+pub use error::{Result, StoreError};
+pub use sqlite::SqliteStore;
+pub use types::*;
+
+/// The archive. All methods are safe to call concurrently from many tasks.
+#[async_trait]
+pub trait Store: Send + Sync {
+    // ---- sources ----
+    /// Add a source; its name must be new ([`StoreError::Conflict`] otherwise).
+    async fn add_source(&self, source: &NewSource) -> Result<SourceId>;
+    /// Replace a source's settings (name, URLs, lang, display, politeness) by id.
+    async fn update_source(&self, source: &Source) -> Result<()>;
+    async fn list_sources(&self) -> Result<Vec<Source>>;
+    async fn get_source(&self, id: SourceId) -> Result<Option<Source>>;
+    async fn source_by_name(&self, name: &str) -> Result<Option<Source>>;
+    /// Remove a source with its articles (they leave the change feed as deletions).
+    /// Returns whether it existed.
+    async fn remove_source(&self, id: SourceId) -> Result<bool>;
+    async fn set_source_display(&self, id: SourceId, display: DisplayPolicy) -> Result<()>;
+    /// Take a whole source down (or back up); its articles enter the change feed.
+    async fn set_source_hidden(&self, id: SourceId, hidden: bool) -> Result<()>;
+
+    // ---- fetches and page state ----
+    /// Record responses that produced no article (304, errors, feeds, non-articles) and
+    /// update each URL's page state. One transaction.
+    async fn record_fetches(&self, fetches: &[NewFetch]) -> Result<Vec<FetchId>>;
+    /// What is known about a URL for a conditional request.
+    async fn page_state(&self, url: &str) -> Result<Option<PageState>>;
+    /// Stored raw pages with id greater than `after`, oldest first (for reprocessing).
+    async fn raw_pages(&self, after: Option<FetchId>, limit: usize) -> Result<Vec<StoredFetch>>;
+
+    // ---- articles ----
+    /// Store a batch of articles in one transaction; one outcome per input, in order.
+    async fn put_articles(&self, batch: &[NewArticle]) -> Result<Vec<PutOutcome>>;
+    async fn get_article(&self, id: ArticleId) -> Result<Option<StoredArticle>>;
+    /// Look an article up by any URL that led to it (canonical, fetched or duplicate).
+    async fn article_by_url(&self, url: &str) -> Result<Option<StoredArticle>>;
+    /// All versions, oldest first.
+    async fn article_versions(&self, id: ArticleId) -> Result<Vec<ArticleVersion>>;
+    async fn list_articles(
+        &self,
+        filter: &ArticleFilter,
+        page: &PageRequest,
+    ) -> Result<Page<ArticleSummary>>;
+    /// Changes with sequence number greater than `seq`, in sequence order.
+    async fn articles_changed_since(&self, seq: u64, limit: usize) -> Result<Vec<Change>>;
+    /// The highest sequence number handed out so far.
+    async fn current_change_seq(&self) -> Result<u64>;
+    /// Take one article down (or back up).
+    async fn set_article_hidden(&self, id: ArticleId, hidden: bool) -> Result<()>;
+    /// Tags of an article's current version.
+    async fn article_tags(&self, id: ArticleId) -> Result<Vec<String>>;
+
+    // ---- entities and tags ----
+    async fn get_entity(&self, id: EntityId) -> Result<Option<Entity>>;
+    /// Entities whose canonical name or an alias equals `name` (case-insensitive).
+    async fn find_entities(&self, name: &str) -> Result<Vec<Entity>>;
+    /// The most mentioned entities, optionally of one kind.
+    async fn top_entities(
+        &self,
+        kind: Option<khronika_model::EntityKind>,
+        limit: usize,
+    ) -> Result<Vec<Entity>>;
+    /// Mentions of an entity in visible articles, newest article first.
+    async fn entity_mentions(&self, id: EntityId, limit: usize) -> Result<Vec<EntityMention>>;
+    /// Quotes attributed to an entity in visible articles, newest first.
+    async fn entity_quotes(&self, id: EntityId, limit: usize) -> Result<Vec<EntityQuote>>;
+    /// Tags by number of visible articles.
+    async fn tags(&self, limit: usize) -> Result<Vec<TagCount>>;
+
+    // ---- popularity ----
+    /// Count one view of an article (no data about the reader is kept).
+    async fn record_view(&self, id: ArticleId) -> Result<()>;
+    /// The most viewed visible articles over the last `window`.
+    async fn popular(&self, window: Duration, limit: usize) -> Result<Vec<Popular>>;
+
+    async fn stats(&self) -> Result<StoreStats>;
+}
+
+/// Open (creating and migrating as needed) the SQLite store in `data_dir`.
+pub async fn open_sqlite(data_dir: &Path) -> Result<Arc<dyn Store>> {
+    Ok(Arc::new(SqliteStore::open(data_dir).await?))
+}
+
+/// The hash that decides whether an article changed: title, lead and body text, with
+/// whitespace runs folded, so markup and page chrome never count. Hex SHA-256.
+pub fn content_hash(article: &Article) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    let mut feed = |part: &str| {
+        let mut first = true;
+        for word in part.split_whitespace() {
+            if !first {
+                h.update(b" ");
+            }
+            h.update(word.as_bytes());
+            first = false;
+        }
+        h.update([0u8]);
+    };
+    feed(article.title.as_deref().unwrap_or(""));
+    feed(article.lead.as_deref().unwrap_or(""));
+    for block in &article.blocks {
+        feed(&block.plain_text());
+    }
+    let digest = h.finalize();
+    let mut out = String::with_capacity(64);
+    for b in digest {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}

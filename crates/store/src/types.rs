@@ -1,0 +1,330 @@
+//! The values that cross the [`Store`](crate::Store) boundary: ids, sources, fetches,
+//! articles with versions, entities, filters and pages of results.
+
+use chrono::{DateTime, Utc};
+use khronika_model::{Analysis, Article, EntityKind};
+use serde::{Deserialize, Serialize};
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}", self.0)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A stored article (all its versions share the id).
+    ArticleId
+);
+id_type!(
+    /// A followed site.
+    SourceId
+);
+id_type!(
+    /// One stored HTTP response or local file.
+    FetchId
+);
+id_type!(
+    /// A named entity (person, organisation, location).
+    EntityId
+);
+id_type!(
+    /// A story: the thread of articles about one event (filled by a later stage).
+    StoryId
+);
+
+/// How the portal may show a source's articles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum DisplayPolicy {
+    /// Title, lead and a link to the original (the default for third-party sites).
+    #[default]
+    LeadAndLink,
+    /// The whole text (own content, or a licence that allows it).
+    FullText,
+}
+
+impl DisplayPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DisplayPolicy::LeadAndLink => "lead_and_link",
+            DisplayPolicy::FullText => "full_text",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "lead_and_link" | "lead" => Some(DisplayPolicy::LeadAndLink),
+            "full_text" | "full" => Some(DisplayPolicy::FullText),
+            _ => None,
+        }
+    }
+}
+
+/// Per-source crawl politeness overrides; `None` means the crawler's defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Politeness {
+    pub delay_ms: Option<u64>,
+    pub max_concurrency: Option<u32>,
+}
+
+/// A source as given by the user, before it has an id.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct NewSource {
+    pub name: String,
+    pub home_url: String,
+    pub feeds: Vec<String>,
+    pub sitemaps: Vec<String>,
+    pub lang: Option<String>,
+    pub display: DisplayPolicy,
+    pub politeness: Politeness,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    pub id: SourceId,
+    pub name: String,
+    pub home_url: String,
+    pub feeds: Vec<String>,
+    pub sitemaps: Vec<String>,
+    pub lang: Option<String>,
+    pub display: DisplayPolicy,
+    /// Taken down: the source's articles are not shown.
+    pub hidden: bool,
+    pub politeness: Politeness,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One response (or local file) to keep: the raw body is compressed by the store.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NewFetch {
+    pub source_id: Option<SourceId>,
+    /// The URL that was asked for.
+    pub url: String,
+    /// The URL after redirects.
+    pub final_url: String,
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub fetched_at: DateTime<Utc>,
+    /// The body as received (decoded from transfer/content encoding); empty for 304 and errors.
+    pub body: Vec<u8>,
+    /// Whether to keep the body (pages yes; feeds, errors and 304s no).
+    pub keep_body: bool,
+}
+
+/// What the store remembers about a URL for the next conditional request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageState {
+    pub url: String,
+    pub source_id: Option<SourceId>,
+    pub status: u16,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub fetched_at: DateTime<Utc>,
+    pub article_id: Option<ArticleId>,
+}
+
+/// A stored raw page, decompressed, for re-running the pipeline without the network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredFetch {
+    pub id: FetchId,
+    pub source_id: Option<SourceId>,
+    pub url: String,
+    pub final_url: String,
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub fetched_at: DateTime<Utc>,
+    pub body: Vec<u8>,
+}
+
+/// An extracted (and maybe analysed) article to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewArticle {
+    pub source_id: Option<SourceId>,
+    /// The identity URL (canonical, tracking parameters removed).
+    pub url: String,
+    /// Further URLs that led to this article (fetched URL, redirects); they become aliases.
+    pub other_urls: Vec<String>,
+    pub article: Article,
+    pub analysis: Option<Analysis>,
+    /// [`content_hash`](crate::content_hash) of `article`: decides "changed".
+    pub content_hash: String,
+    /// When the content was obtained (fetch time, or import time).
+    pub seen_at: DateTime<Utc>,
+    /// The raw page this article came from, stored in the same transaction.
+    pub fetch: Option<NewFetch>,
+}
+
+/// What [`Store::put_articles`](crate::Store::put_articles) did with one article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum PutOutcome {
+    /// A new article, version 1.
+    Created { id: ArticleId },
+    /// A known article whose content changed: a new version.
+    Updated { id: ArticleId, version: u32 },
+    /// Same content as the current version: nothing new stored.
+    Unchanged { id: ArticleId },
+    /// Same content as another article under a different URL: the URL became an alias.
+    Duplicate { id: ArticleId },
+}
+
+impl PutOutcome {
+    pub fn id(&self) -> ArticleId {
+        match *self {
+            PutOutcome::Created { id }
+            | PutOutcome::Updated { id, .. }
+            | PutOutcome::Unchanged { id }
+            | PutOutcome::Duplicate { id } => id,
+        }
+    }
+}
+
+/// An article as stored: its current version in full.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredArticle {
+    pub id: ArticleId,
+    pub source_id: Option<SourceId>,
+    pub url: String,
+    pub version: u32,
+    pub content_hash: String,
+    pub first_seen: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Taken down, by itself or through its source.
+    pub hidden: bool,
+    /// How it may be shown: the source's policy; full text for articles without a source
+    /// (local files and imports belong to the user).
+    pub display: DisplayPolicy,
+    pub article: Article,
+    pub analysis: Option<Analysis>,
+    /// The position of the article's last change in the change feed.
+    pub change_seq: u64,
+}
+
+/// One past or current version of an article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArticleVersion {
+    pub version: u32,
+    pub content_hash: String,
+    pub stored_at: DateTime<Utc>,
+    pub fetch_id: Option<FetchId>,
+    pub article: Article,
+    pub analysis: Option<Analysis>,
+}
+
+/// A list entry: enough for a headline list, without the body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArticleSummary {
+    pub id: ArticleId,
+    pub source_id: Option<SourceId>,
+    pub url: String,
+    pub title: Option<String>,
+    pub lead: Option<String>,
+    pub image: Option<String>,
+    pub lang: Option<String>,
+    pub published: Option<String>,
+    pub first_seen: DateTime<Utc>,
+    pub version: u32,
+    pub display: DisplayPolicy,
+}
+
+/// Which articles to list. Hidden articles and articles of hidden sources are left out
+/// unless `include_hidden`. Dates compare against the published time, or the first-seen
+/// time when the page gave none.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArticleFilter {
+    pub source: Option<SourceId>,
+    pub tag: Option<String>,
+    pub entity: Option<EntityId>,
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    pub include_hidden: bool,
+}
+
+/// A page request: newest first, `cursor` from the previous page's `next`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageRequest {
+    pub cursor: Option<String>,
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Pass back as [`PageRequest::cursor`] for the next page; `None` at the end.
+    pub next: Option<String>,
+}
+
+/// One entry of the change feed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub seq: u64,
+    pub article_id: ArticleId,
+    /// The current state; `None` when the article was deleted (drop it from indexes).
+    /// A hidden article comes with `hidden: true`.
+    pub article: Option<StoredArticle>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entity {
+    pub id: EntityId,
+    pub kind: EntityKind,
+    /// Canonical name in the nominative.
+    pub name: String,
+    /// Surface forms seen in texts.
+    pub aliases: Vec<String>,
+    /// Mentions in current article versions.
+    pub mentions: u64,
+}
+
+/// One mention of an entity, with the article it is in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntityMention {
+    pub article_id: ArticleId,
+    pub article_title: Option<String>,
+    pub published: Option<String>,
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+/// A quote whose speaker resolved to an entity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntityQuote {
+    pub article_id: ArticleId,
+    pub article_title: Option<String>,
+    pub published: Option<String>,
+    pub text: String,
+    pub role: Option<String>,
+    pub direct: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TagCount {
+    pub name: String,
+    pub articles: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Popular {
+    pub article_id: ArticleId,
+    pub views: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct StoreStats {
+    pub sources: u64,
+    pub articles: u64,
+    pub versions: u64,
+    pub fetches: u64,
+    pub entities: u64,
+}
