@@ -184,6 +184,8 @@ impl<'a> Parser<'a> {
             consider(self.nth_of(j));
             consider(self.end_of_period(j));
             consider(self.portion(j));
+            consider(self.half_period(j));
+            consider(self.decade(j));
             consider(self.after_next(j));
         }
         consider(self.until(i));
@@ -706,9 +708,32 @@ impl<'a> Parser<'a> {
             let (e, z) = self.zone(i + 1)?;
             return self.p(e, ")").then_some((e + 1, z));
         }
+        // "+05:00", "-0200" glued to a clock time (ISO 8601)
+        let after_seconds = i >= 5 && self.p(i - 2, ":") && self.p(i - 4, ":") && self.glued(i);
+        if self.p(i, "+-") && after_seconds {
+            let sign = if self.p(i, "+") { 1 } else { -1 };
+            let (h, m, e) =
+                if self.digits(i + 1) == 2 && self.p(i + 2, ":") && self.digits(i + 3) == 2 {
+                    (self.n(i + 1)?, self.n(i + 3)?, i + 4)
+                } else if self.digits(i + 1) == 4 {
+                    let v = self.n(i + 1)?;
+                    (v / 100, v % 100, i + 2)
+                } else {
+                    return None;
+                };
+            if h > 14 || m > 59 {
+                return None;
+            }
+            let secs = i32::try_from(h * 3600 + m * 60).ok()?;
+            return Some((e, Zone::Fixed(sign * secs)));
+        }
         let w = self.w(i)?;
         match w {
             "мск" | "msk" => return Some((i + 1, Zone::Tz(chrono_tz::Europe::Moscow))),
+            "московского" if self.is_w(i + 1, &["времени"]) => {
+                return Some((i + 2, Zone::Tz(chrono_tz::Europe::Moscow)))
+            }
+            "z" if self.glued(i) => return Some((i + 1, Zone::Fixed(0))),
             "almt" => return Some((i + 1, Zone::Tz(chrono_tz::Asia::Almaty))),
             "по" => {}
             _ => {
@@ -759,6 +784,12 @@ impl<'a> Parser<'a> {
                 chrono_tz::Asia::Almaty
             }
             ("времени", Some("москвы")) => chrono_tz::Europe::Moscow,
+            ("москве", _) => return Some((i + 2, Zone::Tz(chrono_tz::Europe::Moscow))),
+            ("астане" | "алматы" | "казахстану", _) => {
+                return Some((i + 2, Zone::Tz(chrono_tz::Asia::Almaty)))
+            }
+            ("киеву", _) => return Some((i + 2, Zone::Tz(chrono_tz::Europe::Kyiv))),
+            ("гринвичу", _) => return Some((i + 2, Zone::Fixed(0))),
             _ => return None,
         };
         Some((i + 3, Zone::Tz(tz)))
@@ -906,7 +937,9 @@ impl<'a> Parser<'a> {
             if self.p(j, ",") {
                 j += 1;
             }
-            if self.is_w(j, &["в", "во", "на"]) {
+            if self.is_w(j, &["в", "во", "на"])
+                || (self.is_w(j, &["t"]) && self.glued(j) && self.glued(j + 1))
+            {
                 j += 1;
             }
             let mut next = c;
@@ -1119,8 +1152,11 @@ impl<'a> Parser<'a> {
                         } else {
                             add(cand, Grain::Day, 1)?
                         }
-                    } else {
+                    } else if cand >= self.r || c.zone.is_some() {
                         cand
+                    } else {
+                        // a clock time without a day is its next occurrence (Duckling)
+                        add(cand, Grain::Day, 1)?
                     }
                 }
             };
@@ -1398,8 +1434,28 @@ impl<'a> Parser<'a> {
                 return Some((i + 1, (unit_grain(u), 1)));
             }
         }
+        if self.is_w(i, &["пару", "пара", "пары"]) {
+            let u = words::unit(self.w(i + 1)?)?;
+            return Some((i + 2, (unit_grain(u), 2)));
+        }
         if self.digits(i) > 4 {
             return None;
+        }
+        // "2,5 часа", "1.5 года": whole units plus a half in the finer unit
+        if self.p(i + 1, ",.")
+            && self.glued(i + 1)
+            && self.glued(i + 2)
+            && self.n(i + 2) == Some(5)
+            && self.digits(i + 2) == 1
+        {
+            let whole = i64::from(self.n(i)?);
+            let u = words::unit(self.w(i + 3)?)?;
+            let (g, half_n) = half(u, 1)?;
+            let per_unit = half_n * 2;
+            return Some((
+                i + 4,
+                (g, whole.checked_mul(per_unit)?.checked_add(half_n)?),
+            ));
         }
         let (e, n) = self.cardinal(i)?;
         let u = words::unit(self.w(e)?)?;
@@ -1560,6 +1616,98 @@ impl<'a> Parser<'a> {
             }
         };
         Some((e, Val::interval(Some(from), Some(to), g)))
+    }
+
+    /// "в первой половине 2025 года", "во втором полугодии", "во второй половине мая".
+    fn half_period(&self, i: usize) -> Res<Val> {
+        let which = match words::ordinal(self.w(i)?)? {
+            1 => 0,
+            2 => 1,
+            _ => return None,
+        };
+        let w = self.w(i + 1)?;
+        let is_half = w.starts_with("половин");
+        let is_halfyear = w.starts_with("полугоди");
+        if !is_half && !is_halfyear {
+            return None;
+        }
+        let j = i + 2;
+        let (e, start, grain) = if self.is_w(j, &["года"]) {
+            (j + 1, start_of(self.r, Grain::Year)?, Grain::Year)
+        } else if self.is_w(j, &["месяца"]) && is_half {
+            (j + 1, start_of(self.r, Grain::Month)?, Grain::Month)
+        } else if let (Some(rel), true) = (
+            self.w(j).and_then(words::relative),
+            self.is_w(j + 1, &["года"]),
+        ) {
+            (
+                j + 2,
+                add(start_of(self.r, Grain::Year)?, Grain::Year, i64::from(rel))?,
+                Grain::Year,
+            )
+        } else if let Some((e, c)) = self.comps(j) {
+            let v = self.build(&c)?;
+            let ok = matches!(v.grain, Grain::Year) || (is_half && v.grain == Grain::Month);
+            if !ok || v.weak {
+                return None;
+            }
+            (e, v.start()?, v.grain)
+        } else if is_halfyear {
+            // "во втором полугодии": of the current year
+            (j, start_of(self.r, Grain::Year)?, Grain::Year)
+        } else {
+            return None;
+        };
+        let (from, to, g) = if grain == Grain::Year {
+            let mid = add(start, Grain::Month, 6)?;
+            if which == 0 {
+                (start, mid, Grain::Month)
+            } else {
+                (mid, add(start, Grain::Year, 1)?, Grain::Month)
+            }
+        } else {
+            let mid = add(start, Grain::Day, 15)?;
+            if which == 0 {
+                (start, mid, Grain::Day)
+            } else {
+                (mid, add(start, Grain::Month, 1)?, Grain::Day)
+            }
+        };
+        Some((e, Val::interval(Some(from), Some(to), g)))
+    }
+
+    /// "в 90-х годах", "1990-е", "в 2010-х": the ten years of a decade.
+    fn decade(&self, i: usize) -> Res<Val> {
+        let n = self.n(i)?;
+        let d = self.digits(i);
+        if !(self.is_dash(i + 1)
+            && self.glued(i + 1)
+            && self.is_w(i + 2, &["х", "е", "ые", "ых", "ми"]))
+        {
+            return None;
+        }
+        let y = match d {
+            2 if n % 10 == 0 => {
+                if n >= 30 {
+                    1900 + n
+                } else {
+                    2000 + n
+                }
+            }
+            4 if n % 10 == 0 && (1000..=2990).contains(&n) => n,
+            _ => return None,
+        };
+        let mut e = i + 3;
+        if let Some(e2) = self.year_word(e) {
+            e = e2;
+        } else if d == 2 {
+            // "90-х" alone is too often something else ("90-х отметок")
+            return None;
+        }
+        let y = i32::try_from(y).ok()?;
+        let from = midnight(date_opt(y, 1, 1)?);
+        let to = midnight(date_opt(y.checked_add(10)?, 1, 1)?);
+        Some((e, Val::interval(Some(from), Some(to), Grain::Year)))
     }
 
     /// "среда после следующей": the occurrence after the next one.

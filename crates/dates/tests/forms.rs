@@ -200,8 +200,9 @@ fn ranges_and_open_intervals() {
                 Grain::Year,
             ),
             (
+                // a clock time without a day is its next occurrence: tomorrow, as 12:00 has passed
                 "9:30 - 11:00",
-                "2025-04-03T09:30:00..2025-04-03T11:01:00",
+                "2025-04-04T09:30:00..2025-04-04T11:01:00",
                 Grain::Minute,
             ),
             (
