@@ -5,8 +5,16 @@
 //! No I/O except loading the bundled dictionary, no global mutable state.
 
 mod chars;
+mod dict;
+pub mod morph;
+pub mod normalize;
+pub mod tag;
 pub mod sentences;
 pub mod tokenize;
 
+pub use dict::DictError;
+pub use morph::{Method, Morph, Parse, Target};
+pub use normalize::Context;
 pub use sentences::sentences;
+pub use tag::{Animacy, Case, Gender, Number, Pos, Tag};
 pub use tokenize::{tokenize, Token};
