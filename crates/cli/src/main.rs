@@ -35,6 +35,9 @@ pub struct GlobalOpts {
 pub enum Command {
     /// Extract articles from saved pages (files, `-` for stdin, `.gz` read transparently).
     Extract(cmd::extract::ExtractArgs),
+    /// Sentences, named entities (PER/ORG/LOC, nominative), quotes and dates of texts
+    /// (JSONL `{"id","text"}` or `khronika extract` records; stdin when no FILE).
+    Analyze(cmd::analyze::AnalyzeArgs),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +51,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Extract(args) => cmd::extract::run(&cli.global, args),
+        Command::Analyze(args) => cmd::analyze::run(&cli.global, args),
     };
     match result {
         Ok(code) => code,

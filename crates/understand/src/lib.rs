@@ -20,18 +20,18 @@
 
 use std::path::Path;
 
-use khronika_model::{Analysis, EntityKind, Mention, Span};
+use chrono::{DateTime, FixedOffset};
+
+use khronika_model::{Analysis, EntityKind, Mention};
 
 mod ner;
 mod normal;
-mod sentences;
 mod shape;
 mod tensors;
-pub mod tokenize;
 
+use khronika_morph::{Morph, Token};
 pub use ner::Tag;
 use ner::{NerModel, MAX_CHAIN};
-use tokenize::Token;
 
 /// The embedded model file (see `models/README.md`).
 static EMBEDDED_MODEL: &[u8] = include_bytes!("../models/ner_news_v1.knt");
@@ -50,17 +50,26 @@ pub enum ModelError {
     },
     #[error("malformed model file: {0}")]
     Format(String),
+    #[error("cannot load the morphology dictionary: {0}")]
+    Morph(#[from] khronika_morph::DictError),
 }
 
 /// A loaded language model; cheap to share (`&Analyzer` across threads).
 #[derive(Debug)]
 pub struct Analyzer {
     ner: NerModel,
+    morph: Morph,
 }
 
 /// Options of one analysis.
 #[derive(Debug, Clone, Default)]
-pub struct AnalyzeOptions {}
+pub struct AnalyzeOptions {
+    /// The time relative dates ("вчера", "15 июня") are resolved against, usually the
+    /// publication time. Without it no dates are reported.
+    pub reference: Option<DateTime<FixedOffset>>,
+    /// The source's time zone (Asia/Almaty, …) for clock times without an offset.
+    pub tz: Option<chrono_tz::Tz>,
+}
 
 impl Analyzer {
     /// Load the model embedded in the library.
@@ -69,6 +78,7 @@ impl Analyzer {
         let indexes = embedded_indexes();
         Ok(Analyzer {
             ner: NerModel::from_tensors(&file, indexes)?,
+            morph: Morph::new()?,
         })
     }
 
@@ -82,38 +92,45 @@ impl Analyzer {
         let file = tensors::TensorFile::parse(&bytes)?;
         Ok(Analyzer {
             ner: NerModel::from_tensors(&file, None)?,
+            morph: Morph::new()?,
         })
     }
 
-    /// Sentences and entities of `text` (quotes and dates are added by their modules).
+    /// Sentences and entities of `text`; no dates (no reference time), see
+    /// [`Analyzer::analyze_with`].
     pub fn analyze(&self, text: &str) -> Analysis {
         self.analyze_with(text, &AnalyzeOptions::default())
     }
 
     /// [`Analyzer::analyze`] with options.
-    pub fn analyze_with(&self, text: &str, _opts: &AnalyzeOptions) -> Analysis {
+    pub fn analyze_with(&self, text: &str, opts: &AnalyzeOptions) -> Analysis {
         let text = truncate(text, MAX_TEXT_BYTES);
-        let tokens = tokenize::tokenize(text);
-        let sentences = sentences::sentences(text, &tokens);
+        let tokens = khronika_morph::tokenize(text);
+        let sentences = khronika_morph::sentences(text);
         let mut entities = self.entities_from_tokens(text, &tokens);
-        normal::normalize(&mut entities);
+        normal::normalize(&self.morph, text, &mut entities);
+        let dates = match opts.reference {
+            Some(reference) => khronika_dates::find_dates(text, reference, opts.tz),
+            None => Vec::new(),
+        };
         Analysis {
             sentences,
             entities,
             quotes: Vec::new(),
-            dates: Vec::new(),
+            dates,
         }
     }
 
-    /// Entity mentions (normal form = surface form) over pre-computed tokens.
-    pub fn entities_from_tokens(&self, text: &str, tokens: &[Token]) -> Vec<Mention> {
+    /// Entity mentions over pre-computed tokens, `normal` still the surface form (see
+    /// [`Analyzer::analyze`] for normal forms).
+    pub fn entities_from_tokens(&self, text: &str, tokens: &[Token<'_>]) -> Vec<Mention> {
         // natasha tags nothing in a blank text
         if text.trim().is_empty() {
             return Vec::new();
         }
         let mut out = Vec::new();
         for chain in tokens.chunks(MAX_CHAIN) {
-            let words: Vec<&str> = chain.iter().map(|t| t.text(text)).collect();
+            let words: Vec<&str> = chain.iter().map(|t| t.text).collect();
             let tags = self.ner.tag(&words);
             for (kind, first, last) in bio_spans(&tags) {
                 let (Some(a), Some(b)) = (chain.get(first), chain.get(last)) else {
@@ -189,9 +206,4 @@ fn bio_spans(tags: &[Tag]) -> Vec<(EntityKind, usize, usize)> {
 /// Convenience: analyse one text with a loaded analyzer.
 pub fn analyze(analyzer: &Analyzer, text: &str) -> Analysis {
     analyzer.analyze(text)
-}
-
-#[allow(dead_code)]
-fn span(start: usize, end: usize) -> Span {
-    Span { start, end }
 }

@@ -1,0 +1,184 @@
+//! `khronika analyze`: texts in (JSONL `{"id","text"}` or `khronika extract` records),
+//! sentences, entities, quotes and dates out, one JSON object per input record.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, FixedOffset};
+use clap::{Args, ValueEnum};
+use khronika_model::{DateMention, Mention, Quote, Span};
+use khronika_understand::{AnalyzeOptions, Analyzer};
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::cmd::input::read_input;
+use crate::GlobalOpts;
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum AnalyzeFormat {
+    /// One compact JSON object per line, in input order.
+    Jsonl,
+    /// One pretty JSON array.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    #[arg(long, value_enum, default_value = "jsonl")]
+    pub format: AnalyzeFormat,
+    /// Reference time for relative dates when a record has no `ref` (RFC 3339). Records
+    /// from `khronika extract` use their `published` time. Without either, no dates.
+    #[arg(long = "ref", value_name = "RFC3339")]
+    pub reference: Option<DateTime<FixedOffset>>,
+    /// The source's time zone for clock times without an offset, e.g. Asia/Almaty.
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<chrono_tz::Tz>,
+    /// Input files (JSONL, a JSON array, or pretty `khronika extract` output); `-` or
+    /// nothing reads standard input.
+    #[arg(value_name = "FILE")]
+    pub paths: Vec<String>,
+}
+
+/// One output line (keys are the contract scorers rely on).
+#[derive(Debug, Serialize)]
+struct AnalyzeRecord {
+    id: Value,
+    sentences: Vec<Span>,
+    entities: Vec<Mention>,
+    quotes: Vec<Quote>,
+    dates: Vec<DateMention>,
+}
+
+#[derive(Debug, Serialize)]
+struct ErrorRecord {
+    id: Value,
+    error: String,
+}
+
+struct Input {
+    id: Value,
+    text: Option<String>,
+    reference: Option<DateTime<FixedOffset>>,
+}
+
+/// Records are analysed in batches so memory stays bounded on big inputs.
+const BATCH: usize = 512;
+
+fn record(value: Value, fallback_id: String) -> Input {
+    let id = value
+        .get("id")
+        .cloned()
+        .unwrap_or(Value::String(fallback_id));
+    let text = value.get("text").and_then(Value::as_str).map(str::to_owned);
+    let reference = ["ref", "published"]
+        .iter()
+        .filter_map(|k| value.get(*k).and_then(Value::as_str))
+        .find_map(|s| DateTime::parse_from_rfc3339(s).ok());
+    Input {
+        id,
+        text,
+        reference,
+    }
+}
+
+/// Every JSON record of one input: a stream of objects (JSONL or pretty), arrays flattened.
+fn records(bytes: &[u8], path: &str) -> Result<Vec<Input>> {
+    let mut out = Vec::new();
+    let stream = serde_json::Deserializer::from_slice(bytes).into_iter::<Value>();
+    for (n, value) in stream.enumerate() {
+        let value = value.with_context(|| format!("{path}: record {} is not valid JSON", n + 1))?;
+        match value {
+            Value::Array(items) => {
+                for item in items {
+                    let k = out.len() + 1;
+                    out.push(record(item, format!("{path}#{k}")));
+                }
+            }
+            other => {
+                let k = out.len() + 1;
+                out.push(record(other, format!("{path}#{k}")));
+            }
+        }
+    }
+    Ok(out)
+}
+
+pub fn run(_global: &GlobalOpts, args: AnalyzeArgs) -> Result<ExitCode> {
+    let analyzer = Analyzer::load().context("cannot load the embedded NER model")?;
+    let paths = if args.paths.is_empty() {
+        vec!["-".to_owned()]
+    } else {
+        args.paths.clone()
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut failures = 0usize;
+    let mut written = 0usize;
+    if let AnalyzeFormat::Json = args.format {
+        write!(out, "[")?;
+    }
+    for path in &paths {
+        let bytes = read_input(path)?;
+        let inputs = records(&bytes, path)?;
+        drop(bytes);
+        for batch in inputs.chunks(BATCH) {
+            let results: Vec<std::result::Result<AnalyzeRecord, ErrorRecord>> = batch
+                .par_iter()
+                .map(|input| {
+                    let Some(text) = &input.text else {
+                        return Err(ErrorRecord {
+                            id: input.id.clone(),
+                            error: "record has no string field \"text\"".into(),
+                        });
+                    };
+                    let opts = AnalyzeOptions {
+                        reference: input.reference.or(args.reference),
+                        tz: args.tz,
+                    };
+                    let a = analyzer.analyze_with(text, &opts);
+                    Ok(AnalyzeRecord {
+                        id: input.id.clone(),
+                        sentences: a.sentences,
+                        entities: a.entities,
+                        quotes: a.quotes,
+                        dates: a.dates,
+                    })
+                })
+                .collect();
+            for result in results {
+                if let Err(err) = &result {
+                    failures += 1;
+                    eprintln!("khronika: {path}: record {}: {}", err.id, err.error);
+                }
+                match args.format {
+                    AnalyzeFormat::Jsonl => {
+                        match &result {
+                            Ok(rec) => serde_json::to_writer(&mut out, rec)?,
+                            Err(err) => serde_json::to_writer(&mut out, err)?,
+                        }
+                        writeln!(out)?;
+                    }
+                    AnalyzeFormat::Json => {
+                        write!(out, "{}\n", if written == 0 { "" } else { "," })?;
+                        match &result {
+                            Ok(rec) => serde_json::to_writer_pretty(&mut out, rec)?,
+                            Err(err) => serde_json::to_writer_pretty(&mut out, err)?,
+                        }
+                    }
+                }
+                written += 1;
+            }
+        }
+    }
+    if let AnalyzeFormat::Json = args.format {
+        writeln!(out, "\n]")?;
+    }
+    out.flush()?;
+    Ok(if failures == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
