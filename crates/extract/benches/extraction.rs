@@ -96,7 +96,7 @@ fn main() {
     let tools = shared.join("tools");
     let sh_dir = shared.join("data/extraction/scrapinghub");
     let ru_dir = shared.join("data/pages-ru");
-    let out_dir = std::env::temp_dir().join(format!("khronika-bench-{}", std::process::id()));
+    let out_dir = std::env::temp_dir().join("khronika-bench");
     std::fs::create_dir_all(&out_dir).expect("create output dir");
 
     // Load everything into memory first: the timing covers extraction only.

@@ -45,7 +45,6 @@ fn skip_tag(tag: Tag) -> bool {
             | Tag::Iframe
             | Tag::Object
             | Tag::Embed
-            | Tag::Form
             | Tag::Button
             | Tag::Select
             | Tag::Input
@@ -71,7 +70,7 @@ const NEG_PREFIX: &[&str] = &[
     "disclaimer", "copyright", "navbar", "navigation", "pagination", "pager", "masthead",
     "outbrain", "taboola", "mostread", "trending", "readmore", "readalso", "seealso",
     "byline", "dateline", "timestamp", "hashtag", "subscription", "signup", "login",
-    "toolbar", "rubric", "announce", "lenta", "incut", "infobox", "injected", "donate",
+    "toolbar", "rubric", "announce", "lenta", "infobox", "injected", "donate",
     "adfox", "adriver", "yandex", "ya-", "vk-", "telegram", "tgchannel", "print", "author",
     "publish", "sharing", "likes", "counter", "enlarge", "photo-text", "photo_text", "photosource",
     "source-photo", "feedback", "complain", "error", "survey", "bottom", "below", "aside",
@@ -268,11 +267,16 @@ pub fn choose(dom: &Dom, st: &[Stats], preferred: &[NodeId]) -> BodyChoice {
         if s.hint < 0 {
             add *= 0.3;
         }
-        let mut anc = node.parent;
+        // A div holding text directly is its own paragraph container (level 0).
+        let mut anc = if node.tag == Tag::P || node.tag == Tag::Pre || node.tag == Tag::Blockquote || node.tag == Tag::Li {
+            node.parent
+        } else {
+            i
+        };
         let mut level = 0;
         while anc != NONE && level < 5 {
             let a = anc as usize;
-            if get(anc).skip {
+            if get(anc).skip || matches!(dom.node(anc).tag, Tag::Footer | Tag::Aside) {
                 break;
             }
             if let Some(sc) = score.get_mut(a) {
@@ -297,7 +301,10 @@ pub fn choose(dom: &Dom, st: &[Stats], preferred: &[NodeId]) -> BodyChoice {
             continue;
         }
         let s = get(i as NodeId);
-        let adj = sc * (1.0 - link_density(&s));
+        let mut adj = sc * (1.0 - link_density(&s));
+        if s.hint < 0 {
+            adj *= 0.5;
+        }
         if adj > best_score {
             best_score = adj;
             best = i as NodeId;
@@ -389,7 +396,11 @@ const BOILER_START: &[&str] = &[
     "больше новостей", "еще больше новостей", "ещё больше новостей", "также читайте",
     "также по теме", "узнавайте первыми", "наш telegram", "наш канал", "мы в telegram",
     "мы в соцсетях", "подписка на", "рассылка", "©", "copyright", "all rights reserved",
-    "все права защищены",
+    "все права защищены", "comments", "leave a comment", "leave a reply", "related articles",
+    "related posts", "related stories", "you may also like", "recommended for you", "more from",
+    "more stories", "trending now", "breaking news", "top stories", "editor's picks",
+    "newsletter", "get the latest", "we respect your privacy", "this article was",
+    "click to share", "share on", "tweet", "email this", "print this",
 ];
 
 fn is_boilerplate_line(text: &str) -> bool {
@@ -401,6 +412,15 @@ fn is_boilerplate_line(text: &str) -> bool {
     let lower = t.to_lowercase();
     let short = len < 220;
     if short && BOILER_START.iter().any(|b| lower.starts_with(b)) {
+        return true;
+    }
+    // Calls to follow the outlet elsewhere ("Объясняем на нашем YouTube-канале. Подпишись!").
+    if len < 250
+        && (lower.contains("подпиш") || lower.contains("подпис") || lower.contains("subscribe"))
+        && (lower.contains("канал") || lower.contains("telegram") || lower.contains("instagram")
+            || lower.contains("youtube") || lower.contains("соцсет") || lower.contains("рассылк")
+            || lower.contains("newsletter") || lower.contains("дзен"))
+    {
         return true;
     }
     // A line that is only a credit ("Фото: ТАСС / Иван Петров", "© РИА Новости").
@@ -442,14 +462,15 @@ impl Emitter<'_, '_> {
         if s.skip || id == self.exclude {
             return true;
         }
-        if matches!(node.tag, Tag::Aside | Tag::Footer | Tag::Figcaption) {
+        let big = s.text as f32 > 0.5 * self.body_text as f32;
+        if matches!(node.tag, Tag::Aside | Tag::Footer | Tag::Figcaption) || (node.tag == Tag::Form && !big) {
             return true;
         }
         if node.tag == Tag::H1 {
             return true; // the headline is the title, not body
         }
-        let big = s.text as f32 > 0.5 * self.body_text as f32;
-        if s.hint < 0 && !big {
+        // Links inside text keep their words whatever their class ("tag" links to topics).
+        if s.hint < 0 && !big && node.tag != Tag::A {
             return true;
         }
         let ld = link_density(&s);
@@ -460,10 +481,37 @@ impl Emitter<'_, '_> {
         if container && !big && ld > 0.45 && s.text > 0 {
             return true;
         }
+        if container && !big && self.is_teaser_list(id) {
+            return true;
+        }
         if node.tag == Tag::P && ld > 0.75 && s.text < 300 {
             return true;
         }
         false
+    }
+
+    /// A list of headline teasers: most items start with (or are) a link of headline
+    /// length, often followed by a snippet or a timestamp. Article lists rarely look so.
+    fn is_teaser_list(&self, id: NodeId) -> bool {
+        let mut items = 0usize;
+        let mut teasers = 0usize;
+        for c in self.dom.children(id) {
+            let cn = self.dom.node(c);
+            if cn.tag == Tag::Text || self.st(c).text == 0 {
+                continue;
+            }
+            items += 1;
+            // The first link inside the item, if it carries a headline-length text.
+            let end = self.dom.subtree_end(c);
+            let first_link = (c..end).find(|&x| self.dom.node(x).tag == Tag::A);
+            if let Some(a) = first_link {
+                let at = self.st(a).text;
+                if at >= 20 && (cn.tag != Tag::P || at * 2 >= self.st(c).text) {
+                    teasers += 1;
+                }
+            }
+        }
+        items >= 3 && teasers * 10 >= items * 7
     }
 
     fn walk(&mut self, id: NodeId, depth: usize) {
@@ -634,6 +682,10 @@ pub fn emit(dom: &Dom, st: &[Stats], choice: &BodyChoice, exclude: NodeId) -> Ve
         e.walk_root(r);
     }
     e.flush();
+    // A heading with nothing after it titles a block we removed ("Comments", "Related").
+    while matches!(e.blocks.last(), Some(Block::Heading { .. })) {
+        e.blocks.pop();
+    }
     e.blocks
 }
 

@@ -427,6 +427,20 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Close an open td/th of the current row (cells are scope boundaries themselves).
+    fn close_cell(&mut self) {
+        for (i, &id) in self.stack.iter().enumerate().rev() {
+            let t = self.dom.nodes.get(id as usize).map_or(Tag::Root, |n| n.tag);
+            if t == Tag::Td || t == Tag::Th {
+                self.close_at(i);
+                break;
+            }
+            if matches!(t, Tag::Tr | Tag::Table | Tag::Root) {
+                break;
+            }
+        }
+    }
+
     fn start_tag(&mut self, tag: Tag, attrs: (u32, u32), self_closing: bool) {
         match tag {
             Tag::Html | Tag::Body | Tag::Head => {
@@ -450,22 +464,13 @@ impl<'a> Builder<'a> {
                 self.close_if_open(Tag::Dd, &[Tag::Dl]);
             }
             Tag::Tr => {
+                self.close_cell();
                 self.close_if_open(Tag::Tr, &[Tag::Tbody, Tag::Thead, Tag::Tfoot]);
             }
-            Tag::Td | Tag::Th => {
-                // td/th are scope boundaries themselves: look for them explicitly.
-                for (i, &id) in self.stack.iter().enumerate().rev() {
-                    let t = self.dom.nodes.get(id as usize).map_or(Tag::Root, |n| n.tag);
-                    if t == Tag::Td || t == Tag::Th {
-                        self.close_at(i);
-                        break;
-                    }
-                    if matches!(t, Tag::Tr | Tag::Table | Tag::Root) {
-                        break;
-                    }
-                }
-            }
+            Tag::Td | Tag::Th => self.close_cell(),
             Tag::Tbody | Tag::Thead | Tag::Tfoot => {
+                self.close_cell();
+                self.close_if_open(Tag::Tr, &[]);
                 for (i, &id) in self.stack.iter().enumerate().rev() {
                     let t = self.dom.nodes.get(id as usize).map_or(Tag::Root, |n| n.tag);
                     if matches!(t, Tag::Tbody | Tag::Thead | Tag::Tfoot) {

@@ -39,7 +39,17 @@ pub fn article(dom: &Dom, opts: &ExtractOptions) -> Article {
         .clone()
         .or_else(|| m.jsonld.as_ref().and_then(|j| j.description.clone()))
         .or_else(|| m.meta_description.clone());
-    let lead = take_lead(&mut blocks, description.as_deref());
+    let mut lead = take_lead(&mut blocks, description.as_deref());
+    if lead.is_none() {
+        if let Some(l) = lead_element(dom, &st, headline, &choice) {
+            if blocks.first().is_some_and(|b| same_text(&b.plain_text(), &l)) {
+                blocks.remove(0);
+            }
+            if !repeated_in(&blocks, &l) {
+                lead = Some(l);
+            }
+        }
+    }
 
     let canonical_url = m
         .canonical
@@ -145,8 +155,14 @@ fn choose_headline(dom: &Dom, st: &[Stats], m: &PageMeta) -> Option<NodeId> {
         let mut score = 0;
         if metas.iter().any(|mt| *mt == n) {
             score += 30;
-        } else if metas.iter().any(|mt| mt.contains(&n) || n.contains(mt.as_str())) {
+        } else if metas
+            .iter()
+            .any(|mt| (mt.contains(&n) && n.len() * 2 >= mt.len()) || (n.contains(mt.as_str()) && mt.len() * 2 >= n.len()))
+        {
             score += 20;
+        } else if !metas.is_empty() {
+            // An h1 unlike every stated title is a logo or a section name.
+            score -= 20;
         }
         if s.hint < 0 {
             score -= 10;
@@ -189,6 +205,55 @@ fn strip_site_suffix(t: &str, site: Option<&str>) -> String {
         }
     }
     t.trim().to_string()
+}
+
+/// Whether most words of `lead` already appear in the first body blocks.
+fn repeated_in(blocks: &[Block], lead: &str) -> bool {
+    let head: String = blocks.iter().take(3).map(|b| b.plain_text().to_lowercase()).collect::<Vec<_>>().join(" ");
+    let words: Vec<String> = lead
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() > 3)
+        .map(str::to_lowercase)
+        .collect();
+    if words.is_empty() {
+        return true;
+    }
+    let found = words.iter().filter(|w| head.contains(w.as_str())).count();
+    found * 10 >= words.len() * 8
+}
+
+/// A standfirst printed between the headline and the body (outside the body container):
+/// `itemprop=description` or a lead/description/summary-named element.
+fn lead_element(dom: &Dom, st: &[Stats], headline: Option<NodeId>, choice: &body::BodyChoice) -> Option<String> {
+    let h = headline?;
+    let body_start = *choice.roots.first()?;
+    if body_start <= h {
+        return None;
+    }
+    let mut i = dom.subtree_end(h);
+    while i < body_start {
+        let n = dom.node(i);
+        let s = st.get(i as usize).copied().unwrap_or_default();
+        if n.tag == Tag::Text || s.skip || s.text < 40 {
+            i += 1;
+            continue;
+        }
+        let by_prop = dom.attr(i, "itemprop").is_some_and(|v| v.split_ascii_whitespace().any(|x| x == "description"));
+        let by_class = ["class", "id"].iter().any(|a| {
+            dom.attr(i, a).is_some_and(|v| {
+                v.split(|c: char| !c.is_ascii_alphanumeric())
+                    .any(|t| matches!(t.to_ascii_lowercase().as_str(), "lead" | "description" | "standfirst" | "summary" | "excerpt" | "anons" | "annotation"))
+            })
+        });
+        if (by_prop || by_class) && s.link * 4 < s.text && s.text < 1500 && dom.subtree_end(i) <= body_start {
+            let t = dom.text_of(i);
+            if !t.is_empty() {
+                return Some(t);
+            }
+        }
+        i += 1;
+    }
+    None
 }
 
 /// The lead: the first paragraph when it repeats the page description.

@@ -1,0 +1,210 @@
+//! Each metadata source, each encoding, and hostile inputs, on small pages written here.
+
+use chrono::DateTime;
+use khronika_extract::{extract, ExtractError, ExtractOptions, MAX_INPUT_BYTES};
+
+const BODY: &str = "<div class=\"article-body\">\
+<p>Правительство Казахстана утвердило новый порядок расчёта пенсий, сообщает пресс-служба ведомства.</p>\
+<p>По словам министра, изменения затронут более двух миллионов человек, а новые выплаты начнутся с июля.</p>\
+<p>Эксперты считают, что реформа потребует дополнительных расходов бюджета, но поддержат её.</p>\
+<ul><li>первый пункт списка;</li><li>второй пункт списка.</li></ul>\
+<p>Коротко.</p></div>";
+
+fn page(head: &str, before_body: &str) -> String {
+    format!(
+        "<!doctype html><html><head>{head}</head><body><nav><a href=\"/\">Главная</a></nav>\
+         <article>{before_body}{BODY}</article><footer>© 2025 Сайт</footer></body></html>"
+    )
+}
+
+fn ex(html: &str) -> khronika_model::Article {
+    extract(html.as_bytes(), &ExtractOptions::default()).expect("extract")
+}
+
+#[test]
+fn jsonld_gives_title_date_authors_image_tags() {
+    let head = r#"<title>Пенсии пересчитают | Сайт.kz</title>
+<script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+ {"@type":"WebSite","name":"Сайт.kz"},
+ {"@type":"NewsArticle","headline":"Пенсии пересчитают по-новому",
+  "datePublished":"2025-04-02T21:32:00+05:00","dateModified":"2025-04-03T08:00:00+05:00",
+  "author":[{"@type":"Person","name":"Иван Петров"},{"@type":"Person","name":"Анна Сидорова"}],
+  "image":["https://site.kz/img/a.jpg"],"keywords":["пенсии","реформа"],
+  "publisher":{"@type":"Organization","name":"Сайт.kz"}}]}</script>"#;
+    let a = ex(&page(head, ""));
+    assert_eq!(a.title.as_deref(), Some("Пенсии пересчитают по-новому"));
+    assert_eq!(a.published.map(|d| d.to_rfc3339()).as_deref(), Some("2025-04-02T21:32:00+05:00"));
+    assert_eq!(a.modified.map(|d| d.to_rfc3339()).as_deref(), Some("2025-04-03T08:00:00+05:00"));
+    assert_eq!(a.authors, vec!["Иван Петров", "Анна Сидорова"]);
+    assert_eq!(a.image().map(|i| i.url.as_str()), Some("https://site.kz/img/a.jpg"));
+    assert_eq!(a.tags, vec!["пенсии", "реформа"]);
+    assert_eq!(a.site_name.as_deref(), Some("Сайт.kz"));
+}
+
+#[test]
+fn opengraph_and_meta() {
+    let head = r#"<meta property="og:title" content="Пенсии пересчитают">
+<meta property="og:site_name" content="Сайт.kz"><meta property="og:locale" content="kk_KZ">
+<meta property="og:url" content="/news/1"><meta property="og:image" content="/i.jpg">
+<meta property="article:published_time" content="2025-04-02T16:32:00Z">
+<meta name="author" content="Автор: Иван Петров, Анна Сидорова">
+<meta name="news_keywords" content="пенсии, реформа, Казахстан">
+<title>Пенсии пересчитают — Сайт.kz</title>"#;
+    let opts = ExtractOptions { url: Some("https://site.kz/news/1?utm=x".parse().expect("url")), ..Default::default() };
+    let a = extract(page(head, "").as_bytes(), &opts).expect("extract");
+    assert_eq!(a.title.as_deref(), Some("Пенсии пересчитают"));
+    assert_eq!(a.published.map(|d| d.to_rfc3339()).as_deref(), Some("2025-04-02T16:32:00+00:00"));
+    assert_eq!(a.authors, vec!["Иван Петров", "Анна Сидорова"]);
+    assert_eq!(a.tags, vec!["пенсии", "реформа", "Казахстан"]);
+    assert_eq!(a.canonical_url.as_ref().map(|u| u.as_str()), Some("https://site.kz/news/1"));
+    assert_eq!(a.image().map(|i| i.url.as_str()), Some("https://site.kz/i.jpg"));
+    assert_eq!(a.lang.as_ref().map(|l| l.as_str()), Some("kk"));
+}
+
+#[test]
+fn microdata_and_title_tag_suffix() {
+    let before = r#"<h1 itemprop="headline">Пенсии пересчитают</h1>
+<time itemprop="datePublished" datetime="2025-04-02T21:32">2 апреля 2025 в 21:32</time>
+<span itemprop="author" itemscope><span itemprop="name">Иван Петров</span></span>"#;
+    let head = "<title>Пенсии пересчитают - Сайт.kz</title>";
+    let opts = ExtractOptions { tz: Some(chrono_tz::Asia::Almaty), ..Default::default() };
+    let a = extract(page(head, before).as_bytes(), &opts).expect("extract");
+    assert_eq!(a.title.as_deref(), Some("Пенсии пересчитают"));
+    // No offset in the markup: the site's zone is applied.
+    assert_eq!(a.published.map(|d| d.to_rfc3339()).as_deref(), Some("2025-04-02T21:32:00+05:00"));
+    assert_eq!(a.authors, vec!["Иван Петров"]);
+    assert!(!a.text().contains("Иван Петров"));
+}
+
+#[test]
+fn title_without_h1_strips_the_site_name() {
+    let a = ex(&page("<title>Пенсии пересчитают по-новому — Сайт.kz</title>", ""));
+    assert_eq!(a.title.as_deref(), Some("Пенсии пересчитают по-новому"));
+}
+
+#[test]
+fn body_keeps_short_paragraphs_lists_and_the_last_paragraph() {
+    let a = ex(&page("", "<h1>Пенсии пересчитают</h1>"));
+    let text = a.text();
+    assert!(text.starts_with("Правительство Казахстана"), "{text}");
+    assert!(text.contains("первый пункт списка;\nвторой пункт списка."));
+    assert!(text.ends_with("Коротко."), "{text}");
+    assert!(!text.contains("Главная") && !text.contains("© 2025"));
+    assert!(a.blocks.iter().any(|b| matches!(b, khronika_model::Block::List { ordered: false, items } if items.len() == 2)));
+}
+
+#[test]
+fn visible_relative_date_resolves_against_fetch_time() {
+    let before = "<h1>Пенсии пересчитают</h1><div class=\"article-date\">Сегодня, 10:15</div>";
+    let opts = ExtractOptions {
+        fetched_at: Some(DateTime::parse_from_rfc3339("2025-04-03T18:00:00+05:00").expect("time")),
+        tz: Some(chrono_tz::Asia::Almaty),
+        ..Default::default()
+    };
+    let a = extract(page("", before).as_bytes(), &opts).expect("extract");
+    assert_eq!(a.published.map(|d| d.to_rfc3339()).as_deref(), Some("2025-04-03T10:15:00+05:00"));
+}
+
+#[test]
+fn sidebar_timestamps_are_not_the_article_date() {
+    let sidebar: String = (0..6)
+        .map(|i| format!("<li><a href=\"/n/{i}\">Заголовок другой новости номер {i} о событиях дня</a><span class=\"date\">2 апреля 2025 в 21:3{i}</span></li>"))
+        .collect();
+    let html = format!(
+        "<html><body><article><h1>Пенсии пересчитают</h1>{BODY}</article><aside><ul>{sidebar}</ul></aside></body></html>"
+    );
+    let a = ex(&html);
+    assert_eq!(a.published, None);
+    assert!(!a.text().contains("Заголовок другой новости"));
+}
+
+#[test]
+fn encodings_koi8r_cp1251_header_bom_utf16() {
+    let html = page("<meta charset=\"koi8-r\">", "<h1>Пенсии пересчитают</h1>");
+    let a = extract(&encoding_rs::KOI8_R.encode(&html).0, &ExtractOptions::default()).expect("koi8-r");
+    assert_eq!(a.title.as_deref(), Some("Пенсии пересчитают"));
+
+    let html = page("", "<h1>Пенсии пересчитают</h1>");
+    let opts = ExtractOptions { content_type: Some("text/html; charset=Windows-1251".into()), ..Default::default() };
+    let a = extract(&encoding_rs::WINDOWS_1251.encode(&html).0, &opts).expect("cp1251 by header");
+    assert!(a.text().contains("утвердило новый порядок"));
+
+    // Undeclared windows-1251 is sniffed.
+    let a = extract(&encoding_rs::WINDOWS_1251.encode(&html).0, &ExtractOptions::default()).expect("sniffed");
+    assert!(a.text().contains("утвердило новый порядок"));
+
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(html.as_bytes());
+    assert_eq!(ex_bytes(&bom).title.as_deref(), Some("Пенсии пересчитают"));
+
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in html.encode_utf16() {
+        utf16.extend_from_slice(&u.to_le_bytes());
+    }
+    assert_eq!(ex_bytes(&utf16).title.as_deref(), Some("Пенсии пересчитают"));
+}
+
+fn ex_bytes(b: &[u8]) -> khronika_model::Article {
+    extract(b, &ExtractOptions::default()).expect("extract")
+}
+
+#[test]
+fn language_detection_without_declaration() {
+    let kk = "<html><body><article><h1>Жаңалықтар</h1><p>Қазақстан Республикасының Үкіметі жаңа бағдарламаны бекітті, деп хабарлайды ведомствоның баспасөз қызметі.</p></article></body></html>";
+    assert_eq!(ex(kk).lang.as_ref().map(|l| l.as_str()), Some("kk"));
+    let en = "<html><body><article><h1>News</h1><p>The government approved a new pension programme on Tuesday, the ministry said in a statement.</p></article></body></html>";
+    assert_eq!(ex(en).lang.as_ref().map(|l| l.as_str()), Some("en"));
+}
+
+#[test]
+fn empty_and_too_large_inputs_are_clear_errors() {
+    assert!(matches!(extract(b"", &ExtractOptions::default()), Err(ExtractError::Empty)));
+    let big = vec![b'a'; MAX_INPUT_BYTES + 1];
+    assert!(matches!(extract(&big, &ExtractOptions::default()), Err(ExtractError::TooLarge { .. })));
+}
+
+#[test]
+fn binary_garbage_is_refused() {
+    let mut x: u64 = 0x9E3779B97F4A7C15;
+    let garbage: Vec<u8> = (0..100_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect();
+    assert!(matches!(extract(&garbage, &ExtractOptions::default()), Err(ExtractError::NotHtml(_))));
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    match extract(&png, &ExtractOptions::default()) {
+        Err(ExtractError::NotHtml(what)) => assert!(what.contains("image")),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn deep_nesting_and_broken_markup_do_not_panic() {
+    let deep = format!("<html><body>{}<p>Глубоко вложенный текст статьи, который всё равно должен найтись.</p>", "<div>".repeat(100_000));
+    let a = ex(&deep);
+    assert!(a.text().contains("Глубоко вложенный текст"));
+
+    let broken = "<html><body><p>Первый <b>абзац <i>с перепутанными</b> тегами</i><p>второй <a href='x>без конца\
+                  <table><td>ячейка<tr><li>пункт</ul></div></span><!-- незакрытый комментарий";
+    let _ = ex(broken);
+    for s in ["<", "<<<<", "</>", "<!DOCTYPE", "<script>", "&#xFFFFFFFF;", "<a b c d e='", "\u{feff}"] {
+        let _ = extract(s.as_bytes(), &ExtractOptions::default());
+    }
+}
+
+#[test]
+fn ten_megabyte_page_is_handled() {
+    let para = "<p>Большой абзац текста статьи, повторённый много раз, чтобы страница весила десять мегабайт.</p>\n";
+    let mut html = String::from("<html><body><article><h1>Большая страница</h1>");
+    while html.len() < 10 * 1024 * 1024 {
+        html.push_str(para);
+    }
+    html.push_str("</article></body></html>");
+    let a = ex(&html);
+    assert_eq!(a.title.as_deref(), Some("Большая страница"));
+    assert!(a.blocks.len() > 50_000);
+}
