@@ -65,6 +65,28 @@ fn main() {
             .collect::<Vec<_>>();
         best = best.min(t.elapsed().as_secs_f64());
     }
+    // phase split: tokens only, tokens + NER (no sentences, no normal forms)
+    let mut tok_s = f64::INFINITY;
+    let mut ner_s = f64::INFINITY;
+    for _ in 0..runs.max(1) {
+        let t = Instant::now();
+        let n: usize = docs
+            .iter()
+            .map(|d| khronika_morph::tokenize(&d.text).len())
+            .sum();
+        tok_s = tok_s.min(t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        let e: usize = docs
+            .iter()
+            .map(|d| {
+                analyzer
+                    .entities_from_tokens(&d.text, &khronika_morph::tokenize(&d.text))
+                    .len()
+            })
+            .sum();
+        ner_s = ner_s.min(t.elapsed().as_secs_f64());
+        std::hint::black_box((n, e));
+    }
     let dir = std::env::temp_dir().join(format!("khronika-ner-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let ours = dir.join("ours.jsonl");
@@ -147,5 +169,6 @@ fn main() {
     if let Some(n) = nat_dps {
         println!("speed ratio (docs/s): {:.1}x", ours_dps / n);
     }
+    println!("phases (s): tokenize {tok_s:.3}, tokenize+NER {ner_s:.3}, full analyze {best:.3}");
     println!("predictions: {}", ours.display());
 }
