@@ -119,7 +119,26 @@ fn main() {
     let sets = ["scrapinghub", "pages-ru"];
 
     // --- khronika: time phases and the whole call, single thread.
-    let opts_for = |_p: &Page| ExtractOptions::default();
+    // The caller knows each source's URL and zone (a crawler stores both per source); for
+    // pages-ru they come from the truth file's URL, the zone from the country domain.
+    let ru_urls: BTreeMap<String, String> = ru_truth
+        .iter()
+        .map(|t| (t["file"].as_str().unwrap_or_default().to_string(), t["url"].as_str().unwrap_or_default().to_string()))
+        .collect();
+    let opts_for = |p: &Page| {
+        let url: Option<url::Url> = ru_urls.get(&p.id).and_then(|u| u.parse().ok());
+        let host = url.as_ref().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
+        let tz = if host.ends_with(".ru") {
+            Some(chrono_tz::Europe::Moscow)
+        } else if host.ends_with(".kz") {
+            Some(chrono_tz::Asia::Almaty)
+        } else if host.ends_with(".ua") {
+            Some(chrono_tz::Europe::Kyiv)
+        } else {
+            None
+        };
+        ExtractOptions { url, tz, ..Default::default() }
+    };
     let mut ours: BTreeMap<&str, (f64, f64, f64, usize, usize)> = BTreeMap::new();
     let mut articles: BTreeMap<(String, String), khronika_model::Article> = BTreeMap::new();
     for set in sets {

@@ -195,6 +195,7 @@ fn microdata(dom: &Dom, id: NodeId, prop: &str, m: &mut PageMeta) {
             "headline" if m.micro_headline.is_none() => m.micro_headline = value(),
             "datePublished" | "dateCreated" => m.micro_published.extend(value()),
             "dateModified" => m.micro_modified.extend(value()),
+            "author" | "creator" if dom.attr(id, "itemtype").is_some_and(|t| t.contains("Organization")) => {}
             "author" | "creator" => {
                 // An author item usually wraps a name: prefer its itemprop=name.
                 let end = dom.subtree_end(id);
@@ -296,6 +297,8 @@ fn string_of(v: Option<&Value>) -> Option<String> {
 
 fn names_of(v: Option<&Value>) -> Vec<String> {
     match v {
+        // An organisation credited as author is the outlet, not a byline.
+        Some(Value::Object(o)) if type_names(o.get("@type")).iter().any(|t| t.contains("Organization")) => Vec::new(),
         Some(Value::String(s)) => clean(s).into_iter().collect(),
         Some(Value::Array(a)) => a.iter().flat_map(|x| names_of(Some(x))).collect(),
         Some(Value::Object(o)) => o

@@ -350,7 +350,7 @@ fn header_region_candidates(dom: &Dom, st: &[Stats], headline: Option<NodeId>, c
                 v.contains("date") || v.contains("time") || v.contains("publish") || v.contains("posted")
             })
         });
-        if n.tag == Tag::Time || (named && s.text > 0 && s.text < 80) {
+        if (n.tag == Tag::Time || (named && s.text > 0 && s.text < 80)) && !in_list_or_aside(dom, i) {
             out.push(i);
             i = dom.subtree_end(i);
             continue;
@@ -358,6 +358,19 @@ fn header_region_candidates(dom: &Dom, st: &[Stats], headline: Option<NodeId>, c
         i += 1;
     }
     out
+}
+
+/// Inside a list, aside, footer or nav: where headline feeds and their bylines live.
+fn in_list_or_aside(dom: &Dom, id: NodeId) -> bool {
+    let mut cur = dom.node(id).parent;
+    while cur != NONE {
+        let t = dom.node(cur).tag;
+        if matches!(t, Tag::Li | Tag::Ul | Tag::Ol | Tag::Aside | Tag::Footer | Tag::Nav | Tag::A) {
+            return true;
+        }
+        cur = dom.node(cur).parent;
+    }
+    false
 }
 
 fn visible_date(
@@ -393,6 +406,15 @@ fn clean_author(s: &str) -> Option<String> {
     }
     let lower = t.to_lowercase();
     if lower.starts_with("фото") || t.contains("http") || t.contains('@') || t.contains('/') {
+        return None;
+    }
+    // Outlets and agencies credited as authors: «Газета "Коммерсантъ"», ТАСС, пресс-служба.
+    if t.contains(['«', '»', '"', '“', '”'])
+        || ["газета", "редакция", "агентство", "пресс-служба", "новости", "staff", "news", "агентства"]
+            .iter()
+            .any(|w| lower.contains(w))
+        || (t.chars().count() <= 6 && t.chars().all(|c| c.is_uppercase() || !c.is_alphabetic()))
+    {
         return None;
     }
     let n = t.chars().count();
@@ -449,6 +471,11 @@ fn authors(
     let mut i = lo;
     while i < hi {
         let n = dom.node(i);
+        // Bylines of headline lists ("preview__author") are not this article's.
+        if matches!(n.tag, Tag::Li | Tag::Ul | Tag::Ol | Tag::Aside | Tag::Footer | Tag::Nav) {
+            i = dom.subtree_end(i);
+            continue;
+        }
         if n.tag != Tag::Text && !st.get(i as usize).is_some_and(|s| s.skip) {
             let named = ["class", "id", "rel"].iter().any(|a| {
                 dom.attr(i, a).is_some_and(|v| {
@@ -456,7 +483,7 @@ fn authors(
                     (v.contains("author") || v.contains("byline") || v.contains("avtor")) && !v.contains("photo")
                 })
             });
-            if named {
+            if named && !in_list_or_aside(dom, i) {
                 let text = dom.text_of(i);
                 if text.chars().count() <= 120 {
                     let out: Vec<String> = split_authors(&text).into_iter().filter(not_site).collect();
