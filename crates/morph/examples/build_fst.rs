@@ -4,13 +4,18 @@
 
 use std::io::BufRead;
 
-fn build(tsv: &std::path::Path, out: &std::path::Path) -> Result<usize, Box<dyn std::error::Error>> {
+fn build(
+    tsv: &std::path::Path,
+    out: &std::path::Path,
+) -> Result<usize, Box<dyn std::error::Error>> {
     let file = std::io::BufReader::new(std::fs::File::open(tsv)?);
     let mut builder = fst::MapBuilder::new(std::io::BufWriter::new(std::fs::File::create(out)?))?;
     let mut n = 0;
     for line in file.lines() {
         let line = line?;
-        let Some((key, value)) = line.split_once('\t') else { continue };
+        let Some((key, value)) = line.split_once('\t') else {
+            continue;
+        };
         builder.insert(key.as_bytes(), value.parse::<u64>()?)?;
         n += 1;
     }
@@ -28,6 +33,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     eprintln!("words.fst: {n} keys");
     let n = build(&src.join("pred.tsv"), &dst.join("pred.fst"))?;
     eprintln!("pred.fst: {n} keys");
+    let n = build(&src.join("ptw.tsv"), &dst.join("ptw.fst"))?;
+    eprintln!("ptw.fst: {n} keys");
     std::fs::copy(src.join("tables.bin"), dst.join("tables.bin"))?;
     Ok(())
 }

@@ -25,7 +25,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 after: &get("after"),
             };
             let normal = morph.normalize_entity_in_context(&get("text"), kind(&get("type")), ctx);
-            println!("{}", serde_json::json!({"text": get("text"), "normal": normal}));
+            println!(
+                "{}",
+                serde_json::json!({"text": get("text"), "normal": normal})
+            );
         } else if let Some((t, text)) = line.split_once('\t') {
             println!("{text}\t{}", morph.normalize_entity(text, kind(t)));
         }

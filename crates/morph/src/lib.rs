@@ -8,8 +8,8 @@ mod chars;
 mod dict;
 pub mod morph;
 pub mod normalize;
-pub mod tag;
 pub mod sentences;
+pub mod tag;
 pub mod tokenize;
 
 pub use dict::DictError;

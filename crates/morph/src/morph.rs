@@ -9,6 +9,7 @@ use crate::tag::{category_bits, grammeme_bit, Case, Gender, Number, Tag};
 static WORDS_FST: &[u8] = include_bytes!("../data/words.fst");
 static PRED_FST: &[u8] = include_bytes!("../data/pred.fst");
 static TABLES: &[u8] = include_bytes!("../data/tables.bin");
+static PTW_FST: &[u8] = include_bytes!("../data/ptw.fst");
 
 /// Longest word analysed; longer "words" are not Russian words and get no parse.
 const MAX_WORD_BYTES: usize = 120;
@@ -52,7 +53,9 @@ impl Parse {
         morph
             .tables
             .forms_tag(self.para, self.idx)
-            .map_or("", |id| morph.tables.tag_text.get(id as usize).map_or("", |s| s))
+            .map_or("", |id| {
+                morph.tables.tag_text.get(id as usize).map_or("", |s| s)
+            })
     }
 }
 
@@ -85,6 +88,8 @@ pub struct Morph {
     pub(crate) tables: Tables,
     words: Map<&'static [u8]>,
     pred: Map<&'static [u8]>,
+    /// P(tag | word) × 10⁶ for corpus words, keyed "word:tag id".
+    ptw: Map<&'static [u8]>,
 }
 
 impl std::fmt::Debug for Morph {
@@ -123,6 +128,7 @@ impl Morph {
             tables: Tables::parse(TABLES)?,
             words: Map::new(WORDS_FST)?,
             pred: Map::new(PRED_FST)?,
+            ptw: Map::new(PTW_FST)?,
         })
     }
 
@@ -139,6 +145,7 @@ impl Morph {
             return out;
         }
         self.dictionary(&lower, &key, 0, 0, Method::Dictionary, &mut out);
+        self.apply_corpus_probabilities(&key, &mut out);
         if out.is_empty() {
             self.hyphenated(&lower, &key, &mut out);
         }
@@ -147,6 +154,31 @@ impl Morph {
         }
         normalise_scores(&mut out);
         out
+    }
+
+    /// pymorphy's `ProbabilityEstimator`: corpus P(tag | word) replaces the uniform score
+    /// of dictionary parses when the corpus has the word.
+    fn apply_corpus_probabilities(&self, key: &str, out: &mut [Parse]) {
+        if out.is_empty() {
+            return;
+        }
+        let mut buf = String::with_capacity(key.len() + 6);
+        let mut probs = Vec::with_capacity(out.len());
+        for p in out.iter() {
+            let prob = self.tables.forms_tag(p.para, p.idx).and_then(|tid| {
+                buf.clear();
+                buf.push_str(key);
+                buf.push(':');
+                buf.push_str(&tid.to_string());
+                self.ptw.get(&buf)
+            });
+            probs.push(prob.unwrap_or(0) as f32 / 1e6);
+        }
+        if probs.iter().sum::<f32>() > 0.0 {
+            for (p, prob) in out.iter_mut().zip(probs) {
+                p.score = prob;
+            }
+        }
     }
 
     /// Dictionary parses of `key[head..len-tail]`, built on `lower` (same byte layout).
@@ -218,14 +250,26 @@ impl Morph {
             let ending = inner.get(char_offset(inner, n - i)..).unwrap_or("");
             if let Some(id) = self.pred.get(ending) {
                 for pr in self.tables.pred_list(id) {
-                    let Some(tag) = self.tables.form(pr.para, pr.idx).and_then(|f| self.tables.tag(f.tag)) else {
+                    let Some(tag) = self
+                        .tables
+                        .form(pr.para, pr.idx)
+                        .and_then(|f| self.tables.tag(f.tag))
+                    else {
                         continue;
                     };
                     if !tag.is_productive() {
                         continue;
                     }
                     total += u64::from(pr.count);
-                    if let Some(p) = self.build(lower, head, tail, pr.para, pr.idx, pr.count as f32, Method::Suffix) {
+                    if let Some(p) = self.build(
+                        lower,
+                        head,
+                        tail,
+                        pr.para,
+                        pr.idx,
+                        pr.count as f32,
+                        Method::Suffix,
+                    ) {
                         push_unique(out, p);
                     }
                 }
@@ -270,7 +314,14 @@ impl Morph {
     }
 
     /// Byte range of the stem (the part shared by the paradigm's forms) in `lower`.
-    fn stem(&self, lower: &str, head: usize, tail: usize, para: u16, idx: u16) -> Option<(usize, usize)> {
+    fn stem(
+        &self,
+        lower: &str,
+        head: usize,
+        tail: usize,
+        para: u16,
+        idx: u16,
+    ) -> Option<(usize, usize)> {
         let form = self.tables.form(para, idx)?;
         let prefix = self.tables.prefix(form.prefix);
         let suffix = self.tables.suffix(form.suffix);
@@ -312,7 +363,8 @@ impl Morph {
     /// The form of `parse`'s lexeme with the grammemes of `target`, closest to the parse
     /// otherwise (pymorphy's `inflect`); `None` if the lexeme has no such form.
     pub fn inflect(&self, parse: &Parse, target: Target) -> Option<String> {
-        let (stem_start, stem_end) = self.stem(&parse.word, parse.head, parse.tail, parse.para, parse.idx)?;
+        let (stem_start, stem_end) =
+            self.stem(&parse.word, parse.head, parse.tail, parse.para, parse.idx)?;
         let mut required = 0u128;
         let mut replaced = 0u128;
         let wanted = [
@@ -327,7 +379,9 @@ impl Morph {
         let goal = (parse.tag.bits() & !replaced) | required;
         let mut best: Option<(f32, u16)> = None;
         for (k, form) in self.tables.paradigm(parse.para).iter().enumerate() {
-            let Some(tag) = self.tables.tag(form.tag) else { continue };
+            let Some(tag) = self.tables.tag(form.tag) else {
+                continue;
+            };
             if tag.bits() & required != required {
                 continue;
             }
@@ -339,19 +393,39 @@ impl Morph {
             }
         }
         let (_, k) = best?;
-        self.assemble(&parse.word, parse.head, parse.tail, stem_start, stem_end, parse.para, k)
+        self.assemble(
+            &parse.word,
+            parse.head,
+            parse.tail,
+            stem_start,
+            stem_end,
+            parse.para,
+            k,
+        )
     }
 
     /// Every form of `parse`'s lexeme with its tag (the paradigm).
     pub fn lexeme(&self, parse: &Parse) -> Vec<(String, Tag)> {
-        let Some((s, e)) = self.stem(&parse.word, parse.head, parse.tail, parse.para, parse.idx) else {
+        let Some((s, e)) = self.stem(&parse.word, parse.head, parse.tail, parse.para, parse.idx)
+        else {
             return Vec::new();
         };
         (0..self.tables.paradigm(parse.para).len())
             .filter_map(|k| {
                 let form = self.tables.form(parse.para, k as u16)?;
                 let tag = *self.tables.tag(form.tag)?;
-                Some((self.assemble(&parse.word, parse.head, parse.tail, s, e, parse.para, k as u16)?, tag))
+                Some((
+                    self.assemble(
+                        &parse.word,
+                        parse.head,
+                        parse.tail,
+                        s,
+                        e,
+                        parse.para,
+                        k as u16,
+                    )?,
+                    tag,
+                ))
             })
             .collect()
     }
@@ -391,10 +465,16 @@ mod tests {
     fn known_word() {
         let m = morph();
         let ps = m.parse("Министерстве");
-        let p = ps.iter().find(|p| p.tag.case == Some(Case::Loct)).expect("loct parse");
+        let p = ps
+            .iter()
+            .find(|p| p.tag.case == Some(Case::Loct))
+            .expect("loct parse");
         assert_eq!(p.lemma, "министерство");
         assert_eq!(p.tag.pos, Some(Pos::Noun));
-        assert_eq!(m.inflect(p, Target::case(Case::Nomn)).as_deref(), Some("министерство"));
+        assert_eq!(
+            m.inflect(p, Target::case(Case::Nomn)).as_deref(),
+            Some("министерство")
+        );
     }
 
     #[test]
@@ -408,15 +488,26 @@ mod tests {
     fn unknown_surname_is_guessed() {
         let m = morph();
         let ps = m.parse("Смадиярова");
-        assert!(ps.iter().any(|p| p.tag.is_surname() && p.lemma == "смадияров" && p.tag.case == Some(Case::Gent)), "{ps:?}");
+        assert!(
+            ps.iter().any(|p| p.tag.is_surname()
+                && p.lemma == "смадияров"
+                && p.tag.case == Some(Case::Gent)),
+            "{ps:?}"
+        );
     }
 
     #[test]
     fn hyphenated_compound_inflects_last_part() {
         let m = morph();
         let ps = m.parse("Нур-Султане");
-        let p = ps.iter().find(|p| p.tag.case == Some(Case::Loct)).expect("loct");
-        assert_eq!(m.inflect(p, Target::case(Case::Nomn)).as_deref(), Some("нур-султан"));
+        let p = ps
+            .iter()
+            .find(|p| p.tag.case == Some(Case::Loct))
+            .expect("loct");
+        assert_eq!(
+            m.inflect(p, Target::case(Case::Nomn)).as_deref(),
+            Some("нур-султан")
+        );
     }
 
     #[test]

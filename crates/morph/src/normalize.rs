@@ -23,7 +23,14 @@ use crate::tokenize::tokenize;
 /// Longest span (in tokens) that is normalised; longer spans are returned unchanged.
 const MAX_SPAN_TOKENS: usize = 24;
 
-const CASES: [Case; 6] = [Case::Nomn, Case::Gent, Case::Datv, Case::Accs, Case::Ablt, Case::Loct];
+const CASES: [Case; 6] = [
+    Case::Nomn,
+    Case::Gent,
+    Case::Datv,
+    Case::Accs,
+    Case::Ablt,
+    Case::Loct,
+];
 
 /// Words around a mention that help choose its case and gender.
 #[derive(Debug, Clone, Copy, Default)]
@@ -32,6 +39,30 @@ pub struct Context<'a> {
     pub before: &'a str,
     /// Text after the mention (only its first word is looked at, e.g. "сказала").
     pub after: &'a str,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    First,
+    Middle,
+    Last,
+    Only,
+}
+
+enum CandForm {
+    /// Parse `k` of the word, inflected to the nominative.
+    Parse(usize),
+    /// A guessed nominative.
+    Lemma(String),
+    /// The word as written (indeclinable).
+    Keep,
+}
+
+struct Cand {
+    case: Case,
+    gender: Option<Gender>,
+    weight: f32,
+    form: CandForm,
 }
 
 struct Word<'a> {
@@ -49,7 +80,9 @@ fn is_indeclinable_patronymic(lower: &str) -> bool {
 }
 
 fn is_upper_word(s: &str) -> bool {
-    s.chars().count() > 1 && s.chars().all(|c| !c.is_lowercase()) && s.chars().any(char::is_uppercase)
+    s.chars().count() > 1
+        && s.chars().all(|c| !c.is_lowercase())
+        && s.chars().any(char::is_uppercase)
 }
 
 /// Applies the letter case of `orig` to the lower-case `new` word.
@@ -68,21 +101,28 @@ fn recover_shape(new: &str, orig: &str) -> String {
     out
 }
 
-fn case_matches(p: &Parse, case: Case) -> bool {
-    p.tag.case.map(Case::main) == Some(case)
-}
-
-fn gender_matches(p: &Parse, g: Gender) -> bool {
-    matches!(p.tag.gender, None | Some(Gender::Common)) || p.tag.gender == Some(g)
-}
-
 /// Cases a preposition governs (for the word just before a mention).
 fn governed_cases(prep: &str) -> &'static [Case] {
     match prep {
         "в" | "во" | "на" => &[Case::Loct, Case::Accs],
         "о" | "об" | "обо" | "при" => &[Case::Loct],
-        "у" | "от" | "до" | "из" | "изо" | "без" | "для" | "около" | "возле" | "после"
-        | "против" | "среди" | "кроме" | "вокруг" | "со стороны" | "из-за" | "из-под" => &[Case::Gent],
+        "у"
+        | "от"
+        | "до"
+        | "из"
+        | "изо"
+        | "без"
+        | "для"
+        | "около"
+        | "возле"
+        | "после"
+        | "против"
+        | "среди"
+        | "кроме"
+        | "вокруг"
+        | "со стороны"
+        | "из-за"
+        | "из-под" => &[Case::Gent],
         "к" | "ко" | "по" | "благодаря" | "согласно" => &[Case::Datv],
         "с" | "со" => &[Case::Ablt, Case::Gent],
         "над" | "под" | "перед" | "между" | "за" => &[Case::Ablt, Case::Accs],
@@ -107,7 +147,9 @@ fn last_word(s: &str) -> Option<String> {
 
 fn first_word(s: &str) -> Option<&str> {
     let t = s.trim_start();
-    let end = t.find(|c: char| !(c.is_alphabetic() || c == '-')).unwrap_or(t.len());
+    let end = t
+        .find(|c: char| !(c.is_alphabetic() || c == '-'))
+        .unwrap_or(t.len());
     t.get(..end).filter(|w| !w.is_empty())
 }
 
@@ -130,7 +172,12 @@ impl Morph {
     /// Like [`Morph::normalize_entity`] for the mention at `byte_range` of `text`, using the
     /// preposition before it and the verb after it to settle ambiguous readings
     /// ("у Смадиярова" vs "Смадиярова заявила"). An invalid range gives an empty string.
-    pub fn normalize_in_text(&self, text: &str, byte_range: std::ops::Range<usize>, kind: EntityKind) -> String {
+    pub fn normalize_in_text(
+        &self,
+        text: &str,
+        byte_range: std::ops::Range<usize>,
+        kind: EntityKind,
+    ) -> String {
         let (Some(before), Some(span), Some(after)) = (
             text.get(..byte_range.start),
             text.get(byte_range.clone()),
@@ -138,15 +185,22 @@ impl Morph {
         ) else {
             return String::new();
         };
-        let before = before.get(before.len().saturating_sub(64)..).unwrap_or_else(|| {
-            let cut = before.char_indices().rev().nth(32).map_or(0, |(i, _)| i);
-            before.get(cut..).unwrap_or("")
-        });
+        let before = before
+            .get(before.len().saturating_sub(64)..)
+            .unwrap_or_else(|| {
+                let cut = before.char_indices().rev().nth(32).map_or(0, |(i, _)| i);
+                before.get(cut..).unwrap_or("")
+            });
         self.normalize_entity_in_context(span, kind, Context { before, after })
     }
 
     /// [`Morph::normalize_entity`] with the words around the mention.
-    pub fn normalize_entity_in_context(&self, span_text: &str, kind: EntityKind, ctx: Context<'_>) -> String {
+    pub fn normalize_entity_in_context(
+        &self,
+        span_text: &str,
+        kind: EntityKind,
+        ctx: Context<'_>,
+    ) -> String {
         let tokens = tokenize(span_text);
         if tokens.is_empty() || tokens.len() > MAX_SPAN_TOKENS {
             return span_text.to_string();
@@ -154,13 +208,21 @@ impl Morph {
         let words: Vec<Word<'_>> = tokens
             .iter()
             .map(|t| {
-                let has_cyr = t.text.chars().any(|c| matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё'));
+                let has_cyr = t
+                    .text
+                    .chars()
+                    .any(|c| matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё'));
                 let single = t.text.chars().count() == 1;
                 let lower = t.text.to_lowercase();
                 let upper_abbr = is_upper_word(t.text) && t.text.chars().count() <= 5;
                 let fixed = !has_cyr || single || upper_abbr || is_indeclinable_patronymic(&lower);
-                let parses = if fixed { Vec::new() } else { self.parse(t.text) };
-                let fixed = fixed || (!parses.is_empty() && parses.iter().all(|p| p.tag.is_fixed()));
+                let parses = if fixed {
+                    Vec::new()
+                } else {
+                    self.parse(t.text)
+                };
+                let fixed =
+                    fixed || (!parses.is_empty() && parses.iter().all(|p| p.tag.is_fixed()));
                 Word {
                     text: t.text,
                     capitalised: t.text.chars().next().is_some_and(char::is_uppercase),
@@ -187,64 +249,245 @@ impl Morph {
         out
     }
 
-    /// Reads the verb after a mention: a past-tense singular verb tells the gender of the
-    /// subject ("заявила"), and that the mention is in the nominative.
-    fn verb_gender(&self, ctx: Context<'_>) -> Option<Gender> {
-        let w = first_word(ctx.after)?;
-        self.parse(w)
-            .into_iter()
-            .filter(|p| p.tag.pos == Some(Pos::Verb) && p.tag.has("past") && p.tag.number == Some(Number::Sing))
-            .find_map(|p| p.tag.gender.filter(|g| matches!(g, Gender::Masc | Gender::Femn)))
+    /// Reads the word after a mention: a finite verb means the mention is its subject
+    /// (nominative); a past-tense singular verb also tells the gender ("заявила").
+    fn verb_after(&self, ctx: Context<'_>) -> (bool, Option<Gender>) {
+        let Some(w) = first_word(ctx.after) else {
+            return (false, None);
+        };
+        let parses = self.parse(w);
+        // Predicative "должен" counts as a verb; a plural verb cannot have a name as subject.
+        let finite = parses.iter().filter(|p| {
+            (p.tag.pos == Some(Pos::Verb) || (p.tag.pos == Some(Pos::Adjs) && p.lemma == "должный"))
+                && p.score > 0.2
+                && p.tag.number != Some(Number::Plur)
+        });
+        let mut is_verb = false;
+        let mut gender = None;
+        for p in finite {
+            is_verb = true;
+            if p.tag.has("past") && p.tag.number == Some(Number::Sing) {
+                gender = gender.or(p
+                    .tag
+                    .gender
+                    .filter(|g| matches!(g, Gender::Masc | Gender::Femn)));
+            }
+        }
+        (is_verb, gender)
+    }
+
+    /// Readings (case, gender) a name right after `word` is likely in: after a person noun
+    /// ("президента", "министр") the same case (apposition), after a kinship noun or any
+    /// other noun the genitive ("вдова Ельцина", "пресс-служба Кадырова"), after an
+    /// adjective its case and gender ("известная Ванга").
+    fn word_before_readings(&self, word: &str) -> Vec<(Case, Option<Gender>)> {
+        const KIN: [&str; 16] = [
+            "вдова",
+            "жена",
+            "муж",
+            "сын",
+            "дочь",
+            "отец",
+            "мать",
+            "брат",
+            "сестра",
+            "внук",
+            "внучка",
+            "дед",
+            "бабушка",
+            "супруга",
+            "супруг",
+            "племянник",
+        ];
+        let parses = self.parse(word);
+        let Some(top) = parses.first() else {
+            return Vec::new();
+        };
+        if top.tag.is_person_part() {
+            return Vec::new();
+        }
+        match top.tag.pos {
+            Some(Pos::Noun) if top.tag.has("anim") && !KIN.contains(&top.lemma.as_str()) => parses
+                .iter()
+                .filter(|p| p.tag.pos == Some(Pos::Noun) && p.tag.has("anim"))
+                .filter_map(|p| Some((p.tag.case?.main(), None)))
+                .collect(),
+            Some(Pos::Noun) => vec![(Case::Gent, None)],
+            Some(Pos::Adjf | Pos::Prtf) => parses
+                .iter()
+                .filter(|p| {
+                    matches!(p.tag.pos, Some(Pos::Adjf | Pos::Prtf))
+                        && p.tag.number == Some(Number::Sing)
+                })
+                .filter_map(|p| Some((p.tag.case?.main(), p.tag.gender)))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Reading candidates of one word of a person name.
+    fn person_candidates(&self, i: usize, w: &Word<'_>, role: Role) -> Vec<Cand> {
+        let mut out = Vec::new();
+        let known = w.parses.iter().any(|p| p.method == Method::Dictionary);
+        for (k, p) in w.parses.iter().enumerate() {
+            let vocative = p.tag.case == Some(Case::Voct);
+            if vocative
+                || p.tag.number == Some(Number::Plur)
+                || !matches!(p.tag.pos, Some(Pos::Noun | Pos::Adjf))
+            {
+                continue;
+            }
+            let Some(case) = p.tag.case.map(Case::main) else {
+                continue;
+            };
+            let mut weight = if p.method == Method::Dictionary {
+                p.score + 0.3
+            } else {
+                0.5 * p.score
+            };
+            // First names are a closed list: one found by cutting an unknown prefix off
+            // ("т|окаева") is noise, unlike surnames, whose endings are productive.
+            if p.method == Method::UnknownPrefix && p.tag.is_name() {
+                continue;
+            }
+            let bogus_name = false;
+            let fits = !bogus_name
+                && match role {
+                    Role::First => p.tag.is_name(),
+                    Role::Last => p.tag.is_surname(),
+                    Role::Middle => p.tag.is_patronymic(),
+                    Role::Only => p.tag.is_surname() || p.tag.is_name(),
+                };
+            let guessed = p.method != Method::Dictionary;
+            weight += if fits {
+                if guessed {
+                    0.6
+                } else {
+                    1.0
+                }
+            } else if p.tag.is_person_part() && !bogus_name {
+                0.5
+            } else if p.tag.has("anim") {
+                0.2
+            } else {
+                0.0
+            };
+            out.push(Cand {
+                case,
+                gender: p.tag.gender,
+                weight,
+                form: CandForm::Parse(k),
+            });
+        }
+        if !known {
+            // Foreign and Central Asian names the dictionary lacks: indeclinable, or a
+            // masculine consonant stem ("Сердара" ← "Сердар", "Эдиля" ← "Эдиль").
+            let lower = w.text.to_lowercase();
+            const RUSSIAN_ENDINGS: [&str; 22] = [
+                "ой", "ей", "ому", "ему", "ым", "им", "ого", "его", "ова", "ева", "ина", "ына",
+                "ову", "еву", "ину", "ыну", "ом", "ем", "ая", "яя", "ую", "юю",
+            ];
+            if !RUSSIAN_ENDINGS.iter().any(|e| lower.ends_with(e)) {
+                out.push(Cand {
+                    case: Case::Nomn,
+                    gender: None,
+                    weight: 0.4,
+                    form: CandForm::Keep,
+                });
+            }
+            let chars: Vec<char> = lower.chars().collect();
+            let n = chars.len();
+            let consonant =
+                |c: Option<&char>| c.is_some_and(|c| "бвгджзклмнпрстфхцчшщ".contains(*c));
+            let stem = |k: usize| -> String { chars.iter().take(n.saturating_sub(k)).collect() };
+            let synth = |case: Case, lemma: String| Cand {
+                case,
+                gender: Some(Gender::Masc),
+                weight: 0.3
+                    + if matches!(role, Role::First | Role::Only) {
+                        0.3
+                    } else {
+                        0.2
+                    },
+                form: CandForm::Lemma(lemma),
+            };
+            if n >= 4 {
+                let last = chars.last().copied();
+                let before_last = chars.get(n.wrapping_sub(2));
+                match last {
+                    Some('а') if consonant(before_last) => {
+                        out.push(synth(Case::Gent, stem(1)));
+                        out.push(synth(Case::Accs, stem(1)));
+                    }
+                    Some('у') if consonant(before_last) => out.push(synth(Case::Datv, stem(1))),
+                    Some('е') if consonant(before_last) => out.push(synth(Case::Loct, stem(1))),
+                    Some('я') if matches!(before_last, Some('л' | 'н' | 'р')) => {
+                        out.push(synth(Case::Gent, stem(1) + "ь"));
+                        out.push(synth(Case::Accs, stem(1) + "ь"));
+                    }
+                    Some('ю') if matches!(before_last, Some('л' | 'н' | 'р')) => {
+                        out.push(synth(Case::Datv, stem(1) + "ь"));
+                    }
+                    Some('м')
+                        if before_last == Some(&'о') && consonant(chars.get(n.wrapping_sub(3))) =>
+                    {
+                        out.push(synth(Case::Ablt, stem(2)));
+                    }
+                    _ => {}
+                }
+            }
+            let _ = i;
+        }
+        out
     }
 
     fn person_forms(&self, words: &[Word<'_>], ctx: Context<'_>) -> Vec<Option<String>> {
         let inflecting: Vec<usize> = (0..words.len())
-            .filter(|&i| words.get(i).is_some_and(|w| !w.fixed && !w.parses.is_empty()))
+            .filter(|&i| {
+                words
+                    .get(i)
+                    .is_some_and(|w| !w.fixed && !w.parses.is_empty())
+            })
             .collect();
-        let first = inflecting.first().copied();
-        let last = inflecting.last().copied();
-        let prep_cases = last_word(ctx.before).map_or(&[][..], |w| governed_cases(&w));
-        let verb = self.verb_gender(ctx);
-        let weight = |i: usize, p: &Parse| -> f32 {
-            let mut w = p.score;
-            if !matches!(p.tag.pos, Some(Pos::Noun | Pos::Adjf)) {
-                return w - 0.5;
-            }
-            if p.tag.number == Some(Number::Plur) {
-                w -= 0.8;
-            }
-            let role = if Some(i) == last && inflecting.len() > 1 {
-                p.tag.is_surname()
-            } else if Some(i) == first && inflecting.len() > 1 {
-                p.tag.is_name()
-            } else if inflecting.len() == 1 {
-                p.tag.is_surname() || p.tag.is_name()
-            } else {
-                p.tag.is_patronymic()
-            };
-            if role {
-                w += 1.0;
-            } else if p.tag.is_person_part() {
-                w += 0.5;
-            } else if p.tag.has("anim") {
-                w += 0.2;
-            }
-            if p.method == Method::Dictionary {
-                w += 0.3;
-            }
-            w
+        let cands: Vec<(usize, Vec<Cand>)> = inflecting
+            .iter()
+            .enumerate()
+            .filter_map(|(k, &i)| {
+                let role = if inflecting.len() == 1 {
+                    Role::Only
+                } else if k == 0 {
+                    Role::First
+                } else if k + 1 == inflecting.len() {
+                    Role::Last
+                } else {
+                    Role::Middle
+                };
+                Some((i, self.person_candidates(i, words.get(i)?, role)))
+            })
+            .collect();
+        let prev = last_word(ctx.before);
+        let prep_cases = prev.as_deref().map_or(&[][..], governed_cases);
+        let prev_readings = if prep_cases.is_empty() {
+            prev.as_deref()
+                .map_or_else(Vec::new, |w| self.word_before_readings(w))
+        } else {
+            Vec::new()
+        };
+        let (verb, verb_gender) = self.verb_after(ctx);
+        let fits = |c: &Cand, case: Case, gender: Gender| {
+            matches!(c.form, CandForm::Keep)
+                || (c.case == case && matches!(c.gender, None | Some(Gender::Common)))
+                || (c.case == case && c.gender == Some(gender))
         };
         let mut best: Option<(f32, Case, Gender)> = None;
         for case in CASES {
             for gender in [Gender::Masc, Gender::Femn] {
                 let mut score = 0.0;
-                for &i in &inflecting {
-                    let Some(word) = words.get(i) else { continue };
-                    let s = word
-                        .parses
+                for (_, cs) in &cands {
+                    let s = cs
                         .iter()
-                        .filter(|p| case_matches(p, case) && gender_matches(p, gender))
-                        .map(|p| weight(i, p))
+                        .filter(|c| fits(c, case, gender))
+                        .map(|c| c.weight)
                         .fold(None, |a: Option<f32>, b| Some(a.map_or(b, |a| a.max(b))));
                     score += s.unwrap_or(-1.5);
                 }
@@ -252,52 +495,74 @@ impl Morph {
                     score += 0.2;
                 }
                 if case == Case::Nomn {
-                    score += 0.15;
-                }
-                if prep_cases.contains(&case) {
-                    score += 0.6;
-                }
-                if let Some(g) = verb {
-                    if g == gender && case == Case::Nomn {
-                        score += 0.8;
+                    score += 0.25;
+                    // A verb right after the name suggests it is the subject; a past-tense
+                    // verb also fixes the gender.
+                    if verb && verb_gender.is_none_or(|g| g == gender) {
+                        score += 0.5;
+                        if verb_gender.is_some() {
+                            score += 0.5;
+                        }
                     }
+                }
+                // A preposition right before the name settles the case more surely.
+                if prep_cases.contains(&case) {
+                    score += 1.5;
+                }
+                if prev_readings
+                    .iter()
+                    .any(|&(c, g)| c == case && g.is_none_or(|g| g == gender))
+                {
+                    score += 0.8;
                 }
                 if best.is_none_or(|(b, _, _)| score > b) {
                     best = Some((score, case, gender));
                 }
             }
         }
+        let mut out: Vec<Option<String>> = words.iter().map(|_| None).collect();
         let Some((_, case, gender)) = best else {
-            return words.iter().map(|_| None).collect();
+            return out;
         };
-        words
-            .iter()
-            .enumerate()
-            .map(|(i, w)| {
-                if w.fixed {
-                    return None;
-                }
-                let p = w
-                    .parses
-                    .iter()
-                    .filter(|p| case_matches(p, case) && gender_matches(p, gender))
-                    .max_by(|a, b| weight(i, a).total_cmp(&weight(i, b)))?;
-                if case == Case::Nomn && p.tag.case == Some(Case::Nomn) {
-                    return None;
-                }
-                self.inflect(
-                    p,
-                    Target {
-                        case: Some(Case::Nomn),
-                        number: Some(Number::Sing),
-                        gender: None,
-                    },
-                )
-            })
-            .collect()
+        for (i, cs) in &cands {
+            let Some(w) = words.get(*i) else { continue };
+            let Some(c) = cs
+                .iter()
+                .filter(|c| fits(c, case, gender))
+                .max_by(|a, b| a.weight.total_cmp(&b.weight))
+            else {
+                continue;
+            };
+            let form = match &c.form {
+                CandForm::Keep => None,
+                CandForm::Lemma(l) => Some(l.clone()),
+                CandForm::Parse(k) => w.parses.get(*k).and_then(|p| {
+                    if p.tag.case == Some(Case::Nomn) {
+                        return None;
+                    }
+                    self.inflect(
+                        p,
+                        Target {
+                            case: Some(Case::Nomn),
+                            number: Some(Number::Sing),
+                            gender: None,
+                        },
+                    )
+                }),
+            };
+            if let Some(slot) = out.get_mut(*i) {
+                *slot = form;
+            }
+        }
+        out
     }
 
-    fn phrase_forms(&self, words: &[Word<'_>], kind: EntityKind, ctx: Context<'_>) -> Vec<Option<String>> {
+    fn phrase_forms(
+        &self,
+        words: &[Word<'_>],
+        kind: EntityKind,
+        ctx: Context<'_>,
+    ) -> Vec<Option<String>> {
         let mut out: Vec<Option<String>> = words.iter().map(|_| None).collect();
         let is_word = |w: &Word<'_>| w.text.chars().any(char::is_alphanumeric);
         let is_adj = |p: &Parse| matches!(p.tag.pos, Some(Pos::Adjf | Pos::Prtf));
@@ -315,16 +580,20 @@ impl Morph {
             }
             let has_adj = w.parses.iter().any(is_adj);
             let has_noun = w.parses.iter().any(is_noun);
-            let next_noun = words.iter().skip(i + 1).find(|w| is_word(w)).is_some_and(|n| {
-                n.parses.iter().any(|np| {
-                    is_noun(np)
-                        && w.parses.iter().any(|ap| {
-                            is_adj(ap)
-                                && ap.tag.case.map(Case::main) == np.tag.case.map(Case::main)
-                                && ap.tag.number == np.tag.number
-                        })
-                })
-            });
+            let next_noun = words
+                .iter()
+                .skip(i + 1)
+                .find(|w| is_word(w))
+                .is_some_and(|n| {
+                    n.parses.iter().any(|np| {
+                        is_noun(np)
+                            && w.parses.iter().any(|ap| {
+                                is_adj(ap)
+                                    && ap.tag.case.map(Case::main) == np.tag.case.map(Case::main)
+                                    && ap.tag.number == np.tag.number
+                            })
+                    })
+                });
             if has_adj && (!has_noun || next_noun) {
                 adjs.push(i);
                 continue;
@@ -351,7 +620,9 @@ impl Morph {
         let mut best: Option<(f32, &Parse)> = None;
         for p in hw.parses.iter().filter(|p| is_noun(p)) {
             let mut s = p.score;
-            if hw.capitalised && ((kind == EntityKind::Location && p.tag.is_geo()) || p.tag.is_org()) {
+            if hw.capitalised
+                && ((kind == EntityKind::Location && p.tag.is_geo()) || p.tag.is_org())
+            {
                 s += 0.5;
             }
             if hw.capitalised && p.tag.is_geo() {
@@ -370,7 +641,9 @@ impl Morph {
                 s += 0.3;
             }
             for &a in &adjs {
-                let ok = words.get(a).is_some_and(|aw| aw.parses.iter().any(|ap| agrees(ap, p)));
+                let ok = words
+                    .get(a)
+                    .is_some_and(|aw| aw.parses.iter().any(|ap| agrees(ap, p)));
                 s += if ok { 1.0 } else { -1.0 };
             }
             if best.is_none_or(|(b, _)| s > b) {
@@ -391,13 +664,22 @@ impl Morph {
         }
         for &a in &adjs {
             let Some(aw) = words.get(a) else { continue };
-            let Some(ap) = aw.parses.iter().filter(|ap| agrees(ap, hp)).max_by(|x, y| x.score.total_cmp(&y.score)) else {
+            let Some(ap) = aw
+                .parses
+                .iter()
+                .filter(|ap| agrees(ap, hp))
+                .max_by(|x, y| x.score.total_cmp(&y.score))
+            else {
                 continue;
             };
             let t = Target {
                 case: Some(Case::Nomn),
                 number: hp.tag.number,
-                gender: if hp.tag.number == Some(Number::Plur) { None } else { ap.tag.gender },
+                gender: if hp.tag.number == Some(Number::Plur) {
+                    None
+                } else {
+                    ap.tag.gender
+                },
             };
             if let Some(slot) = out.get_mut(a) {
                 *slot = self.inflect(ap, t);
@@ -417,17 +699,23 @@ impl Morph {
                 continue;
             }
             let ends = |xs: &[&str]| xs.iter().any(|s| lower.ends_with(s));
-            if ends(&["овна", "евна", "ична", "инична", "кызы", "қызы", "кизи"]) {
+            if ends(&["овна", "евна", "ична", "инична", "кызы", "қызы", "кизи"])
+            {
                 femn += 2.0;
                 continue;
             }
-            if ends(&["ович", "евич", "ьич", "улы", "уулу", "ұлы", "оглы", "угли"]) {
+            if ends(&["ович", "евич", "ьич", "улы", "уулу", "ұлы", "оглы", "угли"])
+            {
                 masc += 2.0;
                 continue;
             }
             let parses = self.parse(t.text);
             let mut voted = false;
-            for p in parses.iter().filter(|p| p.tag.is_person_part() && p.tag.case == Some(Case::Nomn) && p.tag.number == Some(Number::Sing)) {
+            for p in parses.iter().filter(|p| {
+                p.tag.is_person_part()
+                    && p.tag.case == Some(Case::Nomn)
+                    && p.tag.number == Some(Number::Sing)
+            }) {
                 match p.tag.gender {
                     Some(Gender::Masc) => masc += p.score + 0.5,
                     Some(Gender::Femn) => femn += p.score + 0.5,
@@ -436,9 +724,11 @@ impl Morph {
                 voted = true;
             }
             if !voted {
-                if ends(&["ова", "ева", "ёва", "ина", "ына", "ская", "цкая", "ая"]) {
+                if ends(&["ова", "ева", "ёва", "ина", "ына", "ская", "цкая", "ая"])
+                {
                     femn += 1.0;
-                } else if ends(&["ов", "ев", "ёв", "ин", "ын", "ский", "цкий", "ой", "ий"]) {
+                } else if ends(&["ов", "ев", "ёв", "ин", "ын", "ский", "цкий", "ой", "ий"])
+                {
                     masc += 1.0;
                 }
             }

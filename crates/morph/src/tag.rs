@@ -4,15 +4,15 @@
 /// Every grammeme of the OpenCorpora tag set that the dictionary uses; a tag is a bit set
 /// over this list (the index is the bit).
 pub const GRAMMEMES: [&str; 97] = [
-    "NOUN", "anim", "masc", "sing", "nomn", "gent", "datv", "accs", "ablt", "loct", "plur",
-    "inan", "ADVB", "ADJF", "Qual", "femn", "V-oy", "neut", "ADJS", "COMP", "V-ej", "Cmp2",
-    "INFN", "impf", "tran", "VERB", "1per", "pres", "indc", "2per", "3per", "past", "impr", "excl",
-    "PRTF", "pssv", "GRND", "V-sh", "PRTS", "intr", "actv", "V-ey", "perf", "futr", "incl", "Arch",
-    "CONJ", "INTJ", "PRCL", "Fixd", "PREP", "Sgtm", "Name", "Patr", "Geox", "Surn", "ms-f", "Pltm",
-    "Orgn", "V-ie", "V-en", "V-be", "V-bi", "Supr", "Infr", "Poss", "loc2", "Erro", "Prnt", "GNdr",
-    "gen2", "Subx", "Slng", "Inmx", "voct", "Abbr", "Dist", "Coun", "PRED", "Adjx", "Ms-f", "Hypo",
-    "Vpre", "Prdx", "Litr", "Fimp", "Impe", "Apro", "Impx", "Anum", "NUMR", "Coll", "NPRO", "Ques",
-    "Anph", "Dmns", "Af-p",
+    "NOUN", "anim", "masc", "sing", "nomn", "gent", "datv", "accs", "ablt", "loct", "plur", "inan",
+    "ADVB", "ADJF", "Qual", "femn", "V-oy", "neut", "ADJS", "COMP", "V-ej", "Cmp2", "INFN", "impf",
+    "tran", "VERB", "1per", "pres", "indc", "2per", "3per", "past", "impr", "excl", "PRTF", "pssv",
+    "GRND", "V-sh", "PRTS", "intr", "actv", "V-ey", "perf", "futr", "incl", "Arch", "CONJ", "INTJ",
+    "PRCL", "Fixd", "PREP", "Sgtm", "Name", "Patr", "Geox", "Surn", "ms-f", "Pltm", "Orgn", "V-ie",
+    "V-en", "V-be", "V-bi", "Supr", "Infr", "Poss", "loc2", "Erro", "Prnt", "GNdr", "gen2", "Subx",
+    "Slng", "Inmx", "voct", "Abbr", "Dist", "Coun", "PRED", "Adjx", "Ms-f", "Hypo", "Vpre", "Prdx",
+    "Litr", "Fimp", "Impe", "Apro", "Impx", "Anum", "NUMR", "Coll", "NPRO", "Ques", "Anph", "Dmns",
+    "Af-p",
 ];
 
 fn bit(name: &str) -> u128 {
@@ -250,7 +250,9 @@ const NON_PRODUCTIVE: u128 =
 
 /// Bits of the grammemes of one category, to replace a category when inflecting.
 pub(crate) fn category_bits(grammeme: &str) -> u128 {
-    const CASES: [&str; 9] = ["nomn", "gent", "datv", "accs", "ablt", "loct", "voct", "gen2", "loc2"];
+    const CASES: [&str; 9] = [
+        "nomn", "gent", "datv", "accs", "ablt", "loct", "voct", "gen2", "loc2",
+    ];
     const NUMBERS: [&str; 2] = ["sing", "plur"];
     const GENDERS: [&str; 4] = ["masc", "femn", "neut", "ms-f"];
     for cat in [&CASES[..], &NUMBERS[..], &GENDERS[..]] {
@@ -278,7 +280,9 @@ mod tests {
         assert_eq!(ORGN, bit("Orgn"));
         assert_eq!(FIXD, bit("Fixd"));
         assert_eq!(ABBR, bit("Abbr"));
-        let np = ["NUMR", "NPRO", "PRED", "PREP", "CONJ", "PRCL", "INTJ", "Apro"];
+        let np = [
+            "NUMR", "NPRO", "PRED", "PREP", "CONJ", "PRCL", "INTJ", "Apro",
+        ];
         assert_eq!(NON_PRODUCTIVE, np.iter().fold(0, |a, g| a | bit(g)));
     }
 

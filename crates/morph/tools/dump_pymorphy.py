@@ -8,6 +8,7 @@ Writes to OUT_DIR:
                 (little-endian; layout in src/dict.rs, `Tables::parse`)
   words.tsv   — "word<TAB>parse-list id", one line per distinct word, 'ё' folded to 'е'
   pred.tsv    — "suffix<TAB>prediction-list id" (unknown-word guesser, paradigm prefix '')
+  ptw.tsv     — "word:tag id<TAB>P(tag|word) x 1e6" (corpus estimates for ambiguous words)
 Then `cargo run --release -p khronika-morph --example build_fst -- OUT_DIR crates/morph/data`
 turns the .tsv files into the FSTs the crate embeds, and copies tables.bin.
 """
@@ -100,6 +101,21 @@ def main():
         for s in sorted(pids, key=lambda s: s.encode('utf-8')):
             f.write(f'{s}\t{pids[s]}\n')
     print(f'predictions: {len(pids)} suffixes, {len(porder)} distinct lists')
+
+    # P(tag | word) from the OpenCorpora corpus, keyed "word:tag id" (scores of known words).
+    tag_ids = {t: i for i, t in enumerate(tags)}
+    ptw = {}
+    for key, value in morph.prob_estimator.p_t_given_w.iteritems():
+        word, _, tag = key.partition(':')
+        tid = tag_ids.get(tag)
+        if tid is None or not word:
+            continue
+        k = f'{fold(word)}:{tid}'
+        ptw[k] = max(ptw.get(k, 0), value)
+    with open(f'{out_dir}/ptw.tsv', 'w', encoding='utf-8') as f:
+        for k in sorted(ptw, key=lambda s: s.encode('utf-8')):
+            f.write(f'{k}\t{ptw[k]}\n')
+    print(f'P(t|w): {len(ptw)} entries')
 
     with open(f'{out_dir}/tables.bin', 'wb') as f:
         f.write(buf)
