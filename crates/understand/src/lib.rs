@@ -26,6 +26,7 @@ use khronika_model::{Analysis, EntityKind, Mention};
 
 mod ner;
 mod normal;
+pub mod quotes;
 mod shape;
 mod tensors;
 
