@@ -29,6 +29,9 @@ pub struct Stats {
     pub skip: bool,
     /// Class/id hint weight of the element itself (-1 chrome, +1 content, 0 none).
     pub hint: i8,
+    /// The element or an ancestor is named as comments, sidebar, footer, related, ... :
+    /// whatever scores there is not the article.
+    pub in_chrome: bool,
 }
 
 /// Tags whose subtree is never article text.
@@ -99,6 +102,20 @@ fn tokens(s: &str) -> impl Iterator<Item = String> + '_ {
         .map(|t| t.to_ascii_lowercase())
 }
 
+/// Names that mark a whole region as not-the-article (comments, sidebars, footers).
+const STRONG_NEG: &[&str] = &[
+    "comment", "disqus", "footer", "sidebar", "related", "recommend", "popular", "trending",
+    "mostread", "most-read", "outbrain", "taboola", "newsletter", "cookie", "breadcrumb",
+];
+
+fn strong_negative(dom: &Dom, id: NodeId) -> bool {
+    ["class", "id"].iter().any(|a| {
+        dom.attr(id, a).is_some_and(|v| {
+            tokens(v).any(|t| STRONG_NEG.iter().any(|p| t.starts_with(p)))
+        })
+    })
+}
+
 /// -1 chrome, +1 content, 0 neutral, from class and id.
 pub fn hint(dom: &Dom, id: NodeId) -> i8 {
     let mut neg = false;
@@ -159,6 +176,11 @@ pub fn stats(dom: &Dom) -> Vec<Stats> {
             if node.tag != Tag::Text && node.tag != Tag::Root {
                 s.hint = hint(dom, i as NodeId);
             }
+        }
+        let parent_chrome = st.get(node.parent as usize).is_some_and(|p| p.in_chrome);
+        let own_chrome = node.tag != Tag::Text && strong_negative(dom, i as NodeId);
+        if let Some(s) = st.get_mut(i) {
+            s.in_chrome = parent_chrome || own_chrome || matches!(node.tag, Tag::Footer | Tag::Aside);
         }
     }
     // Bottom-up sums (children have larger ids than parents).
@@ -305,6 +327,9 @@ pub fn choose(dom: &Dom, st: &[Stats], preferred: &[NodeId]) -> BodyChoice {
         if s.hint < 0 {
             adj *= 0.5;
         }
+        if s.in_chrome {
+            adj *= 0.2;
+        }
         if adj > best_score {
             best_score = adj;
             best = i as NodeId;
@@ -357,7 +382,9 @@ pub fn choose(dom: &Dom, st: &[Stats], preferred: &[NodeId]) -> BodyChoice {
             }
             let sc = score.get(sib as usize).copied().unwrap_or(f32::NAN);
             let ld = link_density(&s);
-            let ok = (!sc.is_nan() && sc * (1.0 - ld) >= threshold && s.hint > 0)
+            let same_class = dom.attr(sib, "class").is_some() && dom.attr(sib, "class") == dom.attr(top, "class");
+            let bar = if same_class { threshold * 0.5 } else { threshold };
+            let ok = (!sc.is_nan() && sc * (1.0 - ld) >= bar && !s.in_chrome && ld < 0.4)
                 || (dom.node(sib).tag == Tag::P && ld < 0.25 && s.text > 80);
             if ok {
                 roots.push(sib);
