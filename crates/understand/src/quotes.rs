@@ -800,9 +800,7 @@ impl<'a> Ctx<'a> {
             if verbish && is_speech_verb(&w.low) {
                 break;
             }
-            if is_head {
-                first_head = Some(k - 1);
-            } else if first_head == Some(k) && is_role_adjective(&w.low) {
+            if is_head || (first_head == Some(k) && is_role_adjective(&w.low)) {
                 first_head = Some(k - 1);
             }
             k -= 1;
@@ -834,7 +832,7 @@ impl<'a> Ctx<'a> {
 
     /// "Айдар Смагулов, официальный представитель МИД, заявил" — a role after the name.
     fn role_after(&self, pos: usize) -> Option<String> {
-        if !self.chars.get(pos).is_some_and(|c| *c == ',') {
+        if self.chars.get(pos).is_none_or(|c| *c != ',') {
             return None;
         }
         let wi = self.word_at(pos);
@@ -855,13 +853,13 @@ impl<'a> Ctx<'a> {
             }
         }
         let end = self.words.get(k)?.e;
-        if !self
+        if self
             .chars
             .get(end..)
             .unwrap_or_default()
             .iter()
             .find(|c| !c.is_whitespace())
-            .is_some_and(|c| *c == ',')
+            .is_none_or(|c| *c != ',')
         {
             return None;
         }
@@ -982,12 +980,10 @@ impl<'a> Ctx<'a> {
                             out.push((s, i));
                             open = None;
                         }
-                        ('"', '"') => {
-                            // a closing straight quote follows a non-space
-                            if !prev.is_whitespace() {
-                                out.push((s, i));
-                                open = None;
-                            }
+                        // a closing straight quote follows a non-space
+                        ('"', '"') if !prev.is_whitespace() => {
+                            out.push((s, i));
+                            open = None;
                         }
                         _ => {}
                     }
@@ -1204,7 +1200,7 @@ impl<'a> Ctx<'a> {
         {
             i -= 1;
         }
-        if i == 0 || !self.chars.get(i - 1).is_some_and(|c| *c == ':') {
+        if i == 0 || self.chars.get(i - 1).is_none_or(|c| *c != ':') {
             return None;
         }
         let colon = i - 1;
@@ -1227,7 +1223,7 @@ impl<'a> Ctx<'a> {
             .enumerate()
             .filter(|(_, m)| m.kind == EntityKind::Person && m.start >= s && m.end <= e)
             .filter_map(|(k, _)| self.person_of.get(k).copied().flatten())
-            .last()
+            .next_back()
     }
 
     /// Whether the word before an opening mark names a title ("компания «…»").
@@ -1479,7 +1475,7 @@ impl<'a> Ctx<'a> {
             return None;
         }
         let (s, e, _) = self.speech_clause(comma + 1);
-        (s < e).then(|| Cand {
+        (s < e).then_some(Cand {
             start: s,
             end: e,
             direct: false,
@@ -1747,7 +1743,7 @@ impl<'a> Ctx<'a> {
             .enumerate()
             .filter(|(_, m)| m.kind == EntityKind::Person && m.end <= pos)
             .filter_map(|(k, _)| self.person_of.get(k).copied().flatten())
-            .filter(|p| {
+            .rfind(|p| {
                 self.people
                     .get(*p)
                     .and_then(|x| x.role.as_ref())
@@ -1756,7 +1752,6 @@ impl<'a> Ctx<'a> {
                             .any(|w| role_head(&w.to_lowercase()) == Some(head))
                     })
             })
-            .last()
     }
 }
 
