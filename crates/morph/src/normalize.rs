@@ -90,6 +90,20 @@ fn recover_shape(new: &str, orig: &str) -> String {
     if is_upper_word(orig) {
         return new.to_uppercase();
     }
+    // Part by part in compounds, so a shorter first part keeps the later capitals in place
+    // ("Ростове-на-Дону" → "Ростов-на-Дону").
+    if new.contains('-') && new.matches('-').count() == orig.matches('-').count() {
+        return new
+            .split('-')
+            .zip(orig.split('-'))
+            .map(|(n, o)| recover_case(n, o))
+            .collect::<Vec<_>>()
+            .join("-");
+    }
+    recover_case(new, orig)
+}
+
+fn recover_case(new: &str, orig: &str) -> String {
     let mut out = String::with_capacity(new.len());
     let mut o = orig.chars();
     for c in new.chars() {
@@ -326,7 +340,7 @@ impl Morph {
     }
 
     /// Reading candidates of one word of a person name.
-    fn person_candidates(&self, i: usize, w: &Word<'_>, role: Role) -> Vec<Cand> {
+    fn person_candidates(&self, w: &Word<'_>, role: Role) -> Vec<Cand> {
         let mut out = Vec::new();
         let known = w.parses.iter().any(|p| p.method == Method::Dictionary);
         for (k, p) in w.parses.iter().enumerate() {
@@ -436,7 +450,6 @@ impl Morph {
                     _ => {}
                 }
             }
-            let _ = i;
         }
         out
     }
@@ -462,7 +475,7 @@ impl Morph {
                 } else {
                     Role::Middle
                 };
-                Some((i, self.person_candidates(i, words.get(i)?, role)))
+                Some((i, self.person_candidates(words.get(i)?, role)))
             })
             .collect();
         let prev = last_word(ctx.before);
