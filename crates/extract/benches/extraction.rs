@@ -100,21 +100,36 @@ fn main() {
     std::fs::create_dir_all(&out_dir).expect("create output dir");
 
     // Load everything into memory first: the timing covers extraction only.
-    let sh_gt: Value = serde_json::from_slice(&std::fs::read(sh_dir.join("ground-truth.json")).expect("scrapinghub truth"))
-        .expect("truth json");
+    let sh_gt: Value = serde_json::from_slice(
+        &std::fs::read(sh_dir.join("ground-truth.json")).expect("scrapinghub truth"),
+    )
+    .expect("truth json");
     let mut pages: Vec<Page> = Vec::new();
     if let Some(obj) = sh_gt.as_object() {
         for id in obj.keys() {
             let path = sh_dir.join("html").join(format!("{id}.html.gz"));
-            pages.push(Page { set: "scrapinghub", id: id.clone(), bytes: read_page(&path), path });
+            pages.push(Page {
+                set: "scrapinghub",
+                id: id.clone(),
+                bytes: read_page(&path),
+                path,
+            });
         }
     }
     let truth_text = std::fs::read_to_string(ru_dir.join("truth.jsonl")).expect("pages-ru truth");
-    let ru_truth: Vec<Value> = truth_text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    let ru_truth: Vec<Value> = truth_text
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
     for t in &ru_truth {
         let file = t["file"].as_str().unwrap_or_default().to_string();
         let path = ru_dir.join(&file);
-        pages.push(Page { set: "pages-ru", id: file, bytes: read_page(&path), path });
+        pages.push(Page {
+            set: "pages-ru",
+            id: file,
+            bytes: read_page(&path),
+            path,
+        });
     }
     let sets = ["scrapinghub", "pages-ru"];
 
@@ -123,11 +138,19 @@ fn main() {
     // pages-ru they come from the truth file's URL, the zone from the country domain.
     let ru_urls: BTreeMap<String, String> = ru_truth
         .iter()
-        .map(|t| (t["file"].as_str().unwrap_or_default().to_string(), t["url"].as_str().unwrap_or_default().to_string()))
+        .map(|t| {
+            (
+                t["file"].as_str().unwrap_or_default().to_string(),
+                t["url"].as_str().unwrap_or_default().to_string(),
+            )
+        })
         .collect();
     let opts_for = |p: &Page| {
         let url: Option<url::Url> = ru_urls.get(&p.id).and_then(|u| u.parse().ok());
-        let host = url.as_ref().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
+        let host = url
+            .as_ref()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_default();
         let tz = if host.ends_with(".ru") {
             Some(chrono_tz::Europe::Moscow)
         } else if host.ends_with(".kz") {
@@ -137,7 +160,11 @@ fn main() {
         } else {
             None
         };
-        ExtractOptions { url, tz, ..Default::default() }
+        ExtractOptions {
+            url,
+            tz,
+            ..Default::default()
+        }
     };
     let mut ours: BTreeMap<&str, (f64, f64, f64, usize, usize)> = BTreeMap::new();
     let mut articles: BTreeMap<(String, String), khronika_model::Article> = BTreeMap::new();
@@ -172,28 +199,56 @@ fn main() {
             }
             full.push(t0.elapsed().as_secs_f64());
         }
-        ours.insert(set, (median(full), median(decode), median(parse), group.len(), bytes));
+        ours.insert(
+            set,
+            (
+                median(full),
+                median(decode),
+                median(parse),
+                group.len(),
+                bytes,
+            ),
+        );
     }
     let rss = peak_rss_kib();
 
     // --- predictions and ground truth files for the scorer.
     let mut preds: BTreeMap<&str, serde_json::Map<String, Value>> = BTreeMap::new();
     for ((set, id), a) in &articles {
-        let set: &str = if set == "scrapinghub" { "scrapinghub" } else { "pages-ru" };
-        preds.entry(set).or_default().insert(id.clone(), json!({"articleBody": a.text()}));
+        let set: &str = if set == "scrapinghub" {
+            "scrapinghub"
+        } else {
+            "pages-ru"
+        };
+        preds
+            .entry(set)
+            .or_default()
+            .insert(id.clone(), json!({"articleBody": a.text()}));
     }
     let ru_gt: serde_json::Map<String, Value> = ru_truth
         .iter()
-        .map(|t| (t["file"].as_str().unwrap_or_default().to_string(), json!({"articleBody": t["body"], "url": t["url"]})))
+        .map(|t| {
+            (
+                t["file"].as_str().unwrap_or_default().to_string(),
+                json!({"articleBody": t["body"], "url": t["url"]}),
+            )
+        })
         .collect();
     let ru_gt_path = out_dir.join("pages-ru-truth.json");
     std::fs::write(&ru_gt_path, Value::Object(ru_gt).to_string()).expect("write truth");
-    let gt_paths = [("scrapinghub", sh_dir.join("ground-truth.json")), ("pages-ru", ru_gt_path)];
+    let gt_paths = [
+        ("scrapinghub", sh_dir.join("ground-truth.json")),
+        ("pages-ru", ru_gt_path),
+    ];
 
     let mut quality: BTreeMap<(&str, &str), Value> = BTreeMap::new();
     for (set, gt) in &gt_paths {
         let p = out_dir.join(format!("khronika-{set}.json"));
-        std::fs::write(&p, Value::Object(preds.get(set).cloned().unwrap_or_default()).to_string()).expect("write preds");
+        std::fs::write(
+            &p,
+            Value::Object(preds.get(set).cloned().unwrap_or_default()).to_string(),
+        )
+        .expect("write preds");
         quality.insert(("khronika", set), score(&python, &tools, gt, &p));
     }
 
@@ -208,9 +263,15 @@ fn main() {
         std::fs::write(&mpath, manifest.to_string()).expect("write manifest");
         let tout = out_dir.join("trafilatura.json");
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/trafilatura_bench.py");
-        let status = Command::new(&python).arg(&script).arg(&mpath).arg(&tout).status();
+        let status = Command::new(&python)
+            .arg(&script)
+            .arg(&mpath)
+            .arg(&tout)
+            .status();
         if status.is_ok_and(|s| s.success()) {
-            let v: Value = serde_json::from_slice(&std::fs::read(&tout).expect("trafilatura output")).expect("json");
+            let v: Value =
+                serde_json::from_slice(&std::fs::read(&tout).expect("trafilatura output"))
+                    .expect("json");
             for (set, gt) in &gt_paths {
                 let p = out_dir.join(format!("trafilatura-{set}.json"));
                 std::fs::write(&p, v["pages"][set].to_string()).expect("write preds");
@@ -229,7 +290,9 @@ fn main() {
     let (mut t_title_ok, mut t_date_ok, mut t_author_ok) = (0, 0, 0);
     for t in &ru_truth {
         let file = t["file"].as_str().unwrap_or_default();
-        let Some(a) = articles.get(&("pages-ru".to_string(), file.to_string())) else { continue };
+        let Some(a) = articles.get(&("pages-ru".to_string(), file.to_string())) else {
+            continue;
+        };
         let text = norm_ws(&a.text());
         let title = a.title.as_deref().map(norm_ws);
         let ok_title = title.as_deref() == t["title"].as_str().map(norm_ws).as_deref();
@@ -240,15 +303,28 @@ fn main() {
             date_n += 1;
             date_ok += ok_date as usize;
         }
-        let truth_authors: Vec<String> = t["author"].as_str().map(|s| s.split(',').map(norm_ws).collect()).unwrap_or_default();
+        let truth_authors: Vec<String> = t["author"]
+            .as_str()
+            .map(|s| s.split(',').map(norm_ws).collect())
+            .unwrap_or_default();
         let ok_author = truth_authors == a.authors.iter().map(|s| norm_ws(s)).collect::<Vec<_>>();
         author_n += 1;
         author_ok += ok_author as usize;
-        for s in t["must_contain"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+        for s in t["must_contain"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
             mc_n += 1;
             mc_ok += text.contains(&norm_ws(s)) as usize;
         }
-        for s in t["must_not_contain"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+        for s in t["must_not_contain"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
             mnc_n += 1;
             let absent = !text.contains(&norm_ws(s));
             mnc_ok += absent as usize;
@@ -258,9 +334,13 @@ fn main() {
         }
         if let Some(tv) = &traf {
             let tp = &tv["pages"]["pages-ru"][file];
-            t_title_ok += (tp["title"].as_str().map(norm_ws) == t["title"].as_str().map(norm_ws)) as usize;
+            t_title_ok +=
+                (tp["title"].as_str().map(norm_ws) == t["title"].as_str().map(norm_ws)) as usize;
             t_date_ok += date_match(truth_date, tp["date"].as_str()) as usize;
-            let ta: Vec<String> = tp["author"].as_str().map(|s| s.split([',', ';']).map(norm_ws).collect()).unwrap_or_default();
+            let ta: Vec<String> = tp["author"]
+                .as_str()
+                .map(|s| s.split([',', ';']).map(norm_ws).collect())
+                .unwrap_or_default();
             t_author_ok += (ta == truth_authors) as usize;
         }
         if verbose {
@@ -275,7 +355,11 @@ fn main() {
                 truth_authors,
             ));
             if !ok_title {
-                meta_rows.push(format!("      title: {:?} vs {:?}", title, t["title"].as_str()));
+                meta_rows.push(format!(
+                    "      title: {:?} vs {:?}",
+                    title,
+                    t["title"].as_str()
+                ));
             }
         }
     }
@@ -288,13 +372,20 @@ fn main() {
     for set in sets {
         let (full, _, _, n, _) = ours[set];
         let our_rate = n as f64 / full;
-        let traf_rate = traf.as_ref().and_then(|v| v["seconds"][set].as_f64()).map(|s| n as f64 / s);
+        let traf_rate = traf
+            .as_ref()
+            .and_then(|v| v["seconds"][set].as_f64())
+            .map(|s| n as f64 / s);
         for tool in ["khronika", "trafilatura"] {
             let q = quality.get(&(tool, set)).cloned().unwrap_or(Value::Null);
             if q.is_null() {
                 continue;
             }
-            let rate = if tool == "khronika" { Some(our_rate) } else { traf_rate };
+            let rate = if tool == "khronika" {
+                Some(our_rate)
+            } else {
+                traf_rate
+            };
             let ratio = match (tool, traf_rate) {
                 ("khronika", Some(tr)) => format!("{:.1}x", our_rate / tr),
                 ("trafilatura", Some(_)) => "1.0x".into(),
@@ -333,18 +424,26 @@ fn main() {
         );
     }
     if let Some(kib) = rss {
-        println!("peak RSS of the bench process (all pages held in memory): {:.1} MiB", kib as f64 / 1024.0);
+        println!(
+            "peak RSS of the bench process (all pages held in memory): {:.1} MiB",
+            kib as f64 / 1024.0
+        );
     }
     println!("predictions in {}", out_dir.display());
 }
 
 /// Published matches truth: same instant to the minute, or same day when truth is a date.
 fn date_match(truth: &str, ours: Option<&str>) -> bool {
-    let Some(ours) = ours else { return truth.is_empty() };
+    let Some(ours) = ours else {
+        return truth.is_empty();
+    };
     if truth.len() == 10 {
         return ours.get(..10) == Some(truth);
     }
-    let (Ok(t), Ok(o)) = (chrono::DateTime::parse_from_rfc3339(truth), chrono::DateTime::parse_from_rfc3339(ours)) else {
+    let (Ok(t), Ok(o)) = (
+        chrono::DateTime::parse_from_rfc3339(truth),
+        chrono::DateTime::parse_from_rfc3339(ours),
+    ) else {
         // A truth without offset compares wall-clock time.
         return truth.get(..16) == ours.get(..16);
     };

@@ -13,7 +13,15 @@ fn main() {
                 let mut a = i as u32;
                 while a != khronika_extract::dom::NONE {
                     let s = st[a as usize];
-                    println!("   up {a} {:?} class={:?} id={:?} text={} skip={} hint={}", dom.node(a).tag, dom.attr(a, "class"), dom.attr(a, "id"), s.text, s.skip, s.hint);
+                    println!(
+                        "   up {a} {:?} class={:?} id={:?} text={} skip={} hint={}",
+                        dom.node(a).tag,
+                        dom.attr(a, "class"),
+                        dom.attr(a, "id"),
+                        s.text,
+                        s.skip,
+                        s.hint
+                    );
                     a = dom.node(a).parent;
                 }
                 break;
@@ -23,14 +31,29 @@ fn main() {
     for r in c.roots {
         let n = dom.node(r);
         let s = st[r as usize];
-        println!("root {r} {:?} class={:?} id={:?} text={} link={} skip={} hint={}", n.tag, dom.attr(r, "class"), dom.attr(r, "id"), s.text, s.link, s.skip, s.hint);
+        println!(
+            "root {r} {:?} class={:?} id={:?} text={} link={} skip={} hint={}",
+            n.tag,
+            dom.attr(r, "class"),
+            dom.attr(r, "id"),
+            s.text,
+            s.link,
+            s.skip,
+            s.hint
+        );
         let mut a = n.parent;
         while a != khronika_extract::dom::NONE {
             let s = st[a as usize];
-            println!("   anc {a} {:?} class={:?} id={:?} text={} skip={} hint={}", dom.node(a).tag, dom.attr(a, "class"), dom.attr(a, "id"), s.text, s.skip, s.hint);
+            println!(
+                "   anc {a} {:?} class={:?} id={:?} text={} skip={} hint={}",
+                dom.node(a).tag,
+                dom.attr(a, "class"),
+                dom.attr(a, "id"),
+                s.text,
+                s.skip,
+                s.hint
+            );
             a = dom.node(a).parent;
         }
     }
 }
-#[allow(dead_code)]
-fn unused() {}

@@ -29,7 +29,18 @@ fn main() {
             println!("title: {:?}\nlead: {:?}\nauthors: {:?}\npublished: {:?}\ntags: {:?}\nlang: {:?}\nsite: {:?}\ncanonical: {:?}\n---",
                 a.title, a.lead, a.authors, a.published.map(|d| d.to_rfc3339()), a.tags, a.lang, a.site_name, a.canonical_url.as_ref().map(|u| u.as_str()));
             for b in &a.blocks {
-                println!("[{}] {}", match b { khronika_model::Block::Paragraph{..} => "p", khronika_model::Block::Heading{..} => "h", khronika_model::Block::List{..} => "ul", khronika_model::Block::Quote{..} => "q", khronika_model::Block::Table{..} => "t", khronika_model::Block::Preformatted{..} => "pre" }, b.plain_text());
+                println!(
+                    "[{}] {}",
+                    match b {
+                        khronika_model::Block::Paragraph { .. } => "p",
+                        khronika_model::Block::Heading { .. } => "h",
+                        khronika_model::Block::List { .. } => "ul",
+                        khronika_model::Block::Quote { .. } => "q",
+                        khronika_model::Block::Table { .. } => "t",
+                        khronika_model::Block::Preformatted { .. } => "pre",
+                    },
+                    b.plain_text()
+                );
             }
         }
         Err(e) => {

@@ -67,33 +67,172 @@ fn skip_tag(tag: Tag) -> bool {
 
 /// Class/id tokens that mark chrome (prefix match).
 const NEG_PREFIX: &[&str] = &[
-    "comment", "share", "social", "relat", "recommend", "promo", "subscri", "newsletter",
-    "advert", "banner", "cookie", "popular", "breadcrumb", "sidebar", "widget", "footer",
-    "sponsor", "teaser", "caption", "credit", "rating", "poll", "modal", "popup", "paywall",
-    "disclaimer", "copyright", "navbar", "navigation", "pagination", "pager", "masthead",
-    "outbrain", "taboola", "mostread", "trending", "readmore", "readalso", "seealso",
-    "byline", "dateline", "timestamp", "hashtag", "subscription", "signup", "login",
-    "toolbar", "rubric", "announce", "lenta", "infobox", "injected", "donate",
-    "adfox", "adriver", "yandex", "ya-", "vk-", "telegram", "tgchannel", "print", "author",
-    "publish", "sharing", "likes", "counter", "enlarge", "photo-text", "photo_text", "photosource",
-    "source-photo", "feedback", "complain", "error", "survey", "bottom", "below", "aside",
+    "comment",
+    "share",
+    "social",
+    "relat",
+    "recommend",
+    "promo",
+    "subscri",
+    "newsletter",
+    "advert",
+    "banner",
+    "cookie",
+    "popular",
+    "breadcrumb",
+    "sidebar",
+    "widget",
+    "footer",
+    "sponsor",
+    "teaser",
+    "caption",
+    "credit",
+    "rating",
+    "poll",
+    "modal",
+    "popup",
+    "paywall",
+    "disclaimer",
+    "copyright",
+    "navbar",
+    "navigation",
+    "pagination",
+    "pager",
+    "masthead",
+    "outbrain",
+    "taboola",
+    "mostread",
+    "trending",
+    "readmore",
+    "readalso",
+    "seealso",
+    "byline",
+    "dateline",
+    "timestamp",
+    "hashtag",
+    "subscription",
+    "signup",
+    "login",
+    "toolbar",
+    "rubric",
+    "announce",
+    "lenta",
+    "infobox",
+    "injected",
+    "donate",
+    "adfox",
+    "adriver",
+    "yandex",
+    "ya-",
+    "vk-",
+    "telegram",
+    "tgchannel",
+    "print",
+    "author",
+    "publish",
+    "sharing",
+    "likes",
+    "counter",
+    "enlarge",
+    "photo-text",
+    "photo_text",
+    "photosource",
+    "source-photo",
+    "feedback",
+    "complain",
+    "error",
+    "survey",
+    "bottom",
+    "below",
+    "aside",
 ];
 
 /// Class/id tokens that mark chrome (exact match; short or ambiguous words).
 const NEG_EXACT: &[&str] = &[
-    "ad", "ads", "adv", "advt", "nav", "menu", "tags", "tag", "meta", "date", "time", "more",
-    "also", "tools", "hidden", "hide", "aside", "latest", "feed", "news-list", "list",
-    "links", "topics", "dek", "subtitle", "kicker", "info", "source", "photo", "img",
-    "image", "figure", "media", "video", "gallery", "header", "head", "top", "card",
-    "cards", "similar", "other", "next", "prev", "views", "rambler", "lead-in", "note",
-    "extra", "bio", "about", "contact", "disqus", "embed", "inline", "sticky", "fixed",
+    "ad",
+    "ads",
+    "adv",
+    "advt",
+    "nav",
+    "menu",
+    "tags",
+    "tag",
+    "meta",
+    "date",
+    "time",
+    "more",
+    "also",
+    "tools",
+    "hidden",
+    "hide",
+    "aside",
+    "latest",
+    "feed",
+    "news-list",
+    "list",
+    "links",
+    "topics",
+    "dek",
+    "subtitle",
+    "kicker",
+    "info",
+    "source",
+    "photo",
+    "img",
+    "image",
+    "figure",
+    "media",
+    "video",
+    "gallery",
+    "header",
+    "head",
+    "top",
+    "card",
+    "cards",
+    "similar",
+    "other",
+    "next",
+    "prev",
+    "views",
+    "rambler",
+    "lead-in",
+    "note",
+    "extra",
+    "bio",
+    "about",
+    "contact",
+    "disqus",
+    "embed",
+    "inline",
+    "sticky",
+    "fixed",
 ];
 
 /// Class/id tokens that mark article text.
 const POS: &[&str] = &[
-    "article", "articlebody", "body", "content", "entry", "main", "post", "text", "story",
-    "detail", "material", "blog", "hentry", "prose", "rich", "news", "full", "statya",
-    "publication", "txt", "td-post-content", "single", "page",
+    "article",
+    "articlebody",
+    "body",
+    "content",
+    "entry",
+    "main",
+    "post",
+    "text",
+    "story",
+    "detail",
+    "material",
+    "blog",
+    "hentry",
+    "prose",
+    "rich",
+    "news",
+    "full",
+    "statya",
+    "publication",
+    "txt",
+    "td-post-content",
+    "single",
+    "page",
 ];
 
 fn tokens(s: &str) -> impl Iterator<Item = String> + '_ {
@@ -104,15 +243,27 @@ fn tokens(s: &str) -> impl Iterator<Item = String> + '_ {
 
 /// Names that mark a whole region as not-the-article (comments, sidebars, footers).
 const STRONG_NEG: &[&str] = &[
-    "comment", "disqus", "footer", "sidebar", "related", "recommend", "popular", "trending",
-    "mostread", "most-read", "outbrain", "taboola", "newsletter", "cookie", "breadcrumb",
+    "comment",
+    "disqus",
+    "footer",
+    "sidebar",
+    "related",
+    "recommend",
+    "popular",
+    "trending",
+    "mostread",
+    "most-read",
+    "outbrain",
+    "taboola",
+    "newsletter",
+    "cookie",
+    "breadcrumb",
 ];
 
 fn strong_negative(dom: &Dom, id: NodeId) -> bool {
     ["class", "id"].iter().any(|a| {
-        dom.attr(id, a).is_some_and(|v| {
-            tokens(v).any(|t| STRONG_NEG.iter().any(|p| t.starts_with(p)))
-        })
+        dom.attr(id, a)
+            .is_some_and(|v| tokens(v).any(|t| STRONG_NEG.iter().any(|p| t.starts_with(p))))
     })
 }
 
@@ -121,7 +272,9 @@ pub fn hint(dom: &Dom, id: NodeId) -> i8 {
     let mut neg = false;
     let mut pos = false;
     for name in ["class", "id", "itemprop", "role"] {
-        let Some(v) = dom.attr(id, name) else { continue };
+        let Some(v) = dom.attr(id, name) else {
+            continue;
+        };
         if name == "itemprop" {
             if v.contains("articleBody") || v.contains("text") {
                 pos = true;
@@ -129,7 +282,10 @@ pub fn hint(dom: &Dom, id: NodeId) -> i8 {
             continue;
         }
         if name == "role" {
-            if matches!(v, "navigation" | "complementary" | "banner" | "contentinfo" | "menu" | "dialog") {
+            if matches!(
+                v,
+                "navigation" | "complementary" | "banner" | "contentinfo" | "menu" | "dialog"
+            ) {
                 neg = true;
             }
             continue;
@@ -165,12 +321,10 @@ pub fn stats(dom: &Dom) -> Vec<Stats> {
         let hidden = node.tag != Tag::Text
             && (dom.attr(i as NodeId, "hidden").is_some()
                 || dom.attr(i as NodeId, "aria-hidden") == Some("true")
-                || dom
-                    .attr(i as NodeId, "style")
-                    .is_some_and(|s| {
-                        let s = s.replace(' ', "").to_ascii_lowercase();
-                        s.contains("display:none") || s.contains("visibility:hidden")
-                    }));
+                || dom.attr(i as NodeId, "style").is_some_and(|s| {
+                    let s = s.replace(' ', "").to_ascii_lowercase();
+                    s.contains("display:none") || s.contains("visibility:hidden")
+                }));
         if let Some(s) = st.get_mut(i) {
             s.skip = parent_skip || own || hidden;
             if node.tag != Tag::Text && node.tag != Tag::Root {
@@ -180,7 +334,8 @@ pub fn stats(dom: &Dom) -> Vec<Stats> {
         let parent_chrome = st.get(node.parent as usize).is_some_and(|p| p.in_chrome);
         let own_chrome = node.tag != Tag::Text && strong_negative(dom, i as NodeId);
         if let Some(s) = st.get_mut(i) {
-            s.in_chrome = parent_chrome || own_chrome || matches!(node.tag, Tag::Footer | Tag::Aside);
+            s.in_chrome =
+                parent_chrome || own_chrome || matches!(node.tag, Tag::Footer | Tag::Aside);
         }
     }
     // Bottom-up sums (children have larger ids than parents).
@@ -254,7 +409,9 @@ fn base_score(tag: Tag) -> f32 {
     match tag {
         Tag::Div | Tag::Article | Tag::Section | Tag::Main => 5.0,
         Tag::Pre | Tag::Td | Tag::Blockquote => 3.0,
-        Tag::Address | Tag::Ol | Tag::Ul | Tag::Dl | Tag::Dd | Tag::Dt | Tag::Li | Tag::Form => -3.0,
+        Tag::Address | Tag::Ol | Tag::Ul | Tag::Dl | Tag::Dd | Tag::Dt | Tag::Li | Tag::Form => {
+            -3.0
+        }
         Tag::H1 | Tag::H2 | Tag::H3 | Tag::H4 | Tag::H5 | Tag::H6 | Tag::Th => -5.0,
         _ => 0.0,
     }
@@ -290,7 +447,11 @@ pub fn choose(dom: &Dom, st: &[Stats], preferred: &[NodeId]) -> BodyChoice {
             add *= 0.3;
         }
         // A div holding text directly is its own paragraph container (level 0).
-        let mut anc = if node.tag == Tag::P || node.tag == Tag::Pre || node.tag == Tag::Blockquote || node.tag == Tag::Li {
+        let mut anc = if node.tag == Tag::P
+            || node.tag == Tag::Pre
+            || node.tag == Tag::Blockquote
+            || node.tag == Tag::Li
+        {
             node.parent
         } else {
             i
@@ -341,7 +502,10 @@ pub fn choose(dom: &Dom, st: &[Stats], preferred: &[NodeId]) -> BodyChoice {
         if ps.skip || ps.text < 100 {
             continue;
         }
-        if best == NONE || is_ancestor(dom, p, best) || ps.text as f32 >= 0.6 * get(best).text as f32 {
+        if best == NONE
+            || is_ancestor(dom, p, best)
+            || ps.text as f32 >= 0.6 * get(best).text as f32
+        {
             best = p;
             break;
         }
@@ -382,8 +546,13 @@ pub fn choose(dom: &Dom, st: &[Stats], preferred: &[NodeId]) -> BodyChoice {
             }
             let sc = score.get(sib as usize).copied().unwrap_or(f32::NAN);
             let ld = link_density(&s);
-            let same_class = dom.attr(sib, "class").is_some() && dom.attr(sib, "class") == dom.attr(top, "class");
-            let bar = if same_class { threshold * 0.5 } else { threshold };
+            let same_class = dom.attr(sib, "class").is_some()
+                && dom.attr(sib, "class") == dom.attr(top, "class");
+            let bar = if same_class {
+                threshold * 0.5
+            } else {
+                threshold
+            };
             let ok = (!sc.is_nan() && sc * (1.0 - ld) >= bar && !s.in_chrome && ld < 0.4)
                 || (dom.node(sib).tag == Tag::P && ld < 0.25 && s.text > 80);
             if ok {
@@ -411,23 +580,97 @@ fn is_ancestor(dom: &Dom, anc: NodeId, mut id: NodeId) -> bool {
 
 /// Lines that are boilerplate wherever they appear (checked on short paragraphs).
 const BOILER_START: &[&str] = &[
-    "читайте также", "читайте нас", "читайте новости", "читайте материал", "читайте наши",
-    "смотрите также", "смотрите видео", "продолжая тему", "по теме:", "по теме ", "подписывайтесь",
-    "подпишитесь", "подписаться", "присоединяйтесь", "фото:", "фото ", "фото:", "видео:",
-    "источник фото", "иллюстративное фото", "реклама", "поделиться", "новости по теме",
-    "related:", "read more", "read also", "see also", "advertisement", "sign up", "subscribe",
-    "follow us", "share this", "click here", "photo:", "image:", "credit:", "getty images",
-    "загрузка", "комментарии", "обсуждение", "ошибка в тексте", "нашли ошибку", "если вы нашли",
-    "хотите сообщить новость", "есть новость", "все новости", "самое читаемое", "популярное",
-    "последние новости", "лента новостей", "оригинал материала", "материалы по теме",
-    "больше новостей", "еще больше новостей", "ещё больше новостей", "также читайте",
-    "также по теме", "узнавайте первыми", "наш telegram", "наш канал", "мы в telegram",
-    "мы в соцсетях", "подписка на", "рассылка", "©", "copyright", "all rights reserved",
-    "все права защищены", "comments", "leave a comment", "leave a reply", "related articles",
-    "related posts", "related stories", "you may also like", "recommended for you", "more from",
-    "more stories", "trending now", "breaking news", "top stories", "editor's picks",
-    "newsletter", "get the latest", "we respect your privacy", "this article was",
-    "click to share", "share on", "tweet", "email this", "print this",
+    "читайте также",
+    "читайте нас",
+    "читайте новости",
+    "читайте материал",
+    "читайте наши",
+    "смотрите также",
+    "смотрите видео",
+    "продолжая тему",
+    "по теме:",
+    "по теме ",
+    "подписывайтесь",
+    "подпишитесь",
+    "подписаться",
+    "присоединяйтесь",
+    "фото:",
+    "фото ",
+    "фото:",
+    "видео:",
+    "источник фото",
+    "иллюстративное фото",
+    "реклама",
+    "поделиться",
+    "новости по теме",
+    "related:",
+    "read more",
+    "read also",
+    "see also",
+    "advertisement",
+    "sign up",
+    "subscribe",
+    "follow us",
+    "share this",
+    "click here",
+    "photo:",
+    "image:",
+    "credit:",
+    "getty images",
+    "загрузка",
+    "комментарии",
+    "обсуждение",
+    "ошибка в тексте",
+    "нашли ошибку",
+    "если вы нашли",
+    "хотите сообщить новость",
+    "есть новость",
+    "все новости",
+    "самое читаемое",
+    "популярное",
+    "последние новости",
+    "лента новостей",
+    "оригинал материала",
+    "материалы по теме",
+    "больше новостей",
+    "еще больше новостей",
+    "ещё больше новостей",
+    "также читайте",
+    "также по теме",
+    "узнавайте первыми",
+    "наш telegram",
+    "наш канал",
+    "мы в telegram",
+    "мы в соцсетях",
+    "подписка на",
+    "рассылка",
+    "©",
+    "copyright",
+    "all rights reserved",
+    "все права защищены",
+    "comments",
+    "leave a comment",
+    "leave a reply",
+    "related articles",
+    "related posts",
+    "related stories",
+    "you may also like",
+    "recommended for you",
+    "more from",
+    "more stories",
+    "trending now",
+    "breaking news",
+    "top stories",
+    "editor's picks",
+    "newsletter",
+    "get the latest",
+    "we respect your privacy",
+    "this article was",
+    "click to share",
+    "share on",
+    "tweet",
+    "email this",
+    "print this",
 ];
 
 fn is_boilerplate_line(text: &str) -> bool {
@@ -444,17 +687,87 @@ fn is_boilerplate_line(text: &str) -> bool {
     // Calls to follow the outlet elsewhere ("Объясняем на нашем YouTube-канале. Подпишись!").
     if len < 250
         && (lower.contains("подпиш") || lower.contains("подпис") || lower.contains("subscribe"))
-        && (lower.contains("канал") || lower.contains("telegram") || lower.contains("instagram")
-            || lower.contains("youtube") || lower.contains("соцсет") || lower.contains("рассылк")
-            || lower.contains("newsletter") || lower.contains("дзен"))
+        && (lower.contains("канал")
+            || lower.contains("telegram")
+            || lower.contains("instagram")
+            || lower.contains("youtube")
+            || lower.contains("соцсет")
+            || lower.contains("рассылк")
+            || lower.contains("newsletter")
+            || lower.contains("дзен"))
     {
         return true;
     }
+    // Lines that are only an ad label or a script notice.
+    if matches!(
+        lower.as_str(),
+        "advert"
+            | "advertisement"
+            | "ad"
+            | "реклама"
+            | "tags"
+            | "теги"
+            | "теги:"
+            | "tags:"
+            | "share"
+            | "loading..."
+            | "загрузка..."
+    ) || lower.contains("requires javascript")
+        || lower.contains("enable javascript")
+    {
+        return true;
+    }
+    if is_dateline(&lower) {
+        return true;
+    }
     // A line that is only a credit ("Фото: ТАСС / Иван Петров", "© РИА Новости").
-    if len < 120 && (lower.contains("фото:") || lower.starts_with("фото ") || lower.contains("© ")) {
+    if len < 120 && (lower.contains("фото:") || lower.starts_with("фото ") || lower.contains("© "))
+    {
         return true;
     }
     false
+}
+
+/// A dateline: "Posted: Fri 6:45 PM, Feb 16, 2018", "Обновлено 12.03.2024 14:05",
+/// "segunda-feira, 22 de janeiro de 2018 às 0:13" — a date with at most a few words.
+fn is_dateline(lower: &str) -> bool {
+    if lower.chars().count() > 100 {
+        return false;
+    }
+    const LABELS: &[&str] = &[
+        "posted",
+        "updated",
+        "published",
+        "last updated",
+        "опубликовано",
+        "обновлено",
+        "дата публикации",
+        "дата:",
+        "publicado",
+        "atualizado",
+    ];
+    let digits = lower.chars().filter(char::is_ascii_digit).count();
+    if digits < 2 {
+        return false;
+    }
+    if LABELS.iter().any(|l| lower.starts_with(l)) {
+        return true;
+    }
+    let has_time = lower
+        .as_bytes()
+        .windows(3)
+        .any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit());
+    let has_year = lower
+        .split(|c: char| !c.is_ascii_digit())
+        .any(|t| t.len() == 4 && (t.starts_with("19") || t.starts_with("20")));
+    let words = lower
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.chars().count() >= 3)
+        .count();
+    (has_time || has_year)
+        && words <= 5
+        && !lower.ends_with('.')
+        && (has_time || digits * 4 >= lower.chars().count())
 }
 
 /// Emits blocks for the chosen roots.
@@ -490,7 +803,9 @@ impl Emitter<'_, '_> {
             return true;
         }
         let big = s.text as f32 > 0.5 * self.body_text as f32;
-        if matches!(node.tag, Tag::Aside | Tag::Footer | Tag::Figcaption) || (node.tag == Tag::Form && !big) {
+        if matches!(node.tag, Tag::Aside | Tag::Footer | Tag::Figcaption)
+            || (node.tag == Tag::Form && !big)
+        {
             return true;
         }
         if node.tag == Tag::H1 {
@@ -503,7 +818,17 @@ impl Emitter<'_, '_> {
         let ld = link_density(&s);
         let container = matches!(
             node.tag,
-            Tag::Div | Tag::Ul | Tag::Ol | Tag::Section | Tag::Table | Tag::Dl | Tag::Header | Tag::Article | Tag::Span | Tag::Li | Tag::Other
+            Tag::Div
+                | Tag::Ul
+                | Tag::Ol
+                | Tag::Section
+                | Tag::Table
+                | Tag::Dl
+                | Tag::Header
+                | Tag::Article
+                | Tag::Span
+                | Tag::Li
+                | Tag::Other
         );
         if container && !big && ld > 0.45 && s.text > 0 {
             return true;
@@ -724,8 +1049,10 @@ impl Emitter<'_, '_> {
             self.walk(r, 0);
             return;
         }
-        if matches!(node.tag, Tag::P | Tag::Blockquote | Tag::Ul | Tag::Ol | Tag::Table | Tag::Pre)
-            || node.tag.heading_level().is_some()
+        if matches!(
+            node.tag,
+            Tag::P | Tag::Blockquote | Tag::Ul | Tag::Ol | Tag::Table | Tag::Pre
+        ) || node.tag.heading_level().is_some()
         {
             self.walk(r, 0);
             return;
@@ -759,6 +1086,8 @@ mod tests {
         assert!(is_boilerplate_line("Читайте также: Как выбрать депозит"));
         assert!(is_boilerplate_line("Фото: ТАСС / Иван Петров"));
         assert!(is_boilerplate_line("Продолжая тему:"));
-        assert!(!is_boilerplate_line("Он подчеркнул, что Кыргызстан действительно желает прекращения конфликта."));
+        assert!(!is_boilerplate_line(
+            "Он подчеркнул, что Кыргызстан действительно желает прекращения конфликта."
+        ));
     }
 }

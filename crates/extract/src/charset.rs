@@ -13,7 +13,10 @@ use std::borrow::Cow;
 const PRESCAN: usize = 16 * 1024;
 
 /// Decode `bytes` to text; returns the text and the encoding used.
-pub fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> (Cow<'a, str>, &'static Encoding) {
+pub fn decode<'a>(
+    bytes: &'a [u8],
+    content_type: Option<&str>,
+) -> (Cow<'a, str>, &'static Encoding) {
     let enc = detect(bytes, content_type);
     if enc == UTF_8 {
         let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -45,7 +48,10 @@ pub fn detect(bytes: &[u8], content_type: Option<&str>) -> &'static Encoding {
         return UTF_8;
     }
     let mut det = chardetng::EncodingDetector::new();
-    det.feed(bytes.get(..(256 * 1024).min(bytes.len())).unwrap_or(bytes), true);
+    det.feed(
+        bytes.get(..(256 * 1024).min(bytes.len())).unwrap_or(bytes),
+        true,
+    );
     det.guess(None, true)
 }
 
@@ -82,7 +88,9 @@ fn meta_charset(head: &[u8]) -> Option<&'static Encoding> {
             if let Some(v) = rest.strip_prefix('=') {
                 let v = v.trim_start().trim_start_matches(['"', '\'']);
                 let e = v
-                    .find(|c: char| c == '"' || c == '\'' || c == ';' || c == '/' || c.is_whitespace())
+                    .find(|c: char| {
+                        c == '"' || c == '\'' || c == ';' || c == '/' || c.is_whitespace()
+                    })
                     .unwrap_or(v.len());
                 if let Some(enc) = v.get(..e).and_then(label) {
                     return Some(enc);

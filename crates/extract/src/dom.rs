@@ -286,8 +286,10 @@ impl<'a> Dom<'a> {
             let n = self.node(i);
             if n.tag == Tag::Text {
                 if let Some(p) = self.nodes.get(n.parent as usize) {
-                    if matches!(p.tag, Tag::Script | Tag::Style | Tag::Noscript | Tag::Template)
-                    {
+                    if matches!(
+                        p.tag,
+                        Tag::Script | Tag::Style | Tag::Noscript | Tag::Template
+                    ) {
                         continue;
                     }
                 }
@@ -482,10 +484,8 @@ impl<'a> Builder<'a> {
                     }
                 }
             }
-            Tag::Option | Tag::Optgroup => {
-                if self.current_tag() == Tag::Option {
-                    self.stack.pop();
-                }
+            Tag::Option | Tag::Optgroup if self.current_tag() == Tag::Option => {
+                self.stack.pop();
             }
             Tag::A => self.close_if_open(Tag::A, &[]),
             _ => {}
@@ -826,8 +826,20 @@ mod tests {
     #[test]
     fn stray_and_truncated_markup_does_not_panic() {
         for s in [
-            "<", "</", "<a", "<a href=", "<a href='x", "<!--", "<![CDATA[", "</3>", "<p>a</b>c",
-            "<script>", "<<<>>>", "<a\u{0}b>", "</p></p></div>", "<table><td>x</tr></td>",
+            "<",
+            "</",
+            "<a",
+            "<a href=",
+            "<a href='x",
+            "<!--",
+            "<![CDATA[",
+            "</3>",
+            "<p>a</b>c",
+            "<script>",
+            "<<<>>>",
+            "<a\u{0}b>",
+            "</p></p></div>",
+            "<table><td>x</tr></td>",
         ] {
             let dom = parse(s);
             let _ = dom.text_of(0);

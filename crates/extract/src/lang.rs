@@ -11,8 +11,8 @@ pub fn detect(text: &str) -> Option<Lang> {
     let (mut cyr, mut kk, mut latin, mut uk) = (0usize, 0usize, 0usize, 0usize);
     for c in text.chars().take(20_000) {
         match c {
-            'ә' | 'ғ' | 'қ' | 'ң' | 'ө' | 'ұ' | 'ү' | 'һ' | 'Ә' | 'Ғ' | 'Қ' | 'Ң' | 'Ө' | 'Ұ' | 'Ү'
-            | 'Һ' => {
+            'ә' | 'ғ' | 'қ' | 'ң' | 'ө' | 'ұ' | 'ү' | 'һ' | 'Ә' | 'Ғ' | 'Қ' | 'Ң' | 'Ө' | 'Ұ'
+            | 'Ү' | 'Һ' => {
                 kk += 1;
                 cyr += 1;
             }
@@ -51,9 +51,18 @@ mod tests {
 
     #[test]
     fn scripts() {
-        assert_eq!(detect("Қазақстан Республикасының Үкіметі жаңа бағдарламаны бекітті").map(|l| l.0), Some("kk".into()));
-        assert_eq!(detect("Правительство Казахстана утвердило новую программу").map(|l| l.0), Some("ru".into()));
-        assert_eq!(detect("The government approved a new programme today").map(|l| l.0), Some("en".into()));
+        assert_eq!(
+            detect("Қазақстан Республикасының Үкіметі жаңа бағдарламаны бекітті").map(|l| l.0),
+            Some("kk".into())
+        );
+        assert_eq!(
+            detect("Правительство Казахстана утвердило новую программу").map(|l| l.0),
+            Some("ru".into())
+        );
+        assert_eq!(
+            detect("The government approved a new programme today").map(|l| l.0),
+            Some("en".into())
+        );
         assert_eq!(detect("12:30"), None);
     }
 }

@@ -42,7 +42,7 @@
 //! [`dom::MAX_DEPTH`] is flattened.
 
 use chrono::{DateTime, FixedOffset};
-use khronika_model::{Article, Block, Image, Lang};
+use khronika_model::{Article, Image, Lang};
 use url::Url;
 
 pub mod body;
@@ -117,12 +117,18 @@ fn check_binary(bytes: &[u8]) -> Result<(), ExtractError> {
     if nul > 0 || ctrl * 20 > head.len() {
         let what = if head.starts_with(b"%PDF") {
             "a PDF document".to_string()
-        } else if head.starts_with(b"\x89PNG") || head.starts_with(b"\xFF\xD8\xFF") || head.starts_with(b"GIF8") {
+        } else if head.starts_with(b"\x89PNG")
+            || head.starts_with(b"\xFF\xD8\xFF")
+            || head.starts_with(b"GIF8")
+        {
             "an image".to_string()
         } else if head.starts_with(b"PK\x03\x04") {
             "a ZIP archive".to_string()
         } else {
-            format!("{nul} NUL and {ctrl} other control bytes in the first {} bytes", head.len())
+            format!(
+                "{nul} NUL and {ctrl} other control bytes in the first {} bytes",
+                head.len()
+            )
         };
         return Err(ExtractError::NotHtml(what));
     }
@@ -156,12 +162,4 @@ pub(crate) fn lang_of(code: &str) -> Option<Lang> {
         .then(|| primary.chars().all(|ch| ch.is_ascii_alphabetic()))
         .filter(|&ok| ok)
         .map(|_| Lang::new(primary))
-}
-
-pub(crate) fn blocks_text(blocks: &[Block]) -> String {
-    blocks
-        .iter()
-        .map(Block::plain_text)
-        .collect::<Vec<_>>()
-        .join("\n")
 }

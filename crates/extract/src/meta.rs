@@ -158,26 +158,39 @@ fn meta_tag(dom: &Dom, id: NodeId, m: &mut PageMeta) {
         "twitter:title" => set(&mut m.twitter_title),
         "og:description" => set(&mut m.og_description),
         "description" => set(&mut m.meta_description),
-        "og:image" | "og:image:url" | "og:image:secure_url" | "twitter:image" => set(&mut m.og_image),
+        "og:image" | "og:image:url" | "og:image:secure_url" | "twitter:image" => {
+            set(&mut m.og_image)
+        }
         "og:url" => set(&mut m.og_url),
         "og:site_name" => set(&mut m.og_site_name),
         "og:locale" => set(&mut m.og_locale),
         "keywords" => m.keywords.extend(split_keywords(&content)),
         "news_keywords" => m.news_keywords.extend(split_keywords(&content)),
         "article:tag" => m.article_tags.extend(split_keywords(&content)),
-        "article:published_time" | "og:published_time" | "datepublished" | "pubdate"
-        | "publish-date" | "publish_date" | "date" | "dc.date" | "dc.date.issued"
-        | "sailthru.date" | "parsely-pub-date" | "article.published" | "mediator_published_time" => {
-            m.published.push(content)
-        }
-        "article:modified_time" | "og:updated_time" | "datemodified" | "last-modified"
+        "article:published_time"
+        | "og:published_time"
+        | "datepublished"
+        | "pubdate"
+        | "publish-date"
+        | "publish_date"
+        | "date"
+        | "dc.date"
+        | "dc.date.issued"
+        | "sailthru.date"
+        | "parsely-pub-date"
+        | "article.published"
+        | "mediator_published_time" => m.published.push(content),
+        "article:modified_time"
+        | "og:updated_time"
+        | "datemodified"
+        | "last-modified"
         | "article.updated" => m.modified.push(content),
         "author" | "article:author" | "dc.creator" | "sailthru.author" | "parsely-author"
-        | "mediator_author" => {
-            // article:author is often a profile URL; those are not names.
-            if !content.starts_with("http") {
-                m.meta_authors.push(content)
-            }
+        // article:author is often a profile URL; those are not names.
+        | "mediator_author"
+            if !content.starts_with("http") =>
+        {
+            m.meta_authors.push(content)
         }
         _ => {}
     }
@@ -195,13 +208,23 @@ fn microdata(dom: &Dom, id: NodeId, prop: &str, m: &mut PageMeta) {
             "headline" if m.micro_headline.is_none() => m.micro_headline = value(),
             "datePublished" | "dateCreated" => m.micro_published.extend(value()),
             "dateModified" => m.micro_modified.extend(value()),
-            "author" | "creator" if dom.attr(id, "itemtype").is_some_and(|t| t.contains("Organization")) => {}
+            "author" | "creator"
+                if dom
+                    .attr(id, "itemtype")
+                    .is_some_and(|t| t.contains("Organization")) => {}
             "author" | "creator" => {
                 // An author item usually wraps a name: prefer its itemprop=name.
                 let end = dom.subtree_end(id);
                 let name = (id + 1..end)
-                    .find(|&c| dom.attr(c, "itemprop").is_some_and(|v| v.split_ascii_whitespace().any(|x| x == "name")))
-                    .and_then(|c| dom.attr(c, "content").and_then(clean).or_else(|| clean(&dom.text_of(c))));
+                    .find(|&c| {
+                        dom.attr(c, "itemprop")
+                            .is_some_and(|v| v.split_ascii_whitespace().any(|x| x == "name"))
+                    })
+                    .and_then(|c| {
+                        dom.attr(c, "content")
+                            .and_then(clean)
+                            .or_else(|| clean(&dom.text_of(c)))
+                    });
                 if let Some(v) = name.or_else(value) {
                     if !v.starts_with("http") && v.chars().count() <= 120 {
                         m.micro_authors.push(v);
@@ -234,7 +257,11 @@ const ARTICLE_TYPES: &[&str] = &[
 pub fn parse_jsonld(text: &str, out: &mut Vec<JsonLdArticle>, site: &mut Option<String>) {
     let t = text.trim();
     let t = t.strip_prefix("<![CDATA[").unwrap_or(t);
-    let t = t.strip_suffix("]]>").unwrap_or(t).trim().trim_end_matches(';');
+    let t = t
+        .strip_suffix("]]>")
+        .unwrap_or(t)
+        .trim()
+        .trim_end_matches(';');
     let value: Value = match serde_json::from_str(t) {
         Ok(v) => v,
         // Raw newlines inside strings are the usual breakage; retry with them as spaces.
@@ -259,11 +286,17 @@ fn walk(v: &Value, out: &mut Vec<JsonLdArticle>, site: &mut Option<String>, dept
             let types = type_names(obj.get("@type"));
             if types.iter().any(|t| ARTICLE_TYPES.contains(&t.as_str())) {
                 out.push(article(obj));
-            } else if types.iter().any(|t| t == "WebSite" || t == "Organization" || t == "NewsMediaOrganization") {
+            } else if types
+                .iter()
+                .any(|t| t == "WebSite" || t == "Organization" || t == "NewsMediaOrganization")
+            {
                 if site.is_none() {
                     *site = obj.get("name").and_then(Value::as_str).and_then(clean);
                 }
-            } else if let Some(main) = obj.get("mainEntity").or_else(|| obj.get("mainEntityOfPage")) {
+            } else if let Some(main) = obj
+                .get("mainEntity")
+                .or_else(|| obj.get("mainEntityOfPage"))
+            {
                 if main.is_object() {
                     walk(main, out, site, depth + 1);
                 }
@@ -298,7 +331,13 @@ fn string_of(v: Option<&Value>) -> Option<String> {
 fn names_of(v: Option<&Value>) -> Vec<String> {
     match v {
         // An organisation credited as author is the outlet, not a byline.
-        Some(Value::Object(o)) if type_names(o.get("@type")).iter().any(|t| t.contains("Organization")) => Vec::new(),
+        Some(Value::Object(o))
+            if type_names(o.get("@type"))
+                .iter()
+                .any(|t| t.contains("Organization")) =>
+        {
+            Vec::new()
+        }
         Some(Value::String(s)) => clean(s).into_iter().collect(),
         Some(Value::Array(a)) => a.iter().flat_map(|x| names_of(Some(x))).collect(),
         Some(Value::Object(o)) => o
@@ -329,7 +368,11 @@ fn urls_of(v: Option<&Value>) -> Vec<String> {
 fn article(obj: &serde_json::Map<String, Value>) -> JsonLdArticle {
     let keywords = match obj.get("keywords") {
         Some(Value::String(s)) => split_keywords(s),
-        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).filter_map(clean).collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .filter_map(clean)
+            .collect(),
         _ => Vec::new(),
     };
     let url = match obj.get("mainEntityOfPage") {
@@ -341,15 +384,20 @@ fn article(obj: &serde_json::Map<String, Value>) -> JsonLdArticle {
     JsonLdArticle {
         headline: string_of(obj.get("headline")).or_else(|| string_of(obj.get("name"))),
         description: string_of(obj.get("description")),
-        date_published: string_of(obj.get("datePublished")).or_else(|| string_of(obj.get("dateCreated"))),
+        date_published: string_of(obj.get("datePublished"))
+            .or_else(|| string_of(obj.get("dateCreated"))),
         date_modified: string_of(obj.get("dateModified")),
         authors: names_of(obj.get("author")),
-        images: urls_of(obj.get("image")).into_iter().chain(urls_of(obj.get("thumbnailUrl"))).collect(),
-        publisher: obj
-            .get("publisher")
-            .and_then(|p| string_of(Some(p))),
+        images: urls_of(obj.get("image"))
+            .into_iter()
+            .chain(urls_of(obj.get("thumbnailUrl")))
+            .collect(),
+        publisher: obj.get("publisher").and_then(|p| string_of(Some(p))),
         keywords,
-        article_body: obj.get("articleBody").and_then(Value::as_str).map(str::to_string),
+        article_body: obj
+            .get("articleBody")
+            .and_then(Value::as_str)
+            .map(str::to_string),
         url,
         in_language: string_of(obj.get("inLanguage")),
     }
@@ -388,7 +436,11 @@ mod tests {
         let mut site = None;
         parse_jsonld("{not json", &mut out, &mut site);
         assert!(out.is_empty());
-        parse_jsonld("{\"@type\":\"NewsArticle\",\"headline\":\"a\nb\"}", &mut out, &mut site);
+        parse_jsonld(
+            "{\"@type\":\"NewsArticle\",\"headline\":\"a\nb\"}",
+            &mut out,
+            &mut site,
+        );
         assert_eq!(out.len(), 1);
     }
 }

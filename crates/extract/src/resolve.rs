@@ -29,7 +29,10 @@ pub fn article(dom: &Dom, opts: &ExtractOptions) -> Article {
         .or_else(|| title_from_meta(&m));
     if let Some(t) = &title {
         // The headline repeated as the first body line (h2 styled as the title, etc.).
-        if blocks.first().is_some_and(|b| same_text(&b.plain_text(), t)) {
+        if blocks
+            .first()
+            .is_some_and(|b| same_text(&b.plain_text(), t))
+        {
             blocks.remove(0);
         }
     }
@@ -42,7 +45,10 @@ pub fn article(dom: &Dom, opts: &ExtractOptions) -> Article {
     let mut lead = take_lead(&mut blocks, description.as_deref());
     if lead.is_none() {
         if let Some(l) = lead_element(dom, &st, headline, &choice) {
-            if blocks.first().is_some_and(|b| same_text(&b.plain_text(), &l)) {
+            if blocks
+                .first()
+                .is_some_and(|b| same_text(&b.plain_text(), &l))
+            {
                 blocks.remove(0);
             }
             if !repeated_in(&blocks, &l) {
@@ -56,7 +62,12 @@ pub fn article(dom: &Dom, opts: &ExtractOptions) -> Article {
         .as_deref()
         .and_then(|c| resolve_url(base, c))
         .or_else(|| m.og_url.as_deref().and_then(|c| resolve_url(base, c)))
-        .or_else(|| m.jsonld.as_ref().and_then(|j| j.url.as_deref()).and_then(|c| resolve_url(base, c)));
+        .or_else(|| {
+            m.jsonld
+                .as_ref()
+                .and_then(|j| j.url.as_deref())
+                .and_then(|c| resolve_url(base, c))
+        });
     let img_base = base.or(canonical_url.as_ref());
     let mut images = Vec::new();
     let main_image = m
@@ -99,9 +110,18 @@ pub fn article(dom: &Dom, opts: &ExtractOptions) -> Article {
         .as_deref()
         .and_then(lang_of)
         .or_else(|| m.og_locale.as_deref().and_then(lang_of))
-        .or_else(|| m.jsonld.as_ref().and_then(|j| j.in_language.as_deref()).and_then(lang_of))
         .or_else(|| {
-            let sample = format!("{} {}", article.title.as_deref().unwrap_or(""), article.text());
+            m.jsonld
+                .as_ref()
+                .and_then(|j| j.in_language.as_deref())
+                .and_then(lang_of)
+        })
+        .or_else(|| {
+            let sample = format!(
+                "{} {}",
+                article.title.as_deref().unwrap_or(""),
+                article.text()
+            );
             crate::lang::detect(&sample)
         });
     // A declared "ru" on a page written in Kazakh (templates default to ru) is corrected.
@@ -153,12 +173,12 @@ fn choose_headline(dom: &Dom, st: &[Stats], m: &PageMeta) -> Option<NodeId> {
         }
         let n = norm(&text);
         let mut score = 0;
-        if metas.iter().any(|mt| *mt == n) {
+        if metas.contains(&n) {
             score += 30;
-        } else if metas
-            .iter()
-            .any(|mt| (mt.contains(&n) && n.len() * 2 >= mt.len()) || (n.contains(mt.as_str()) && mt.len() * 2 >= n.len()))
-        {
+        } else if metas.iter().any(|mt| {
+            (mt.contains(&n) && n.len() * 2 >= mt.len())
+                || (n.contains(mt.as_str()) && mt.len() * 2 >= n.len())
+        }) {
             score += 20;
         } else if !metas.is_empty() {
             // An h1 unlike every stated title is a logo or a section name.
@@ -196,8 +216,12 @@ fn title_from_meta(m: &PageMeta) -> Option<String> {
 fn strip_site_suffix(t: &str, site: Option<&str>) -> String {
     for sep in [" | ", " — ", " – ", " - ", " :: ", " / ", " « "] {
         if let Some(i) = t.rfind(sep) {
-            let (head, tail) = (t.get(..i).unwrap_or(t), t.get(i + sep.len()..).unwrap_or(""));
-            let tail_is_site = site.is_some_and(|s| norm(tail).contains(&norm(s)) || norm(s).contains(&norm(tail)))
+            let (head, tail) = (
+                t.get(..i).unwrap_or(t),
+                t.get(i + sep.len()..).unwrap_or(""),
+            );
+            let tail_is_site = site
+                .is_some_and(|s| norm(tail).contains(&norm(s)) || norm(s).contains(&norm(tail)))
                 || tail.chars().count() < 30;
             if tail_is_site && head.chars().count() >= 10 {
                 return head.trim().to_string();
@@ -209,7 +233,12 @@ fn strip_site_suffix(t: &str, site: Option<&str>) -> String {
 
 /// Whether most words of `lead` already appear in the first body blocks.
 fn repeated_in(blocks: &[Block], lead: &str) -> bool {
-    let head: String = blocks.iter().take(3).map(|b| b.plain_text().to_lowercase()).collect::<Vec<_>>().join(" ");
+    let head: String = blocks
+        .iter()
+        .take(3)
+        .map(|b| b.plain_text().to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ");
     let words: Vec<String> = lead
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.chars().count() > 3)
@@ -224,7 +253,12 @@ fn repeated_in(blocks: &[Block], lead: &str) -> bool {
 
 /// A standfirst printed between the headline and the body (outside the body container):
 /// `itemprop=description` or a lead/description/summary-named element.
-fn lead_element(dom: &Dom, st: &[Stats], headline: Option<NodeId>, choice: &body::BodyChoice) -> Option<String> {
+fn lead_element(
+    dom: &Dom,
+    st: &[Stats],
+    headline: Option<NodeId>,
+    choice: &body::BodyChoice,
+) -> Option<String> {
     let h = headline?;
     let body_start = *choice.roots.first()?;
     if body_start <= h {
@@ -238,14 +272,45 @@ fn lead_element(dom: &Dom, st: &[Stats], headline: Option<NodeId>, choice: &body
             i += 1;
             continue;
         }
-        let by_prop = dom.attr(i, "itemprop").is_some_and(|v| v.split_ascii_whitespace().any(|x| x == "description"));
+        let by_prop = dom
+            .attr(i, "itemprop")
+            .is_some_and(|v| v.split_ascii_whitespace().any(|x| x == "description"));
         let by_class = ["class", "id"].iter().any(|a| {
             dom.attr(i, a).is_some_and(|v| {
-                v.split(|c: char| !c.is_ascii_alphanumeric())
-                    .any(|t| matches!(t.to_ascii_lowercase().as_str(), "lead" | "description" | "standfirst" | "summary" | "excerpt" | "anons" | "annotation"))
+                v.split(|c: char| !c.is_ascii_alphanumeric()).any(|t| {
+                    matches!(
+                        t.to_ascii_lowercase().as_str(),
+                        "lead"
+                            | "description"
+                            | "standfirst"
+                            | "summary"
+                            | "excerpt"
+                            | "anons"
+                            | "annotation"
+                    )
+                })
             })
         });
-        if (by_prop || by_class) && s.link * 4 < s.text && s.text < 1500 && dom.subtree_end(i) <= body_start {
+        // A heading-styled standfirst is a dek (subtitle), not the lead paragraph.
+        let dek = n.tag.heading_level().is_some()
+            || ["class", "id"].iter().any(|a| {
+                dom.attr(i, a).is_some_and(|v| {
+                    let v = v.to_ascii_lowercase();
+                    v.contains("subtitle")
+                        || v.contains("sub-head")
+                        || v.contains("subhead")
+                        || v.contains("dek")
+                })
+            });
+        if dek {
+            i = dom.subtree_end(i);
+            continue;
+        }
+        if (by_prop || by_class)
+            && s.link * 4 < s.text
+            && s.text < 1500
+            && dom.subtree_end(i) <= body_start
+        {
             let t = dom.text_of(i);
             if !t.is_empty() {
                 return Some(t);
@@ -291,7 +356,10 @@ fn dates(
     opts: &ExtractOptions,
     headline: Option<NodeId>,
     choice: &body::BodyChoice,
-) -> (Option<chrono::DateTime<FixedOffset>>, Option<chrono::DateTime<FixedOffset>>) {
+) -> (
+    Option<chrono::DateTime<FixedOffset>>,
+    Option<chrono::DateTime<FixedOffset>>,
+) {
     let jl = m.jsonld.as_ref();
     let mut all: Vec<String> = Vec::new();
     all.extend(jl.and_then(|j| j.date_published.clone()));
@@ -301,9 +369,16 @@ fn dates(
     all.extend(m.modified.iter().cloned());
     let fallback = first_offset(&all);
     let pick = |cands: &[String]| -> Option<Stamp> {
-        let stamps: Vec<Stamp> = cands.iter().filter_map(|s| parse_iso(s, opts.tz, fallback)).collect();
+        let stamps: Vec<Stamp> = cands
+            .iter()
+            .filter_map(|s| parse_iso(s, opts.tz, fallback))
+            .collect();
         // A precise stamp beats a day-only one from another source.
-        stamps.iter().find(|s| s.has_time).or(stamps.first()).copied()
+        stamps
+            .iter()
+            .find(|s| s.has_time)
+            .or(stamps.first())
+            .copied()
     };
     let mut pubs: Vec<String> = Vec::new();
     pubs.extend(jl.and_then(|j| j.date_published.clone()));
@@ -322,15 +397,29 @@ fn dates(
 }
 
 /// Date/time-named elements and `<time>` in the article header region.
-fn header_region_candidates(dom: &Dom, st: &[Stats], headline: Option<NodeId>, choice: &body::BodyChoice) -> Vec<NodeId> {
+fn header_region_candidates(
+    dom: &Dom,
+    st: &[Stats],
+    headline: Option<NodeId>,
+    choice: &body::BodyChoice,
+) -> Vec<NodeId> {
     // The region: from a little before the headline to the start of the body (or a little
     // after the headline when the body is elsewhere), skipping links and list items.
     let anchor = headline.or_else(|| choice.roots.first().copied());
-    let Some(anchor) = anchor else { return Vec::new() };
+    let Some(anchor) = anchor else {
+        return Vec::new();
+    };
     let body_start = choice.roots.first().copied().unwrap_or(anchor);
-    let body_end = choice.roots.last().map(|&r| dom.subtree_end(r)).unwrap_or(anchor);
+    let body_end = choice
+        .roots
+        .last()
+        .map(|&r| dom.subtree_end(r))
+        .unwrap_or(anchor);
     let lo = anchor.saturating_sub(60).min(body_start);
-    let hi = (anchor + 80).max(body_start + 1).min(body_end.max(anchor + 80)).min(dom.nodes.len() as NodeId);
+    let hi = (anchor + 80)
+        .max(body_start + 1)
+        .min(body_end.max(anchor + 80))
+        .min(dom.nodes.len() as NodeId);
     let mut out = Vec::new();
     let mut i = lo;
     while i < hi {
@@ -347,10 +436,14 @@ fn header_region_candidates(dom: &Dom, st: &[Stats], headline: Option<NodeId>, c
         let named = ["class", "id", "itemprop"].iter().any(|a| {
             dom.attr(i, a).is_some_and(|v| {
                 let v = v.to_ascii_lowercase();
-                v.contains("date") || v.contains("time") || v.contains("publish") || v.contains("posted")
+                v.contains("date")
+                    || v.contains("time")
+                    || v.contains("publish")
+                    || v.contains("posted")
             })
         });
-        if (n.tag == Tag::Time || (named && s.text > 0 && s.text < 80)) && !in_list_or_aside(dom, i) {
+        if (n.tag == Tag::Time || (named && s.text > 0 && s.text < 80)) && !in_list_or_aside(dom, i)
+        {
             out.push(i);
             i = dom.subtree_end(i);
             continue;
@@ -365,7 +458,10 @@ fn in_list_or_aside(dom: &Dom, id: NodeId) -> bool {
     let mut cur = dom.node(id).parent;
     while cur != NONE {
         let t = dom.node(cur).tag;
-        if matches!(t, Tag::Li | Tag::Ul | Tag::Ol | Tag::Aside | Tag::Footer | Tag::Nav | Tag::A) {
+        if matches!(
+            t,
+            Tag::Li | Tag::Ul | Tag::Ol | Tag::Aside | Tag::Footer | Tag::Nav | Tag::A
+        ) {
             return true;
         }
         cur = dom.node(cur).parent;
@@ -382,7 +478,10 @@ fn visible_date(
     fallback: Option<FixedOffset>,
 ) -> Option<chrono::DateTime<FixedOffset>> {
     for id in header_region_candidates(dom, st, headline, choice) {
-        if let Some(dt) = dom.attr(id, "datetime").and_then(|v| parse_iso(v, opts.tz, fallback)) {
+        if let Some(dt) = dom
+            .attr(id, "datetime")
+            .and_then(|v| parse_iso(v, opts.tz, fallback))
+        {
             return Some(dt.value);
         }
         if let Some(dt) = crate::visible::parse_phrase(&dom.text_of(id), opts) {
@@ -393,15 +492,28 @@ fn visible_date(
 }
 
 const AUTHOR_PREFIXES: &[&str] = &[
-    "автор:", "автор", "авторы:", "текст:", "by ", "by:", "написал", "корреспондент",
-    "обозреватель", "редактор:",
+    "автор:",
+    "автор",
+    "авторы:",
+    "текст:",
+    "by ",
+    "by:",
+    "написал",
+    "корреспондент",
+    "обозреватель",
+    "редактор:",
 ];
 
 fn clean_author(s: &str) -> Option<String> {
-    let mut t = s.trim().trim_matches(|c: char| c == ',' || c == '|' || c == '—' || c.is_whitespace()).to_string();
+    let mut t = s
+        .trim()
+        .trim_matches(|c: char| c == ',' || c == '|' || c == '—' || c.is_whitespace())
+        .to_string();
     loop {
         let lower = t.to_lowercase();
-        let Some(p) = AUTHOR_PREFIXES.iter().find(|p| lower.starts_with(*p)) else { break };
+        let Some(p) = AUTHOR_PREFIXES.iter().find(|p| lower.starts_with(*p)) else {
+            break;
+        };
         t = t.get(p.len()..).unwrap_or("").trim().to_string();
     }
     let lower = t.to_lowercase();
@@ -410,9 +522,18 @@ fn clean_author(s: &str) -> Option<String> {
     }
     // Outlets and agencies credited as authors: «Газета "Коммерсантъ"», ТАСС, пресс-служба.
     if t.contains(['«', '»', '"', '“', '”'])
-        || ["газета", "редакция", "агентство", "пресс-служба", "новости", "staff", "news", "агентства"]
-            .iter()
-            .any(|w| lower.contains(w))
+        || [
+            "газета",
+            "редакция",
+            "агентство",
+            "пресс-служба",
+            "новости",
+            "staff",
+            "news",
+            "агентства",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
         || (t.chars().count() <= 6 && t.chars().all(|c| c.is_uppercase() || !c.is_alphabetic()))
     {
         return None;
@@ -441,7 +562,10 @@ fn authors(
     choice: &body::BodyChoice,
 ) -> Vec<String> {
     let sources: [Vec<String>; 3] = [
-        m.jsonld.as_ref().map(|j| j.authors.clone()).unwrap_or_default(),
+        m.jsonld
+            .as_ref()
+            .map(|j| j.authors.clone())
+            .unwrap_or_default(),
         m.micro_authors.clone(),
         m.meta_authors.clone(),
     ];
@@ -465,14 +589,25 @@ fn authors(
     }
     // Visible byline near the headline: an element named author/byline with a short text.
     let anchor = headline.or_else(|| choice.roots.first().copied());
-    let Some(anchor) = anchor else { return Vec::new() };
+    let Some(anchor) = anchor else {
+        return Vec::new();
+    };
     let lo = anchor.saturating_sub(60);
-    let hi = choice.roots.last().map(|&r| dom.subtree_end(r)).unwrap_or(anchor + 200).max(anchor + 200).min(dom.nodes.len() as NodeId);
+    let hi = choice
+        .roots
+        .last()
+        .map(|&r| dom.subtree_end(r))
+        .unwrap_or(anchor + 200)
+        .max(anchor + 200)
+        .min(dom.nodes.len() as NodeId);
     let mut i = lo;
     while i < hi {
         let n = dom.node(i);
         // Bylines of headline lists ("preview__author") are not this article's.
-        if matches!(n.tag, Tag::Li | Tag::Ul | Tag::Ol | Tag::Aside | Tag::Footer | Tag::Nav) {
+        if matches!(
+            n.tag,
+            Tag::Li | Tag::Ul | Tag::Ol | Tag::Aside | Tag::Footer | Tag::Nav
+        ) {
             i = dom.subtree_end(i);
             continue;
         }
@@ -480,13 +615,15 @@ fn authors(
             let named = ["class", "id", "rel"].iter().any(|a| {
                 dom.attr(i, a).is_some_and(|v| {
                     let v = v.to_ascii_lowercase();
-                    (v.contains("author") || v.contains("byline") || v.contains("avtor")) && !v.contains("photo")
+                    (v.contains("author") || v.contains("byline") || v.contains("avtor"))
+                        && !v.contains("photo")
                 })
             });
             if named && !in_list_or_aside(dom, i) {
                 let text = dom.text_of(i);
                 if text.chars().count() <= 120 {
-                    let out: Vec<String> = split_authors(&text).into_iter().filter(not_site).collect();
+                    let out: Vec<String> =
+                        split_authors(&text).into_iter().filter(not_site).collect();
                     if !out.is_empty() {
                         return out;
                     }
@@ -501,13 +638,29 @@ fn authors(
 }
 
 fn is_tag_link(dom: &Dom, id: NodeId) -> bool {
-    if dom.attr(id, "rel").is_some_and(|r| r.split_ascii_whitespace().any(|x| x == "tag")) {
+    if dom
+        .attr(id, "rel")
+        .is_some_and(|r| r.split_ascii_whitespace().any(|x| x == "tag"))
+    {
         return true;
     }
     let href = dom.attr(id, "href").unwrap_or("").to_ascii_lowercase();
-    ["/tag/", "/tags/", "/teg/", "/tegi/", "tag=", "/keyword/", "/keywords/", "/theme/", "/themes/", "/hashtag/", "/label/", "/topic/"]
-        .iter()
-        .any(|p| href.contains(p))
+    [
+        "/tag/",
+        "/tags/",
+        "/teg/",
+        "/tegi/",
+        "tag=",
+        "/keyword/",
+        "/keywords/",
+        "/theme/",
+        "/themes/",
+        "/hashtag/",
+        "/label/",
+        "/topic/",
+    ]
+    .iter()
+    .any(|p| href.contains(p))
 }
 
 fn tags(dom: &Dom, st: &[Stats], m: &PageMeta, choice: &body::BodyChoice) -> Vec<String> {
@@ -537,7 +690,10 @@ fn tags(dom: &Dom, st: &[Stats], m: &PageMeta, choice: &body::BodyChoice) -> Vec
     }
     for src in [
         m.article_tags.clone(),
-        m.jsonld.as_ref().map(|j| j.keywords.clone()).unwrap_or_default(),
+        m.jsonld
+            .as_ref()
+            .map(|j| j.keywords.clone())
+            .unwrap_or_default(),
         m.news_keywords.clone(),
     ] {
         if !src.is_empty() {

@@ -14,10 +14,16 @@ pub fn parse_phrase(text: &str, opts: &ExtractOptions) -> Option<DateTime<FixedO
     }
     // Without a fetch time, relative phrases ("вчера") cannot be resolved: use a
     // reference far from any page date so only phrases with a full date resolve sanely.
-    let reference = opts.fetched_at.unwrap_or_else(|| chrono::Utc::now().fixed_offset());
+    let reference = opts
+        .fetched_at
+        .unwrap_or_else(|| chrono::Utc::now().fixed_offset());
     let d = khronika_dates::parse_datetime(text, reference, opts.tz)?;
     if d.kind != DateKind::Point {
         return None;
     }
-    matches!(d.grain, Grain::Day | Grain::Hour | Grain::Minute | Grain::Second).then_some(d.value)
+    matches!(
+        d.grain,
+        Grain::Day | Grain::Hour | Grain::Minute | Grain::Second
+    )
+    .then_some(d.value)
 }

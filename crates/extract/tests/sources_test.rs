@@ -33,10 +33,19 @@ fn jsonld_gives_title_date_authors_image_tags() {
   "publisher":{"@type":"Organization","name":"Сайт.kz"}}]}</script>"#;
     let a = ex(&page(head, ""));
     assert_eq!(a.title.as_deref(), Some("Пенсии пересчитают по-новому"));
-    assert_eq!(a.published.map(|d| d.to_rfc3339()).as_deref(), Some("2025-04-02T21:32:00+05:00"));
-    assert_eq!(a.modified.map(|d| d.to_rfc3339()).as_deref(), Some("2025-04-03T08:00:00+05:00"));
+    assert_eq!(
+        a.published.map(|d| d.to_rfc3339()).as_deref(),
+        Some("2025-04-02T21:32:00+05:00")
+    );
+    assert_eq!(
+        a.modified.map(|d| d.to_rfc3339()).as_deref(),
+        Some("2025-04-03T08:00:00+05:00")
+    );
     assert_eq!(a.authors, vec!["Иван Петров", "Анна Сидорова"]);
-    assert_eq!(a.image().map(|i| i.url.as_str()), Some("https://site.kz/img/a.jpg"));
+    assert_eq!(
+        a.image().map(|i| i.url.as_str()),
+        Some("https://site.kz/img/a.jpg")
+    );
     assert_eq!(a.tags, vec!["пенсии", "реформа"]);
     assert_eq!(a.site_name.as_deref(), Some("Сайт.kz"));
 }
@@ -50,14 +59,26 @@ fn opengraph_and_meta() {
 <meta name="author" content="Автор: Иван Петров, Анна Сидорова">
 <meta name="news_keywords" content="пенсии, реформа, Казахстан">
 <title>Пенсии пересчитают — Сайт.kz</title>"#;
-    let opts = ExtractOptions { url: Some("https://site.kz/news/1?utm=x".parse().expect("url")), ..Default::default() };
+    let opts = ExtractOptions {
+        url: Some("https://site.kz/news/1?utm=x".parse().expect("url")),
+        ..Default::default()
+    };
     let a = extract(page(head, "").as_bytes(), &opts).expect("extract");
     assert_eq!(a.title.as_deref(), Some("Пенсии пересчитают"));
-    assert_eq!(a.published.map(|d| d.to_rfc3339()).as_deref(), Some("2025-04-02T16:32:00+00:00"));
+    assert_eq!(
+        a.published.map(|d| d.to_rfc3339()).as_deref(),
+        Some("2025-04-02T16:32:00+00:00")
+    );
     assert_eq!(a.authors, vec!["Иван Петров", "Анна Сидорова"]);
     assert_eq!(a.tags, vec!["пенсии", "реформа", "Казахстан"]);
-    assert_eq!(a.canonical_url.as_ref().map(|u| u.as_str()), Some("https://site.kz/news/1"));
-    assert_eq!(a.image().map(|i| i.url.as_str()), Some("https://site.kz/i.jpg"));
+    assert_eq!(
+        a.canonical_url.as_ref().map(|u| u.as_str()),
+        Some("https://site.kz/news/1")
+    );
+    assert_eq!(
+        a.image().map(|i| i.url.as_str()),
+        Some("https://site.kz/i.jpg")
+    );
     assert_eq!(a.lang.as_ref().map(|l| l.as_str()), Some("kk"));
 }
 
@@ -67,18 +88,27 @@ fn microdata_and_title_tag_suffix() {
 <time itemprop="datePublished" datetime="2025-04-02T21:32">2 апреля 2025 в 21:32</time>
 <span itemprop="author" itemscope><span itemprop="name">Иван Петров</span></span>"#;
     let head = "<title>Пенсии пересчитают - Сайт.kz</title>";
-    let opts = ExtractOptions { tz: Some(chrono_tz::Asia::Almaty), ..Default::default() };
+    let opts = ExtractOptions {
+        tz: Some(chrono_tz::Asia::Almaty),
+        ..Default::default()
+    };
     let a = extract(page(head, before).as_bytes(), &opts).expect("extract");
     assert_eq!(a.title.as_deref(), Some("Пенсии пересчитают"));
     // No offset in the markup: the site's zone is applied.
-    assert_eq!(a.published.map(|d| d.to_rfc3339()).as_deref(), Some("2025-04-02T21:32:00+05:00"));
+    assert_eq!(
+        a.published.map(|d| d.to_rfc3339()).as_deref(),
+        Some("2025-04-02T21:32:00+05:00")
+    );
     assert_eq!(a.authors, vec!["Иван Петров"]);
     assert!(!a.text().contains("Иван Петров"));
 }
 
 #[test]
 fn title_without_h1_strips_the_site_name() {
-    let a = ex(&page("<title>Пенсии пересчитают по-новому — Сайт.kz</title>", ""));
+    let a = ex(&page(
+        "<title>Пенсии пересчитают по-новому — Сайт.kz</title>",
+        "",
+    ));
     assert_eq!(a.title.as_deref(), Some("Пенсии пересчитают по-новому"));
 }
 
@@ -90,7 +120,9 @@ fn body_keeps_short_paragraphs_lists_and_the_last_paragraph() {
     assert!(text.contains("первый пункт списка;\nвторой пункт списка."));
     assert!(text.ends_with("Коротко."), "{text}");
     assert!(!text.contains("Главная") && !text.contains("© 2025"));
-    assert!(a.blocks.iter().any(|b| matches!(b, khronika_model::Block::List { ordered: false, items } if items.len() == 2)));
+    assert!(a.blocks.iter().any(
+        |b| matches!(b, khronika_model::Block::List { ordered: false, items } if items.len() == 2)
+    ));
 }
 
 #[test]
@@ -102,7 +134,10 @@ fn visible_relative_date_resolves_against_fetch_time() {
         ..Default::default()
     };
     let a = extract(page("", before).as_bytes(), &opts).expect("extract");
-    assert_eq!(a.published.map(|d| d.to_rfc3339()).as_deref(), Some("2025-04-03T10:15:00+05:00"));
+    assert_eq!(
+        a.published.map(|d| d.to_rfc3339()).as_deref(),
+        Some("2025-04-03T10:15:00+05:00")
+    );
 }
 
 #[test]
@@ -121,16 +156,27 @@ fn sidebar_timestamps_are_not_the_article_date() {
 #[test]
 fn encodings_koi8r_cp1251_header_bom_utf16() {
     let html = page("<meta charset=\"koi8-r\">", "<h1>Пенсии пересчитают</h1>");
-    let a = extract(&encoding_rs::KOI8_R.encode(&html).0, &ExtractOptions::default()).expect("koi8-r");
+    let a = extract(
+        &encoding_rs::KOI8_R.encode(&html).0,
+        &ExtractOptions::default(),
+    )
+    .expect("koi8-r");
     assert_eq!(a.title.as_deref(), Some("Пенсии пересчитают"));
 
     let html = page("", "<h1>Пенсии пересчитают</h1>");
-    let opts = ExtractOptions { content_type: Some("text/html; charset=Windows-1251".into()), ..Default::default() };
+    let opts = ExtractOptions {
+        content_type: Some("text/html; charset=Windows-1251".into()),
+        ..Default::default()
+    };
     let a = extract(&encoding_rs::WINDOWS_1251.encode(&html).0, &opts).expect("cp1251 by header");
     assert!(a.text().contains("утвердило новый порядок"));
 
     // Undeclared windows-1251 is sniffed.
-    let a = extract(&encoding_rs::WINDOWS_1251.encode(&html).0, &ExtractOptions::default()).expect("sniffed");
+    let a = extract(
+        &encoding_rs::WINDOWS_1251.encode(&html).0,
+        &ExtractOptions::default(),
+    )
+    .expect("sniffed");
     assert!(a.text().contains("утвердило новый порядок"));
 
     let mut bom = b"\xEF\xBB\xBF".to_vec();
@@ -141,7 +187,10 @@ fn encodings_koi8r_cp1251_header_bom_utf16() {
     for u in html.encode_utf16() {
         utf16.extend_from_slice(&u.to_le_bytes());
     }
-    assert_eq!(ex_bytes(&utf16).title.as_deref(), Some("Пенсии пересчитают"));
+    assert_eq!(
+        ex_bytes(&utf16).title.as_deref(),
+        Some("Пенсии пересчитают")
+    );
 }
 
 fn ex_bytes(b: &[u8]) -> khronika_model::Article {
@@ -158,9 +207,15 @@ fn language_detection_without_declaration() {
 
 #[test]
 fn empty_and_too_large_inputs_are_clear_errors() {
-    assert!(matches!(extract(b"", &ExtractOptions::default()), Err(ExtractError::Empty)));
+    assert!(matches!(
+        extract(b"", &ExtractOptions::default()),
+        Err(ExtractError::Empty)
+    ));
     let big = vec![b'a'; MAX_INPUT_BYTES + 1];
-    assert!(matches!(extract(&big, &ExtractOptions::default()), Err(ExtractError::TooLarge { .. })));
+    assert!(matches!(
+        extract(&big, &ExtractOptions::default()),
+        Err(ExtractError::TooLarge { .. })
+    ));
 }
 
 #[test]
@@ -174,7 +229,10 @@ fn binary_garbage_is_refused() {
             (x >> 24) as u8
         })
         .collect();
-    assert!(matches!(extract(&garbage, &ExtractOptions::default()), Err(ExtractError::NotHtml(_))));
+    assert!(matches!(
+        extract(&garbage, &ExtractOptions::default()),
+        Err(ExtractError::NotHtml(_))
+    ));
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
     match extract(&png, &ExtractOptions::default()) {
         Err(ExtractError::NotHtml(what)) => assert!(what.contains("image")),
@@ -184,14 +242,26 @@ fn binary_garbage_is_refused() {
 
 #[test]
 fn deep_nesting_and_broken_markup_do_not_panic() {
-    let deep = format!("<html><body>{}<p>Глубоко вложенный текст статьи, который всё равно должен найтись.</p>", "<div>".repeat(100_000));
+    let deep = format!(
+        "<html><body>{}<p>Глубоко вложенный текст статьи, который всё равно должен найтись.</p>",
+        "<div>".repeat(100_000)
+    );
     let a = ex(&deep);
     assert!(a.text().contains("Глубоко вложенный текст"));
 
     let broken = "<html><body><p>Первый <b>абзац <i>с перепутанными</b> тегами</i><p>второй <a href='x>без конца\
                   <table><td>ячейка<tr><li>пункт</ul></div></span><!-- незакрытый комментарий";
     let _ = ex(broken);
-    for s in ["<", "<<<<", "</>", "<!DOCTYPE", "<script>", "&#xFFFFFFFF;", "<a b c d e='", "\u{feff}"] {
+    for s in [
+        "<",
+        "<<<<",
+        "</>",
+        "<!DOCTYPE",
+        "<script>",
+        "&#xFFFFFFFF;",
+        "<a b c d e='",
+        "\u{feff}",
+    ] {
         let _ = extract(s.as_bytes(), &ExtractOptions::default());
     }
 }
