@@ -65,7 +65,8 @@ struct Person {
 enum Who {
     Person(usize),
     Pronoun(Option<Gender>),
-    Descriptor(String, Option<Gender>),
+    /// A descriptor word, the gender its verb shows, the descriptor phrase as written.
+    Descriptor(String, Option<Gender>, String),
     Named(String),
     Unknown,
 }
@@ -148,7 +149,20 @@ pub fn find_quotes(text: &str, entities: &[Mention]) -> Vec<Quote> {
     let direct_spans = cx.direct_quotes(&mut cands);
     cx.reported_speech(&direct_spans, &mut cands);
     cands.sort_by_key(|c| (c.start, c.end));
-    cands.dedup_by(|b, a| b.start < a.end);
+    // overlapping readings of the same words: keep the first, unless one lies inside the
+    // other (a quote within a quote)
+    let mut kept: Vec<Cand> = Vec::with_capacity(cands.len());
+    for c in cands {
+        let clash = kept.iter().any(|k| {
+            let nested = (k.start <= c.start && c.end <= k.end && k.direct && c.direct)
+                || (c.start <= k.start && k.end <= c.end && k.direct && c.direct);
+            c.start < k.end && k.start < c.end && !nested
+        });
+        if !clash {
+            kept.push(c);
+        }
+    }
+    let cands = kept;
     cx.resolve(&cands)
 }
 
@@ -268,7 +282,10 @@ fn is_speech_verb(w: &str) -> bool {
 
 /// The gender a past-tense verb or short adjective agrees with ("сказала" → female).
 fn verb_gender(w: &str) -> Option<Gender> {
-    if w.ends_with("ли") || w.ends_with("ны") {
+    if ["ли", "ны", "ют", "ят", "ут", "ат"]
+        .iter()
+        .any(|e| w.ends_with(e))
+    {
         Some(Gender::Plural)
     } else if w.ends_with("ла") || w.ends_with("на") {
         Some(Gender::Female)
@@ -361,6 +378,30 @@ const ROLE_HEADS: &[&str] = &[
     "управляющий",
     "инспектор",
     "министерство",
+    "фермер",
+    "предприниматель",
+    "бизнесмен",
+    "активист",
+    "блогер",
+    "журналист",
+    "корреспондент",
+    "волонтер",
+    "житель",
+    "жительница",
+    "очевидец",
+    "водитель",
+    "учитель",
+    "педагог",
+    "медик",
+    "ученый",
+    "исследователь",
+    "заведующий",
+    "вице-мэр",
+    "замакима",
+    "председательница",
+    "руководительница",
+    "представительница",
+    "депутатка",
 ];
 
 /// Adjectives that may open a role ("официальный представитель").
@@ -399,7 +440,8 @@ fn role_head(w: &str) -> Option<&'static str> {
             }
             continue;
         }
-        if matches!(h, "атташе" | "пресс-атташе" | "замминистра") {
+        if matches!(h, "атташе" | "пресс-атташе" | "замминистра" | "замакима")
+        {
             continue;
         }
         let (stem, ends): (&str, &[&str]) = if let Some(s) = h.strip_suffix('ь') {
@@ -1084,9 +1126,62 @@ impl<'a> Ctx<'a> {
                 who: who.clone(),
                 at,
             });
+            self.inner_utterances(s, e, cands);
             last_attr = Some((attr_end, who, at));
         }
         spans
+    }
+
+    /// Someone else's words quoted inside a quote after a colon: «Он сказал: „…“, и мы…».
+    fn inner_utterances(&self, s: usize, e: usize, cands: &mut Vec<Cand>) {
+        let mut i = s;
+        while i < e {
+            let c = self.chars.get(i).copied().unwrap_or(' ');
+            if matches!(c, '„' | '«' | '“' | '"') {
+                let close = match c {
+                    '„' => "“”",
+                    '«' => "»",
+                    _ => "”\"“",
+                };
+                let Some(j) =
+                    (i + 1..e).find(|&j| self.chars.get(j).is_some_and(|ch| close.contains(*ch)))
+                else {
+                    return;
+                };
+                let mut k = i;
+                while k > s && self.chars.get(k - 1).is_some_and(|ch| ch.is_whitespace()) {
+                    k -= 1;
+                }
+                if k > s && self.chars.get(k - 1).is_some_and(|ch| *ch == ':') {
+                    let colon = k - 1;
+                    let who = if let Some(p) = self.last_person_in(s, colon) {
+                        Some(Who::Person(p))
+                    } else if let Some(p) = self.surname_in(s, colon) {
+                        Some(Who::Person(p))
+                    } else {
+                        let (a, b) = (self.word_at(s), self.word_at(colon));
+                        self.words
+                            .get(a..b)
+                            .unwrap_or_default()
+                            .iter()
+                            .find_map(|w| role_head(&w.low).map(|h| Who::Named(h.to_owned())))
+                    };
+                    let (qs, qe) = trim_span(&self.chars, i + 1, j);
+                    if let (Some(who), true) = (who, qs < qe) {
+                        cands.push(Cand {
+                            start: qs,
+                            end: qe,
+                            direct: true,
+                            who,
+                            at: colon,
+                        });
+                    }
+                }
+                i = j + 1;
+                continue;
+            }
+            i += 1;
+        }
     }
 
     /// Position after a closing mark and any punctuation that ends the paragraph with it.
@@ -1280,7 +1375,11 @@ impl<'a> Ctx<'a> {
             )
         }) {
             if is_descriptor(&w.low) && !w.low.starts_with("пресс-служб") {
-                return Who::Descriptor(w.low.clone(), gender);
+                return Who::Descriptor(
+                    w.low.clone(),
+                    gender,
+                    self.slice(w.s, self.clause_end(w.e, e)),
+                );
             }
         }
         // "в пресс-службе МВД" → the service in the nominative
@@ -1296,7 +1395,11 @@ impl<'a> Ctx<'a> {
         }
         for w in words.iter().skip(1) {
             if is_descriptor(&w.low) {
-                return Who::Descriptor(w.low.clone(), gender);
+                return Who::Descriptor(
+                    w.low.clone(),
+                    gender,
+                    self.slice(w.s, self.clause_end(w.e, e)),
+                );
             }
         }
         Who::Pronoun(gender)
@@ -1307,7 +1410,15 @@ impl<'a> Ctx<'a> {
         let wi = self.word_at(from);
         let mut end = from;
         for w in self.words.get(wi..).unwrap_or_default() {
-            if w.s >= limit || self.gap(end, w.s).chars().any(|c| ",.;:".contains(c)) {
+            let gap = self.gap(end, w.s);
+            let spaced = self
+                .chars
+                .get(w.s.saturating_sub(1))
+                .is_some_and(|c| c.is_whitespace());
+            if w.s >= limit
+                || gap.chars().any(|c| ",;:".contains(c))
+                || (gap.contains('.') && spaced)
+            {
                 break;
             }
             if matches!(
@@ -1318,6 +1429,10 @@ impl<'a> Ctx<'a> {
                 break;
             }
             end = w.e;
+        }
+        // the closing mark of a name in quotes: агентства «24.kg»
+        while end < limit && self.chars.get(end).is_some_and(|c| "»\"”".contains(*c)) {
+            end += 1;
         }
         end
     }
@@ -1441,9 +1556,11 @@ impl<'a> Ctx<'a> {
                 "их" => Some(Gender::Plural),
                 _ => None,
             });
-            match pron {
-                Some(g) => Who::Pronoun(Some(g)),
-                None => match self.org_at(after, comma) {
+            let descriptor = mid.iter().find(|w| is_descriptor(&w.low));
+            match (pron, descriptor) {
+                (Some(g), _) => Who::Pronoun(Some(g)),
+                (None, Some(d)) => Who::Descriptor(d.low.clone(), None, self.slice(d.s, d.e)),
+                (None, None) => match self.org_at(after, comma) {
                     Some(o) => Who::Named(org_name(o)),
                     None => return None,
                 },
@@ -1529,6 +1646,7 @@ impl<'a> Ctx<'a> {
             let w = self.words.get(j)?;
             let prev_e = self.words.get(j - 1)?.e;
             let gap = self.gap(prev_e, w.s);
+            let gap: String = gap.chars().filter(|c| !"«»\"“”„".contains(*c)).collect();
             if w.low == "что" && gap == "," {
                 chto = Some(j);
                 break;
@@ -1615,8 +1733,16 @@ impl<'a> Ctx<'a> {
             return None;
         }
         let phrase = self.slice(first.s, before.last()?.e);
-        if before.len() == 1 && role_head(&first.low).is_some() {
-            return Some(Who::Descriptor(first.low.clone(), verb_gender(&verb.low)));
+        let vg = verb_gender(&verb.low);
+        if before.len() == 1 && role_head(&first.low).is_some() && vg != Some(Gender::Plural) {
+            return Some(Who::Descriptor(first.low.clone(), vg, phrase.clone()));
+        }
+        // "В пресс-службе акимата сообщили" → "пресс-служба акимата"
+        if matches!(first.low.as_str(), "в" | "во") && before.len() >= 2 {
+            let head = before.get(1)?;
+            let nom = locative_institution(&head.low)?;
+            let rest = self.slice(head.e, before.last()?.e);
+            return Some(Who::Named(format!("{nom}{}", rest.trim_end())));
         }
         if let Some(o) = self.org_at(first.s, verb.s) {
             if o.start == first.s {
@@ -1682,7 +1808,7 @@ impl<'a> Ctx<'a> {
             let person = match &c.who {
                 Who::Person(p) => Some(*p),
                 Who::Pronoun(g) => self.last_person_before(c.at, *g).or(last_speaker),
-                Who::Descriptor(d, g) => self
+                Who::Descriptor(d, g, _) => self
                     .person_with_role(d, c.at)
                     .or_else(|| self.last_person_before(c.at, *g))
                     .or(last_speaker),
@@ -1700,6 +1826,9 @@ impl<'a> Ctx<'a> {
                     (Some(n.clone()), None)
                 }
                 (None, Who::Pronoun(Some(Gender::Plural))) => (last_named.clone(), None),
+                (None, Who::Descriptor(_, _, phrase)) if !phrase.trim().is_empty() => {
+                    (Some(role_phrase_nominative(phrase)), None)
+                }
                 _ => (None, None),
             };
             out.push(Quote {
@@ -1753,6 +1882,70 @@ impl<'a> Ctx<'a> {
                     })
             })
     }
+}
+
+/// An institution noun from the locative to the nominative ("пресс-службе" → "пресс-служба",
+/// "министерстве" → "министерство"); `None` for words that are not institutions.
+fn locative_institution(w: &str) -> Option<String> {
+    const LEXICON: &[(&str, &str)] = &[
+        ("пресс-службе", "пресс-служба"),
+        ("акимате", "акимат"),
+        ("мэрии", "мэрия"),
+        ("администрации", "администрация"),
+        ("прокуратуре", "прокуратура"),
+        ("полиции", "полиция"),
+        ("компании", "компания"),
+        ("кремле", "Кремль"),
+        ("департаменте", "департамент"),
+        ("комитете", "комитет"),
+        ("штабе", "штаб"),
+        ("мид", "МИД"),
+        ("минздраве", "Минздрав"),
+        ("минфине", "Минфин"),
+        ("совете", "совет"),
+        ("суде", "суд"),
+        ("банке", "банк"),
+        ("нацбанке", "Нацбанк"),
+        ("фонде", "фонд"),
+        ("центре", "центр"),
+        ("агентстве", "агентство"),
+        ("партии", "партия"),
+        ("службе", "служба"),
+        ("инспекции", "инспекция"),
+        ("организации", "организация"),
+        ("управлении", "управление"),
+    ];
+    if let Some((_, n)) = LEXICON.iter().find(|(l, _)| *l == w) {
+        return Some((*n).to_owned());
+    }
+    if let Some(stem) = w.strip_suffix("стве") {
+        return Some(format!("{stem}ство"));
+    }
+    None
+}
+
+/// A descriptor phrase with its head in the nominative ("корреспондента агентства" →
+/// "корреспондент агентства").
+fn role_phrase_nominative(phrase: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut done = false;
+    for tok in phrase.split_whitespace() {
+        let low: String = tok.chars().flat_map(char::to_lowercase).map(fold).collect();
+        if !done {
+            if let Some(h) = role_head(&low) {
+                out.push(h.to_owned());
+                done = true;
+                continue;
+            }
+            if is_role_adjective(&low) {
+                out.push(adjective_nominative(&low));
+                continue;
+            }
+            done = true;
+        }
+        out.push(tok.to_owned());
+    }
+    lower_first(&out.join(" "))
 }
 
 /// Trims whitespace (and a trailing comma) from `[s, e)`.
