@@ -117,6 +117,8 @@ struct Comps {
     midnight: bool,
     /// Readable as a date only as a whole phrase (a bare "2014", "пн", "15-го").
     weak: bool,
+    /// The part of the day was a noun ("ночь"), not an adverb ("ночью").
+    part_noun: bool,
     count: usize,
 }
 
@@ -186,6 +188,8 @@ impl<'a> Parser<'a> {
             consider(self.portion(j));
             consider(self.half_period(j));
             consider(self.decade(j));
+            consider(self.century(j));
+            consider(self.night_of(j));
             consider(self.after_next(j));
         }
         consider(self.until(i));
@@ -916,6 +920,7 @@ impl<'a> Parser<'a> {
                 .filter(|_| !self.is_w(i, &["дня"]))
             {
                 c.part = Some(p);
+                c.part_noun = self.is_w(i, &["ночь", "вечер", "утро"]);
                 return Some(i + 1);
             }
             if self.is_w(i, &["обед", "обеда"]) {
@@ -941,6 +946,16 @@ impl<'a> Parser<'a> {
                 || (self.is_w(j, &["t"]) && self.glued(j) && self.glued(j + 1))
             {
                 j += 1;
+            }
+            // "вчера около 23:00", "сегодня примерно в 10"
+            if self.is_w(
+                j,
+                &["около", "примерно", "приблизительно", "ориентировочно"],
+            ) {
+                j += 1;
+                if self.is_w(j, &["в", "во"]) {
+                    j += 1;
+                }
             }
             let mut next = c;
             match self.component(j, &mut next) {
@@ -1072,6 +1087,7 @@ impl<'a> Parser<'a> {
 
     /// Turns a component group into a value.
     fn build(&self, c: &Comps) -> Option<Val> {
+        let mut part_weak = false;
         if c.now {
             return (c.count == 1).then(|| Val::point(self.r, Grain::Second));
         }
@@ -1116,9 +1132,11 @@ impl<'a> Parser<'a> {
             return Some(v);
         }
         let mut v = if c.midnight {
-            let d = day
-                .unwrap_or(self.r.date())
-                .checked_add_days(Days::new(1))?;
+            // "в полночь 1 января" opens that day; a bare "в полночь" is the next one
+            let d = match day {
+                Some(d) => d,
+                None => self.r.date().checked_add_days(Days::new(1))?,
+            };
             Val::point(midnight(d), Grain::Hour)
         } else if let Some(tc) = &c.time {
             let part = tc.part.or(c.part);
@@ -1165,6 +1183,10 @@ impl<'a> Parser<'a> {
             v
         } else if let Some(p) = c.part {
             let d = day.unwrap_or(self.r.date());
+            // "ночь", "вечер" as nouns are dates only beside a day or as a whole phrase
+            if c.part_noun && day.is_none() && c.count == 1 {
+                part_weak = true;
+            }
             let (a, b) = p.hours();
             Val::interval(Some(at(d, a, 0, 0)?), Some(at(d, b, 0, 0)?), Grain::Hour)
         } else if let Some(d) = day {
@@ -1173,7 +1195,7 @@ impl<'a> Parser<'a> {
             return None;
         };
         v.zone = c.zone;
-        v.weak |= c.weak && c.count == 1;
+        v.weak |= (c.weak && c.count == 1) || part_weak;
         Some(v)
     }
 
@@ -1330,6 +1352,20 @@ impl<'a> Parser<'a> {
 
     /// "до 2 часов дня", "до конца дня", "до конца месяца", "до 15 июня".
     fn until(&self, i: usize) -> Res<Val> {
+        // "не позднее 1 июня": by the end of that day
+        if self.is_w(i, &["не"]) && self.is_w(i + 1, &["позднее", "позже"]) {
+            let (e, v) = self.expr(i + 2)?;
+            if matches!(v.shape, Shape::Interval(..)) {
+                return None;
+            }
+            return Some((
+                e,
+                Val {
+                    shape: Shape::Interval(None, v.end()),
+                    ..v
+                },
+            ));
+        }
         if !self.is_w(i, &["до"]) {
             return None;
         }
@@ -1710,6 +1746,44 @@ impl<'a> Parser<'a> {
         Some((e, Val::interval(Some(from), Some(to), Grain::Year)))
     }
 
+    /// "XX век", "в XXI веке": the hundred years of a century (1901–2000 for the XX).
+    fn century(&self, i: usize) -> Res<Val> {
+        let n = roman(self.w(i)?)?;
+        if !(1..=30).contains(&n) || !self.is_w(i + 1, &["век", "века", "веке", "веку", "веком"])
+        {
+            return None;
+        }
+        let n = i32::try_from(n).ok()?;
+        let from = midnight(date_opt((n - 1) * 100 + 1, 1, 1)?);
+        let to = midnight(date_opt(n * 100 + 1, 1, 1)?);
+        Some((i + 2, Val::interval(Some(from), Some(to), Grain::Year)))
+    }
+
+    /// "ночь с 2 на 3 апреля": the night that ends the morning of the second day.
+    fn night_of(&self, i: usize) -> Res<Val> {
+        if !self.is_w(i, &["ночь"]) || !self.is_w(i + 1, &["с", "со"]) {
+            return None;
+        }
+        let (mut j, _) = self.day_number(i + 2)?;
+        if let Some((e, _)) = self.month_name(j) {
+            j = e;
+        }
+        if !self.is_w(j, &["на"]) {
+            return None;
+        }
+        let (e, c) = self.comps(j + 1)?;
+        let v = self.build(&c)?;
+        if v.grain != Grain::Day {
+            return None;
+        }
+        let d = v.start()?.date();
+        let (a, b) = DayPart::Night.hours();
+        Some((
+            e,
+            Val::interval(Some(at(d, a, 0, 0)?), Some(at(d, b, 0, 0)?), Grain::Hour),
+        ))
+    }
+
     /// "среда после следующей": the occurrence after the next one.
     fn after_next(&self, i: usize) -> Res<Val> {
         let wd = words::weekday(self.w(i)?)?;
@@ -1891,6 +1965,29 @@ impl<'a> Parser<'a> {
         let to = add(monday, Grain::Day, 7)?;
         Some((j + 1, Val::interval(Some(from), Some(to), Grain::Hour)))
     }
+}
+
+/// The value of a Roman numeral (Latin letters, or Cyrillic "Х" written for "X").
+fn roman(w: &str) -> Option<u32> {
+    let mut total = 0u32;
+    let mut prev = 0u32;
+    for c in w.chars().rev() {
+        let v = match c {
+            'i' | 'і' => 1,
+            'v' => 5,
+            'x' | 'х' => 10,
+            'l' => 50,
+            'c' => 100,
+            _ => return None,
+        };
+        if v < prev {
+            total = total.checked_sub(v)?;
+        } else {
+            total = total.checked_add(v)?;
+            prev = v;
+        }
+    }
+    (total > 0).then_some(total)
 }
 
 /// Half of a unit (`k` = 1) or one and a half (`k` = 3), in the next finer unit.

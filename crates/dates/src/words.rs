@@ -300,8 +300,9 @@ pub fn day_part(w: &str) -> Option<DayPart> {
 
 /// Direction of a relative determiner: this (0), next (+1), last (−1), before last (−2)…
 pub fn relative(w: &str) -> Option<i32> {
-    let stems: [(&str, i32); 7] = [
+    let stems: [(&str, i32); 8] = [
         ("позапрошл", -2),
+        ("минувш", -1),
         ("прошл", -1),
         ("предыдущ", -1),
         ("следующ", 1),
