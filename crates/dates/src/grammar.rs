@@ -1332,7 +1332,19 @@ impl<'a> Parser<'a> {
             rt.ambiguous = false;
         }
         let a = self.build(&l)?;
-        let b = self.build(&r)?;
+        let mut b = self.build(&r)?;
+        // two clock times without a day share the left one's day; an end before the start
+        // is on the next day ("с 23:00 до 5:00")
+        let dayless = |c: &Comps| c.date.is_none() && c.day_off.is_none() && c.weekday.is_none();
+        if l.time.is_some() && r.time.is_some() && dayless(&l) && dayless(right) {
+            if let (Shape::Point(ta), Shape::Point(tb)) = (a.shape, b.shape) {
+                let mut t = ta.date().and_time(tb.time());
+                if t <= ta {
+                    t = add(t, Grain::Day, 1)?;
+                }
+                b.shape = Shape::Point(t);
+            }
+        }
         if a.grain != b.grain && !(a.grain <= Grain::Hour && b.grain <= Grain::Hour) {
             return None;
         }
