@@ -73,6 +73,55 @@ struct Word<'a> {
     capitalised: bool,
 }
 
+fn is_word(w: &Word<'_>) -> bool {
+    w.text.chars().any(char::is_alphanumeric)
+}
+
+fn is_adj(p: &Parse) -> bool {
+    matches!(p.tag.pos, Some(Pos::Adjf | Pos::Prtf))
+}
+
+fn is_noun(p: &Parse) -> bool {
+    p.tag.pos == Some(Pos::Noun)
+}
+
+/// Whether, after adjective `w`, the adjective run ends in a noun it agrees with
+/// ("Хмельницкой атомной электростанции").
+fn agreeing_noun_follows(w: &Word<'_>, rest: &[Word<'_>]) -> bool {
+    let agree = |a: &Parse, n: &Parse| {
+        a.tag.case.map(Case::main) == n.tag.case.map(Case::main) && a.tag.number == n.tag.number
+    };
+    for n in rest.iter().filter(|n| is_word(n)) {
+        if n.text == "и" {
+            continue;
+        }
+        let noun = n
+            .parses
+            .iter()
+            .any(|np| is_noun(np) && w.parses.iter().any(|ap| is_adj(ap) && agree(ap, np)));
+        if noun {
+            return true;
+        }
+        let adj = n
+            .parses
+            .iter()
+            .any(|np| is_adj(np) && w.parses.iter().any(|ap| is_adj(ap) && agree(ap, np)));
+        if !adj {
+            return false;
+        }
+    }
+    false
+}
+
+/// Name particles that never inflect ("Абд Эль Фатах", "Аль Аин", "фон Браун").
+fn is_name_particle(lower: &str) -> bool {
+    [
+        "аль", "эль", "ибн", "бин", "бен", "фон", "ван", "дер", "де", "ди", "да", "дю", "ла", "ле",
+        "ас", "ад", "ат", "бну", "абу", "абд",
+    ]
+    .contains(&lower)
+}
+
 fn is_indeclinable_patronymic(lower: &str) -> bool {
     ["улы", "уулу", "кызы", "кизи", "оглы", "угли", "ұлы", "қызы"]
         .iter()
@@ -228,8 +277,15 @@ impl Morph {
                     .any(|c| matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё'));
                 let single = t.text.chars().count() == 1;
                 let lower = t.text.to_lowercase();
-                let upper_abbr = is_upper_word(t.text) && t.text.chars().count() <= 5;
-                let fixed = !has_cyr || single || upper_abbr || is_indeclinable_patronymic(&lower);
+                // "МАГАТЕ", "БелТА": abbreviations do not inflect.
+                let upper_abbr = is_upper_word(t.text)
+                    || (t.text.chars().filter(|c| c.is_uppercase()).count() >= 2
+                        && t.text.chars().last().is_some_and(char::is_uppercase));
+                let fixed = !has_cyr
+                    || single
+                    || upper_abbr
+                    || is_indeclinable_patronymic(&lower)
+                    || (tokens.len() > 1 && is_name_particle(&lower));
                 let parses = if fixed {
                     Vec::new()
                 } else {
@@ -576,38 +632,57 @@ impl Morph {
         kind: EntityKind,
         ctx: Context<'_>,
     ) -> Vec<Option<String>> {
+        // Coordinated names ("Сената и Синода") are normalised part by part.
+        if let Some(k) = words.iter().position(|w| w.text == "и") {
+            let before_and = words.get(..k).unwrap_or(&[]);
+            let after_and = words.get(k + 1..).unwrap_or(&[]);
+            // Only "[adjectives] noun и …": the conjunction joins two names, not two
+            // dependents ("Института этнологии и антропологии").
+            let heads: Vec<&Word<'_>> = before_and
+                .iter()
+                .filter(|w| {
+                    is_word(w) && (w.parses.iter().any(is_noun) || !w.parses.iter().any(is_adj))
+                })
+                .collect();
+            let last = before_and.iter().rev().find(|w| is_word(w));
+            let simple = heads.len() == 1
+                && last.is_some_and(|l| {
+                    heads.first().is_some_and(|h| std::ptr::eq(l, *h))
+                        && l.parses.iter().any(is_noun)
+                });
+            if simple && !after_and.is_empty() {
+                let mut out = self.phrase_forms(before_and, kind, ctx);
+                out.push(None);
+                out.extend(self.phrase_forms(after_and, kind, Context::default()));
+                return out;
+            }
+        }
         let mut out: Vec<Option<String>> = words.iter().map(|_| None).collect();
-        let is_word = |w: &Word<'_>| w.text.chars().any(char::is_alphanumeric);
-        let is_adj = |p: &Parse| matches!(p.tag.pos, Some(Pos::Adjf | Pos::Prtf));
-        let is_noun = |p: &Parse| p.tag.pos == Some(Pos::Noun);
-        // Leading adjectives, then the head.
+        // Leading adjectives (possibly coordinated: "продовольственной и
+        // сельскохозяйственной"), then the head.
         let mut adjs = Vec::new();
         let mut head = None;
         for (i, w) in words.iter().enumerate() {
-            if !is_word(w) {
+            if !is_word(w) || (w.text == "и" && !adjs.is_empty()) {
                 continue;
             }
-            if w.fixed || w.parses.is_empty() {
+            if w.parses.is_empty() {
                 head = Some(i);
                 break;
             }
             let has_adj = w.parses.iter().any(is_adj);
-            let has_noun = w.parses.iter().any(is_noun);
-            let next_noun = words
+            let noun_is_guess = w
+                .parses
                 .iter()
-                .skip(i + 1)
-                .find(|w| is_word(w))
-                .is_some_and(|n| {
-                    n.parses.iter().any(|np| {
-                        is_noun(np)
-                            && w.parses.iter().any(|ap| {
-                                is_adj(ap)
-                                    && ap.tag.case.map(Case::main) == np.tag.case.map(Case::main)
-                                    && ap.tag.number == np.tag.number
-                            })
-                    })
-                });
-            if has_adj && (!has_noun || next_noun) {
+                .filter(|p| is_noun(p))
+                .all(|p| p.method != Method::Dictionary);
+            let has_noun = w.parses.iter().any(is_noun)
+                && !(noun_is_guess
+                    && w.parses
+                        .iter()
+                        .any(|p| is_adj(p) && p.method == Method::Dictionary));
+            if has_adj && (!has_noun || agreeing_noun_follows(w, words.get(i + 1..).unwrap_or(&[])))
+            {
                 adjs.push(i);
                 continue;
             }
@@ -616,12 +691,53 @@ impl Morph {
             }
             break;
         }
-        let Some(h) = head else { return out };
+        let Some(h) = head else {
+            // A span of adjectives only ("Кронштадтском" of "Кронштадтском бульваре",
+            // "Большого" for the theatre): each in the nominative, gender and number kept.
+            for &a in &adjs {
+                let Some(aw) = words.get(a) else { continue };
+                // Masculine and neuter share the oblique forms; the masculine is the usual
+                // reading of a name ("Большого" → "Большой").
+                let rank = |p: &Parse| {
+                    p.score
+                        + if p.tag.gender == Some(Gender::Masc) {
+                            2.0
+                        } else {
+                            0.0
+                        }
+                };
+                let Some(ap) = aw
+                    .parses
+                    .iter()
+                    .filter(|p| is_adj(p))
+                    .max_by(|x, y| rank(x).total_cmp(&rank(y)))
+                else {
+                    continue;
+                };
+                if ap.tag.case == Some(Case::Nomn) {
+                    continue;
+                }
+                let t = Target {
+                    case: Some(Case::Nomn),
+                    number: ap.tag.number,
+                    gender: if ap.tag.number == Some(Number::Plur) {
+                        None
+                    } else {
+                        ap.tag.gender
+                    },
+                };
+                if let Some(slot) = out.get_mut(a) {
+                    *slot = self.inflect(ap, t);
+                }
+            }
+            return out;
+        };
         let Some(hw) = words.get(h) else { return out };
-        if hw.fixed || hw.parses.is_empty() {
+        if hw.parses.is_empty() {
             return out;
         }
-        let prep_cases = last_word(ctx.before).map_or(&[][..], |w| governed_cases(&w));
+        let prev = last_word(ctx.before);
+        let prep_cases = prev.as_deref().map_or(&[][..], governed_cases);
         let agrees = |a: &Parse, n: &Parse| {
             is_adj(a)
                 && a.tag.case.map(Case::main) == n.tag.case.map(Case::main)
@@ -630,8 +746,17 @@ impl Morph {
                     || a.tag.gender == n.tag.gender
                     || n.tag.gender == Some(Gender::Common))
         };
-        let mut best: Option<(f32, &Parse)> = None;
-        for p in hw.parses.iter().filter(|p| is_noun(p)) {
+        let known_head = hw.parses.iter().any(|p| p.method == Method::Dictionary);
+        let mut best: Option<(f32, Option<&Parse>)> = None;
+        if !known_head && adjs.is_empty() {
+            // An unknown name may well be indeclinable or already in the nominative.
+            best = Some((0.45, None));
+        }
+        for p in hw
+            .parses
+            .iter()
+            .filter(|p| is_noun(p) && p.tag.case != Some(Case::Voct))
+        {
             let mut s = p.score;
             if hw.capitalised
                 && ((kind == EntityKind::Location && p.tag.is_geo()) || p.tag.is_org())
@@ -649,6 +774,9 @@ impl Morph {
             }
             if p.method == Method::Dictionary {
                 s += 0.2;
+            } else if p.tag.gender == Some(Gender::Masc) && p.tag.number == Some(Number::Sing) {
+                // Unknown foreign place names are mostly masculine ("в Тусоне", "Ньюпорте").
+                s += 0.3;
             }
             if p.tag.case.is_some_and(|c| prep_cases.contains(&c.main())) {
                 s += 0.3;
@@ -660,20 +788,21 @@ impl Morph {
                 s += if ok { 1.0 } else { -1.0 };
             }
             if best.is_none_or(|(b, _)| s > b) {
-                best = Some((s, p));
+                best = Some((s, Some(p)));
             }
         }
-        let Some((_, hp)) = best else { return out };
-        if hp.tag.case == Some(Case::Nomn) {
+        let Some((_, Some(hp))) = best else {
             return out;
-        }
+        };
         let target = Target {
             case: Some(Case::Nomn),
             number: hp.tag.number,
             gender: None,
         };
-        if let Some(slot) = out.get_mut(h) {
-            *slot = self.inflect(hp, target);
+        if hp.tag.case != Some(Case::Nomn) && !hp.tag.is_fixed() {
+            if let Some(slot) = out.get_mut(h) {
+                *slot = self.inflect(hp, target);
+            }
         }
         for &a in &adjs {
             let Some(aw) = words.get(a) else { continue };
@@ -685,6 +814,9 @@ impl Morph {
             else {
                 continue;
             };
+            if ap.tag.case == Some(Case::Nomn) {
+                continue;
+            }
             let t = Target {
                 case: Some(Case::Nomn),
                 number: hp.tag.number,
