@@ -189,6 +189,7 @@ impl<'a> Parser<'a> {
             consider(self.half_period(j));
             consider(self.decade(j));
             consider(self.century(j));
+            consider(self.duration_around(j));
             consider(self.night_of(j));
             consider(self.after_next(j));
         }
@@ -388,6 +389,27 @@ impl<'a> Parser<'a> {
     /// Dates readable only in context: "15 числа", "15-го" / "третьего" (day of this or
     /// next month; weak unless "числа" follows), "октябрь 18" and a bare "2014" (weak).
     fn loose_date(&self, i: usize, c: &mut Comps) -> Res<DateC> {
+        // "15.02" without a trailing dot: a date as a whole phrase, a number in running text
+        if (1..=2).contains(&self.digits(i))
+            && self.p(i + 1, ".")
+            && self.glued(i + 1)
+            && self.glued(i + 2)
+            && self.digits(i + 2) == 2
+            && !self.p(i + 3, ".,")
+        {
+            let (d, m) = (self.n(i)?, self.n(i + 2)?);
+            if (1..=31).contains(&d) && (1..=12).contains(&m) {
+                c.weak = true;
+                return Some((
+                    i + 3,
+                    DateC {
+                        day: Some(d),
+                        month: Some(m),
+                        ..DateC::default()
+                    },
+                ));
+            }
+        }
         if let Some((e, m)) = self.month_name(i) {
             if let Some(d) = self
                 .n(e)
@@ -619,7 +641,9 @@ impl<'a> Parser<'a> {
             }
         }
         // полдень / полночь
-        if self.is_w(i, &["полдень", "полдня", "полудню"]) && prep {
+        if self.is_w(i, &["полдень", "полудня", "полудню"])
+            && !(i > 0 && self.is_w(i - 1, &["после"]))
+        {
             return Some((
                 i + 1,
                 TimeC {
@@ -670,6 +694,7 @@ impl<'a> Parser<'a> {
         if !hour_word && part.is_none() {
             if let Some(next) = self.w(e) {
                 let datey = words::weekday(next).is_some()
+                    || self.zone(e).is_some()
                     || matches!(
                         next,
                         "сегодня" | "завтра" | "вчера" | "послезавтра" | "позавчера"
@@ -732,6 +757,12 @@ impl<'a> Parser<'a> {
             return Some((e, Zone::Fixed(sign * secs)));
         }
         let w = self.w(i)?;
+        // "по UTC", "по мск"
+        if w == "по" && self.w(i + 1).is_some_and(|n| n != "по") {
+            if let Some((e, z)) = self.zone(i + 1) {
+                return Some((e, z));
+            }
+        }
         match w {
             "мск" | "msk" => return Some((i + 1, Zone::Tz(chrono_tz::Europe::Moscow))),
             "московского" if self.is_w(i + 1, &["времени"]) => {
@@ -1204,7 +1235,8 @@ impl<'a> Parser<'a> {
     /// "13 - 15 июля", "с 13 по 15 июля", "14./15.10.2018", "9:30 - 11:00",
     /// "в январе-феврале 2025 года", "с 2020 по 2023 год".
     fn range(&self, i: usize) -> Res<Val> {
-        let (i, from_word) = if self.is_w(i, &["с", "со", "от"]) {
+        let between = self.is_w(i, &["между"]);
+        let (i, from_word) = if self.is_w(i, &["с", "со", "от", "между"]) {
             (i + 1, true)
         } else {
             (i, false)
@@ -1216,7 +1248,10 @@ impl<'a> Parser<'a> {
         let mut best: Res<Val> = None;
         for (le, left) in full.into_iter().chain(bare) {
             let mut j = le;
-            let sep_word = self.is_w(j, &["по", "до"]);
+            let sep_word = self.is_w(j, &["по", "до"]) || (between && self.is_w(j, &["и"]));
+            if between != self.is_w(j, &["и"]) {
+                continue;
+            }
             if !(sep_word || self.is_dash(j) || self.p(j, "/")) {
                 continue;
             }
@@ -1769,6 +1804,23 @@ impl<'a> Parser<'a> {
         let from = midnight(date_opt((n - 1) * 100 + 1, 1, 1)?);
         let to = midnight(date_opt(n * 100 + 1, 1, 1)?);
         Some((i + 2, Val::interval(Some(from), Some(to), Grain::Year)))
+    }
+
+    /// "3 дня после Рождества", "за 2 часа до начала" → "2 часа перед …".
+    fn duration_around(&self, i: usize) -> Res<Val> {
+        let (e, (g, n)) = self.amount(i)?;
+        let sign = if self.is_w(e, &["после", "спустя"]) {
+            1
+        } else if self.is_w(e, &["перед", "до"]) {
+            -1
+        } else {
+            return None;
+        };
+        let (e2, v) = self.expr(e + 1)?;
+        let base = v.start()?;
+        let t = add(base, g, sign * n)?;
+        let grain = v.grain.min(g);
+        Some((e2, Val::point(start_of(t, grain)?, grain)))
     }
 
     /// "ночь с 2 на 3 апреля": the night that ends the morning of the second day.
