@@ -511,6 +511,56 @@ mod tests {
     }
 
     #[test]
+    fn inflects_to_other_cases_and_numbers() {
+        let m = morph();
+        let p = m
+            .parse("министерство")
+            .into_iter()
+            .find(|p| p.tag.case == Some(Case::Nomn))
+            .expect("nomn");
+        let plur_gent = Target {
+            case: Some(Case::Gent),
+            number: Some(Number::Plur),
+            gender: None,
+        };
+        assert_eq!(m.inflect(&p, plur_gent).as_deref(), Some("министерств"));
+        let s = m
+            .parse("Смадияров")
+            .into_iter()
+            .find(|p| p.tag.is_surname())
+            .expect("surname");
+        assert_eq!(
+            m.inflect(&s, Target::case(Case::Datv)).as_deref(),
+            Some("смадиярову")
+        );
+        let femn = Target {
+            case: Some(Case::Nomn),
+            number: None,
+            gender: Some(Gender::Femn),
+        };
+        assert_eq!(m.inflect(&s, femn).as_deref(), Some("смадиярова"));
+        assert!(m.lexeme(&s).len() >= 10);
+    }
+
+    #[test]
+    fn corpus_probabilities_rank_readings() {
+        let m = morph();
+        let ps = m.parse("Алла");
+        assert_eq!(
+            ps.first().map(|p| (p.lemma.as_str(), p.tag.case)),
+            Some(("алла", Some(Case::Nomn)))
+        );
+        let sum: f32 = ps.iter().map(|p| p.score).sum();
+        assert!((sum - 1.0).abs() < 1e-3);
+    }
+
+    #[test]
+    fn morph_is_shareable() {
+        fn sync<T: Sync + Send>() {}
+        sync::<Morph>();
+    }
+
+    #[test]
     fn no_parse_for_non_words() {
         let m = morph();
         assert!(m.parse("").is_empty());

@@ -833,6 +833,41 @@ impl Morph {
         out
     }
 
+    /// Every nominative singular reading of one word, in the word's letter case, most likely
+    /// first: "Смадиярова" → ["Смадияров", "Смадиярова"]. Useful to link a lone surname to
+    /// a full name seen elsewhere whatever its case and gender turned out to be.
+    pub fn nominative_forms(&self, word: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for p in self.parse(word) {
+            if p.tag.number == Some(Number::Plur)
+                || !matches!(p.tag.pos, Some(Pos::Noun | Pos::Adjf))
+            {
+                continue;
+            }
+            let nominative = if p.tag.case == Some(Case::Nomn) {
+                Some(p.word.clone())
+            } else {
+                self.inflect(
+                    &p,
+                    Target {
+                        case: Some(Case::Nomn),
+                        number: Some(Number::Sing),
+                        gender: None,
+                    },
+                )
+            };
+            if let Some(n) = nominative.map(|n| recover_shape(&n, word)) {
+                if !out.contains(&n) {
+                    out.push(n);
+                }
+            }
+        }
+        if out.is_empty() {
+            out.push(word.to_string());
+        }
+        out
+    }
+
     /// Grammatical gender of a person from the normal form of the name ("Анна Ахматова" →
     /// feminine, "Айбек Смадияров" → masculine); `None` when the name does not tell.
     pub fn person_gender(&self, normal_name: &str) -> Option<Gender> {

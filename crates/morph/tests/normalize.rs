@@ -152,6 +152,15 @@ fn context_settles_ambiguous_surnames() {
 }
 
 #[test]
+fn nominative_readings_of_a_lone_surname() {
+    let m = morph();
+    let forms = m.nominative_forms("Смадиярова");
+    assert!(forms.contains(&"Смадияров".to_string()), "{forms:?}");
+    assert!(forms.contains(&"Смадиярова".to_string()), "{forms:?}");
+    assert_eq!(m.nominative_forms("МИД"), ["МИД"]);
+}
+
+#[test]
 fn gender_of_person_names() {
     let m = morph();
     assert_eq!(m.person_gender("Айбек Смадияров"), Some(Gender::Masc));
