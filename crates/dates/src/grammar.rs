@@ -125,13 +125,23 @@ struct Comps {
 pub struct Parser<'a> {
     t: &'a [Tok],
     r: NaiveDateTime,
+    /// Nesting of `expr` ("до", "после", "3 дня после …" wrap expressions): bounded so a
+    /// run of prepositions cannot exhaust the stack.
+    depth: std::cell::Cell<u32>,
 }
+
+/// How deep expressions may nest ("не позднее чем через 3 дня после …").
+const MAX_DEPTH: u32 = 4;
 
 type Res<T> = Option<(usize, T)>;
 
 impl<'a> Parser<'a> {
     pub fn new(t: &'a [Tok], r: NaiveDateTime) -> Self {
-        Parser { t, r }
+        Parser {
+            t,
+            r,
+            depth: std::cell::Cell::new(0),
+        }
     }
 
     fn w(&self, i: usize) -> Option<&str> {
@@ -164,6 +174,17 @@ impl<'a> Parser<'a> {
 
     /// The longest expression starting at token `i`: its end token index and value.
     pub fn expr(&self, i: usize) -> Res<Val> {
+        let depth = self.depth.get();
+        if depth >= MAX_DEPTH {
+            return None;
+        }
+        self.depth.set(depth + 1);
+        let out = self.expr_inner(i);
+        self.depth.set(depth);
+        out
+    }
+
+    fn expr_inner(&self, i: usize) -> Res<Val> {
         let mut best: Res<Val> = None;
         let mut consider = |r: Res<Val>| {
             if let Some((e, v)) = r {

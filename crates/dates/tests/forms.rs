@@ -383,6 +383,9 @@ fn hostile_input_does_not_panic() {
         let _ = parse_datetime(text, now, Some(chrono_tz::Asia::Almaty));
     }
     assert_eq!(find_dates_at(&many_dates, &r).len(), 2_000);
+    // nested wrappers are bounded: no stack exhaustion on a long run of prepositions
+    let wrappers = "до после не позднее ".repeat(20_000) + "5 мая";
+    let _ = find_dates_at(&wrappers, &r);
 }
 
 #[test]
