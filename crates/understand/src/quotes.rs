@@ -124,6 +124,8 @@ struct Ctx<'a> {
     /// Person index of each PER mention (parallel to `mentions`, `None` for others).
     person_of: Vec<Option<usize>>,
     people: Vec<Person>,
+    /// End offsets of person mentions (a role never runs across one).
+    person_ends: std::collections::HashSet<usize>,
 }
 
 /// All quotes of `text`, attributed using `entities` (the NER's mentions of the same text).
@@ -143,7 +145,14 @@ pub fn find_quotes(text: &str, entities: &[Mention]) -> Vec<Quote> {
         mentions,
         person_of: Vec::new(),
         people: Vec::new(),
+        person_ends: std::collections::HashSet::new(),
     };
+    cx.person_ends = cx
+        .mentions
+        .iter()
+        .filter(|m| m.kind == EntityKind::Person)
+        .map(|m| m.end)
+        .collect();
     cx.build_people();
     let mut cands = Vec::new();
     let direct_spans = cx.direct_quotes(&mut cands);
@@ -830,11 +839,7 @@ impl<'a> Ctx<'a> {
                 break;
             }
             // another entity ends here: the role belongs to it
-            if self
-                .mentions
-                .iter()
-                .any(|m| m.kind == EntityKind::Person && m.end == w.e)
-            {
+            if self.person_ends.contains(&w.e) {
                 break;
             }
             let is_head = role_head(&w.low).is_some() && w.low != "министерство";
@@ -2201,6 +2206,25 @@ mod tests {
                 Some("Анна Григорян")
             ]
         );
+    }
+
+    #[test]
+    fn long_text_stays_linear_enough() {
+        let para = "«Мы завершили этап», — сказал аким города Нурлан Бекмаганбетов. По его словам, работы идут.\n";
+        let text = para.repeat(3_000);
+        let mut ents = Vec::new();
+        let per_len = para.chars().count();
+        for k in 0..3_000 {
+            let mut m = per(para, "Нурлан Бекмаганбетов", 0);
+            m.start += k * per_len;
+            m.end += k * per_len;
+            ents.push(m);
+        }
+        let q = find_quotes(&text, &ents);
+        assert_eq!(q.len(), 6_000);
+        assert!(q
+            .iter()
+            .all(|x| x.speaker.as_deref() == Some("Нурлан Бекмаганбетов")));
     }
 
     #[test]
