@@ -48,4 +48,4 @@ pub use morph::{Method, Morph, Parse, Target};
 pub use normalize::Context;
 pub use sentences::sentences;
 pub use tag::{Animacy, Case, Gender, Number, Pos, Tag};
-pub use tokenize::{tokenize, Token};
+pub use tokenize::{tokenize, tokenize_news, Token};

@@ -236,6 +236,134 @@ fn make(text: &str, (start, end, byte_start, byte_end): (usize, usize, usize, us
     }
 }
 
+/// Byte ranges of URLs, e-mail addresses, hashtags and @mentions in `text`.
+fn special_spans(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let boundary_before = |i: usize| {
+        i == 0
+            || text
+                .get(..i)
+                .and_then(|s| s.chars().next_back())
+                .is_some_and(|c| !c.is_alphanumeric() && c != '_' && c != '@' && c != '.')
+    };
+    let mut i = 0;
+    while i < b.len() {
+        let rest = b.get(i..).unwrap_or(&[]);
+        let starts = |p: &[u8]| {
+            rest.len() >= p.len()
+                && rest
+                    .get(..p.len())
+                    .is_some_and(|r| r.eq_ignore_ascii_case(p))
+        };
+        if (starts(b"http://") || starts(b"https://") || starts(b"www.")) && boundary_before(i) {
+            let mut end = i;
+            for (k, c) in text.get(i..).unwrap_or("").char_indices() {
+                if c.is_whitespace() || "«»\"<>“”".contains(c) {
+                    break;
+                }
+                end = i + k + c.len_utf8();
+            }
+            while end > i
+                && text
+                    .get(..end)
+                    .and_then(|s| s.chars().next_back())
+                    .is_some_and(|c| ".,;:!?)'…".contains(c))
+            {
+                end -= 1;
+            }
+            out.push((i, end));
+            i = end.max(i + 1);
+            continue;
+        }
+        match b.get(i) {
+            Some(b'#') if boundary_before(i) => {
+                let end = i
+                    + 1
+                    + text
+                        .get(i + 1..)
+                        .unwrap_or("")
+                        .char_indices()
+                        .find(|&(_, c)| !(c.is_alphanumeric() || c == '_'))
+                        .map_or(text.len() - i - 1, |(k, _)| k);
+                if end > i + 1 {
+                    out.push((i, end));
+                }
+                i = end.max(i + 1);
+                continue;
+            }
+            Some(b'@') => {
+                let local = |c: &u8| c.is_ascii_alphanumeric() || b"._%+-".contains(c);
+                let mut start = i;
+                while start > 0 && b.get(start - 1).is_some_and(local) {
+                    start -= 1;
+                }
+                let mut end = i + 1;
+                while b.get(end).is_some_and(|c| {
+                    c.is_ascii_alphanumeric() || *c == b'.' || *c == b'-' || *c == b'_'
+                }) {
+                    end += 1;
+                }
+                while end > i + 1 && b.get(end - 1) == Some(&b'.') {
+                    end -= 1;
+                }
+                let domain = b.get(i + 1..end).unwrap_or(&[]);
+                if start < i && domain.contains(&b'.') && boundary_before(start) {
+                    if out.last().is_some_and(|&(_, e)| e > start) {
+                        out.pop();
+                    }
+                    out.push((start, end));
+                } else if start == i && end > i + 1 && boundary_before(i) {
+                    out.push((i, end));
+                }
+                i = end.max(i + 1);
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+/// [`tokenize`], then URLs, e-mail addresses, hashtags and @mentions joined into one token
+/// each ("https://t.me/x", "info@bizmedia.kz", "#выборы"). For tags, quotes and display;
+/// the NER model wants plain [`tokenize`] tokens.
+pub fn tokenize_news(text: &str) -> Vec<Token<'_>> {
+    let tokens = tokenize(text);
+    let spans = special_spans(text);
+    if spans.is_empty() {
+        return tokens;
+    }
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut spans = spans.into_iter().peekable();
+    let mut i = 0;
+    while let Some(t) = tokens.get(i) {
+        while spans.peek().is_some_and(|&(_, e)| e <= t.byte_start) {
+            spans.next();
+        }
+        if let Some(&(s, e)) = spans.peek() {
+            if s == t.byte_start {
+                let mut j = i;
+                while tokens.get(j + 1).is_some_and(|n| n.byte_end <= e) {
+                    j += 1;
+                }
+                if let (Some(last), true) = (tokens.get(j), j > i) {
+                    if last.byte_end == e {
+                        out.push(make(text, (t.start, last.end, t.byte_start, last.byte_end)));
+                        i = j + 1;
+                        spans.next();
+                        continue;
+                    }
+                }
+            }
+        }
+        out.push(*t);
+        i += 1;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,6 +417,39 @@ mod tests {
         assert_eq!(toks("#выборы"), ["#", "выборы"]);
         assert_eq!(toks("a@b.kz"), ["a", "@", "b", ".", "kz"]);
         assert_eq!(toks("Bizmedia.kz"), ["Bizmedia", ".", "kz"]);
+    }
+
+    #[test]
+    fn news_tokens_keep_urls_emails_hashtags_whole() {
+        let news: Vec<&str> = tokenize_news(
+            "См. https://t.me/x?a=1, пишите info@bizmedia.kz #выборы2024 @akorda_press.",
+        )
+        .into_iter()
+        .map(|t| t.text)
+        .collect();
+        assert_eq!(
+            news,
+            [
+                "См",
+                ".",
+                "https://t.me/x?a=1",
+                ",",
+                "пишите",
+                "info@bizmedia.kz",
+                "#выборы2024",
+                "@akorda_press",
+                "."
+            ]
+        );
+        assert_eq!(
+            tokenize_news("Рост 44,8%").len(),
+            tokenize("Рост 44,8%").len()
+        );
+        assert_eq!(toks_news("(www.gov.kz)"), ["(", "www.gov.kz", ")"]);
+    }
+
+    fn toks_news(s: &str) -> Vec<&str> {
+        tokenize_news(s).into_iter().map(|t| t.text).collect()
     }
 
     #[test]
