@@ -273,6 +273,17 @@ fn is_speech_verb(w: &str) -> bool {
         "объясня",
         "заверя",
         "признава",
+        "воскликн",
+        "восклица",
+        "парир",
+        "подыто",
+        "предполож",
+        "настаива",
+        "отреагир",
+        "поделил",
+        "сетова",
+        "сету",
+        "объяв",
     ];
     const ENDS: &[&str] = &[
         "л", "ла", "ли", "ло", "ет", "ют", "ит", "ят", "ат", "ут", "ен", "ена", "ены", "ан", "ана",
@@ -1086,6 +1097,8 @@ impl<'a> Ctx<'a> {
             let chained = last_attr.as_ref().is_some_and(|(ae, _, _)| {
                 let g = self.gap(*ae, o);
                 g.is_empty()
+                    || g == ".—"
+                    || g == ".–"
                     || g == ","
                     || g == ":"
                     || g == ",—"
@@ -1278,14 +1291,29 @@ impl<'a> Ctx<'a> {
         }
         let wi = self.word_at(i + 1);
         let w = self.words.get(wi)?;
-        if !is_speech_verb(&w.low) {
-            return None;
-        }
         if self.gap(i + 1, w.s).chars().count() > 0 {
             return None;
         }
         let end = self.sentence_end(w.e);
-        let who = self.attribution_after(w.s, end);
+        if is_speech_verb(&w.low) {
+            let who = self.attribution_after(w.s, end);
+            return Some((end, who, w.s));
+        }
+        // "— глава МИД Жээнбек Кулубаев сказал журналистам": the subject first
+        let last = self.word_at(end);
+        let verb = (wi + 1..last.min(wi + 10)).find(|&k| {
+            self.words
+                .get(k)
+                .is_some_and(|v| is_speech_verb(&v.low) && verb_gender(&v.low).is_some())
+        })?;
+        let vw = self.words.get(verb)?;
+        let who = match self.person_at(w.s, vw.s) {
+            Some((p, _)) => Who::Person(p),
+            None => match self.surname_in(w.s, vw.s) {
+                Some(p) => Who::Person(p),
+                None => return None,
+            },
+        };
         Some((end, who, w.s))
     }
 
@@ -1311,8 +1339,27 @@ impl<'a> Ctx<'a> {
         if let Some(p) = self.surname_in(ss, colon) {
             return Some((Who::Person(p), colon));
         }
+        let (a, b) = (self.word_at(ss), self.word_at(colon));
+        let before = self.words.get(a..b).unwrap_or_default();
+        let verb_g = before.last().and_then(|w| verb_gender(&w.low));
+        for w in before {
+            match w.low.as_str() {
+                "он" => return Some((Who::Pronoun(Some(Gender::Male)), colon)),
+                "она" => return Some((Who::Pronoun(Some(Gender::Female)), colon)),
+                _ => {}
+            }
+        }
         if let Some(o) = self.org_at(ss, colon) {
             return Some((Who::Named(org_name(o)), colon));
+        }
+        // "Министр добавил: «…»"
+        if let Some(d) = before.first().filter(|w| is_descriptor(&w.low)) {
+            if before.last().is_some_and(|w| is_speech_verb(&w.low)) {
+                return Some((
+                    Who::Descriptor(d.low.clone(), verb_g, self.slice(d.s, d.e)),
+                    colon,
+                ));
+            }
         }
         None
     }
@@ -1488,14 +1535,16 @@ impl<'a> Ctx<'a> {
                 }
             }
             // "Об этом сообщил X" → the previous sentence
+            let ob_verb = (k + 2..k + 8).find(|&v| {
+                self.words
+                    .get(v)
+                    .is_some_and(|x| is_speech_verb(&x.low) && verb_gender(&x.low).is_some())
+            });
             if w.low == "об"
                 && self.words.get(k + 1).is_some_and(|x| x.low == "этом")
-                && self
-                    .words
-                    .get(k + 2)
-                    .is_some_and(|x| is_speech_verb(&x.low))
+                && ob_verb.is_some()
             {
-                if let Some(c) = self.ob_etom(k) {
+                if let Some(c) = self.ob_etom(k, ob_verb.unwrap_or(k + 2)) {
                     cands.push(c);
                     k += 3;
                     continue;
@@ -1562,6 +1611,19 @@ impl<'a> Ctx<'a> {
                 _ => None,
             });
             let descriptor = mid.iter().find(|w| is_descriptor(&w.low));
+            if let Some(d) = descriptor {
+                if let Some(plural) = plural_group(&d.low) {
+                    let (s, e, _) = self.speech_clause(comma + 1);
+                    let at = self.words.get(k).map_or(s, |w| w.s);
+                    return (s < e).then_some(Cand {
+                        start: s,
+                        end: e,
+                        direct: false,
+                        who: Who::Named(plural),
+                        at,
+                    });
+                }
+            }
             match (pron, descriptor) {
                 (Some(g), _) => Who::Pronoun(Some(g)),
                 (None, Some(d)) => Who::Descriptor(d.low.clone(), None, self.slice(d.s, d.e)),
@@ -1606,9 +1668,13 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    fn ob_etom(&self, k: usize) -> Option<Cand> {
+    fn ob_etom(&self, k: usize, v: usize) -> Option<Cand> {
         let w = self.words.get(k)?;
-        let verb = self.words.get(k + 2)?;
+        let verb = self.words.get(v)?;
+        let send = self.sentence_end(w.e);
+        if verb.s > send {
+            return None;
+        }
         let prev_end = self.sentence_start(w.s);
         if prev_end == 0 {
             return None;
@@ -1951,6 +2017,27 @@ fn role_phrase_nominative(phrase: &str) -> String {
         out.push(tok.to_owned());
     }
     lower_first(&out.join(" "))
+}
+
+/// The nominative plural of a role noun in the genitive plural ("экспертов" → "эксперты",
+/// "аналитиков" → "аналитики"); `None` for singular forms.
+fn plural_group(w: &str) -> Option<String> {
+    let head = role_head(w)?;
+    let gen_pl = if let Some(stem) = head.strip_suffix('ь') {
+        format!("{stem}ей")
+    } else {
+        format!("{head}ов")
+    };
+    if w != gen_pl {
+        return None;
+    }
+    Some(if let Some(stem) = head.strip_suffix('ь') {
+        format!("{stem}и")
+    } else if head.ends_with(['к', 'г', 'х', 'ж', 'ш', 'ч', 'щ']) {
+        format!("{head}и")
+    } else {
+        format!("{head}ы")
+    })
 }
 
 /// Trims whitespace (and a trailing comma) from `[s, e)`.
