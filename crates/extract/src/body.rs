@@ -235,10 +235,18 @@ const POS: &[&str] = &[
     "page",
 ];
 
-fn tokens(s: &str) -> impl Iterator<Item = String> + '_ {
+/// Class/id words, split on anything not alphanumeric (no allocation; callers compare
+/// case-insensitively).
+fn tokens(s: &str) -> impl Iterator<Item = &str> + '_ {
     s.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|t| !t.is_empty())
-        .map(|t| t.to_ascii_lowercase())
+        .filter(|t| !t.is_empty() && t.len() <= 40)
+}
+
+fn starts_with_ci(t: &str, p: &str) -> bool {
+    t.len() >= p.len()
+        && t.as_bytes()
+            .get(..p.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes()))
 }
 
 /// Names that mark a whole region as not-the-article (comments, sidebars, footers).
@@ -260,49 +268,63 @@ const STRONG_NEG: &[&str] = &[
     "breadcrumb",
 ];
 
-fn strong_negative(dom: &Dom, id: NodeId) -> bool {
-    ["class", "id"].iter().any(|a| {
-        dom.attr(id, a)
-            .is_some_and(|v| tokens(v).any(|t| STRONG_NEG.iter().any(|p| t.starts_with(p))))
-    })
+/// One pass over an element's attributes: (hint, strongly negative, hidden).
+fn classify(dom: &Dom, id: NodeId) -> (i8, bool, bool) {
+    let (mut neg, mut pos, mut strong, mut hidden) = (false, false, false, false);
+    for a in dom.attrs(id) {
+        let v = a.value.as_ref();
+        match a.name.as_ref() {
+            "class" | "id" => {
+                for t in tokens(v) {
+                    if NEG_EXACT.iter().any(|x| t.eq_ignore_ascii_case(x))
+                        || NEG_PREFIX.iter().any(|p| starts_with_ci(t, p))
+                    {
+                        neg = true;
+                    } else if POS.iter().any(|x| t.eq_ignore_ascii_case(x)) {
+                        pos = true;
+                    }
+                    if STRONG_NEG.iter().any(|p| starts_with_ci(t, p)) {
+                        strong = true;
+                    }
+                }
+            }
+            "itemprop" => {
+                if v.contains("articleBody") || v.contains("text") {
+                    pos = true;
+                }
+            }
+            "role" => {
+                if matches!(
+                    v,
+                    "navigation" | "complementary" | "banner" | "contentinfo" | "menu" | "dialog"
+                ) {
+                    neg = true;
+                }
+            }
+            "hidden" => hidden = true,
+            "aria-hidden" => hidden |= v == "true",
+            "style" => {
+                let s: String = v
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                hidden |= s.contains("display:none") || s.contains("visibility:hidden");
+            }
+            _ => {}
+        }
+    }
+    let hint = match (neg, pos) {
+        (true, _) => -1,
+        (false, true) => 1,
+        _ => 0,
+    };
+    (hint, strong, hidden)
 }
 
 /// -1 chrome, +1 content, 0 neutral, from class and id.
 pub fn hint(dom: &Dom, id: NodeId) -> i8 {
-    let mut neg = false;
-    let mut pos = false;
-    for name in ["class", "id", "itemprop", "role"] {
-        let Some(v) = dom.attr(id, name) else {
-            continue;
-        };
-        if name == "itemprop" {
-            if v.contains("articleBody") || v.contains("text") {
-                pos = true;
-            }
-            continue;
-        }
-        if name == "role" {
-            if matches!(
-                v,
-                "navigation" | "complementary" | "banner" | "contentinfo" | "menu" | "dialog"
-            ) {
-                neg = true;
-            }
-            continue;
-        }
-        for t in tokens(v) {
-            if NEG_EXACT.contains(&t.as_str()) || NEG_PREFIX.iter().any(|p| t.starts_with(p)) {
-                neg = true;
-            } else if POS.contains(&t.as_str()) {
-                pos = true;
-            }
-        }
-    }
-    match (neg, pos) {
-        (true, _) => -1,
-        (false, true) => 1,
-        _ => 0,
-    }
+    classify(dom, id).0
 }
 
 fn is_punct(c: char) -> bool {
@@ -318,24 +340,16 @@ pub fn stats(dom: &Dom) -> Vec<Stats> {
         let node = dom.node(i as NodeId);
         let parent_skip = st.get(node.parent as usize).is_some_and(|p| p.skip);
         let own = node.tag != Tag::Text && skip_tag(node.tag);
-        let hidden = node.tag != Tag::Text
-            && (dom.attr(i as NodeId, "hidden").is_some()
-                || dom.attr(i as NodeId, "aria-hidden") == Some("true")
-                || dom.attr(i as NodeId, "style").is_some_and(|s| {
-                    let s = s.replace(' ', "").to_ascii_lowercase();
-                    s.contains("display:none") || s.contains("visibility:hidden")
-                }));
+        let (hint, strong, hidden) = if node.tag == Tag::Text || node.tag == Tag::Root {
+            (0, false, false)
+        } else {
+            classify(dom, i as NodeId)
+        };
+        let parent_chrome = st.get(node.parent as usize).is_some_and(|p| p.in_chrome);
         if let Some(s) = st.get_mut(i) {
             s.skip = parent_skip || own || hidden;
-            if node.tag != Tag::Text && node.tag != Tag::Root {
-                s.hint = hint(dom, i as NodeId);
-            }
-        }
-        let parent_chrome = st.get(node.parent as usize).is_some_and(|p| p.in_chrome);
-        let own_chrome = node.tag != Tag::Text && strong_negative(dom, i as NodeId);
-        if let Some(s) = st.get_mut(i) {
-            s.in_chrome =
-                parent_chrome || own_chrome || matches!(node.tag, Tag::Footer | Tag::Aside);
+            s.hint = hint;
+            s.in_chrome = parent_chrome || strong || matches!(node.tag, Tag::Footer | Tag::Aside);
         }
     }
     // Bottom-up sums (children have larger ids than parents).
@@ -381,20 +395,13 @@ fn link_density(s: &Stats) -> f32 {
 }
 
 /// Whether an element holds text directly (not only through block children).
-fn direct_text_len(dom: &Dom, id: NodeId) -> usize {
+fn direct_text_len(dom: &Dom, st: &[Stats], id: NodeId) -> usize {
     dom.children(id)
         .filter(|&c| {
             let t = dom.node(c).tag;
             t == Tag::Text || (!t.is_block() && !skip_tag(t))
         })
-        .map(|c| {
-            let n = dom.node(c);
-            if n.tag == Tag::Text {
-                n.text.trim().chars().count()
-            } else {
-                dom.text_of(c).chars().count()
-            }
-        })
+        .map(|c| st.get(c as usize).map_or(0, |s| s.text as usize))
         .sum()
 }
 
@@ -431,7 +438,7 @@ pub fn choose(dom: &Dom, st: &[Stats], preferred: &[NodeId]) -> BodyChoice {
         let para = match node.tag {
             Tag::P | Tag::Pre | Tag::Blockquote => true,
             Tag::Div | Tag::Section | Tag::Td | Tag::Article | Tag::Font | Tag::Span | Tag::Li => {
-                direct_text_len(dom, i) >= 40
+                direct_text_len(dom, st, i) >= 40
             }
             _ => false,
         };

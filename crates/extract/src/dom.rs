@@ -9,7 +9,7 @@
 //!
 //! Limits: nesting deeper than [`MAX_DEPTH`] is flattened (new elements become leaves and
 //! their text goes to the deepest open element), so depth-driven recursion elsewhere is
-//! bounded. Nodes are stored in document order, so a reverse scan is a bottom-up pass.
+//! bounded; documents are cut after [`MAX_NODES`] nodes. Nodes are stored in document order, so a reverse scan is a bottom-up pass.
 
 use crate::entities::decode_entities;
 use memchr::memchr;
@@ -17,6 +17,10 @@ use std::borrow::Cow;
 
 /// Elements deeper than this are not opened (their content is attached to the deepest one).
 pub const MAX_DEPTH: usize = 256;
+
+/// Parsing stops after this many nodes (about 120 MB of arena): a page of millions of empty
+/// tags is truncated rather than allowed to take gigabytes.
+pub const MAX_NODES: usize = 2_000_000;
 
 /// Index of a node in [`Dom::nodes`].
 pub type NodeId = u32;
@@ -599,7 +603,7 @@ pub fn parse(src: &str) -> Dom<'_> {
 
     let mut pos = 0usize;
     let len = bytes.len();
-    while pos < len {
+    while pos < len && b.dom.nodes.len() < MAX_NODES {
         let rel = match bytes.get(pos..).and_then(|r| memchr(b'<', r)) {
             Some(r) => r,
             None => {
@@ -821,6 +825,13 @@ mod tests {
         let dom = parse(&html);
         assert!(dom.nodes.iter().all(|n| (n.depth as usize) <= MAX_DEPTH));
         assert_eq!(dom.text_of(0), "x");
+    }
+
+    #[test]
+    fn node_count_is_capped() {
+        let html = "<a>".repeat(MAX_NODES + 10);
+        let dom = parse(&html);
+        assert!(dom.nodes.len() <= MAX_NODES + 2);
     }
 
     #[test]

@@ -679,7 +679,11 @@ fn tags(dom: &Dom, st: &[Stats], m: &PageMeta, choice: &body::BodyChoice) -> Vec
             if !(hashtag || is_tag_link(dom, i)) {
                 continue;
             }
-            let t = text.trim_start_matches('#').trim().to_string();
+            let t = text
+                .trim_matches(|c: char| {
+                    c == '#' || c == ',' || c == ';' || c == '|' || c.is_whitespace()
+                })
+                .to_string();
             if !t.is_empty() && t.chars().count() <= 60 && !visible.contains(&t) {
                 visible.push(t);
             }
