@@ -288,18 +288,12 @@ fn classify(dom: &Dom, id: NodeId) -> (i8, bool, bool) {
                     }
                 }
             }
-            "itemprop" => {
-                if v.contains("articleBody") || v.contains("text") {
-                    pos = true;
-                }
-            }
+            "itemprop" => pos |= v.contains("articleBody") || v.contains("text"),
             "role" => {
-                if matches!(
+                neg |= matches!(
                     v,
                     "navigation" | "complementary" | "banner" | "contentinfo" | "menu" | "dialog"
-                ) {
-                    neg = true;
-                }
+                )
             }
             "hidden" => hidden = true,
             "aria-hidden" => hidden |= v == "true",
