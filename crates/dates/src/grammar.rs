@@ -991,7 +991,9 @@ impl<'a> Parser<'a> {
         loop {
             let mut j = end;
             // separators: ",", "в", "во", "на" (before "следующей неделе")
-            if self.p(j, ",") {
+            if self.p(j, ",|·•")
+                || (self.p(j, "/") && self.t.get(j).is_some_and(|t| t.space_before))
+            {
                 j += 1;
             }
             if self.is_w(j, &["в", "во", "на"])

@@ -296,6 +296,21 @@ fn parse_datetime_reads_page_dates() {
         Some("2024-06-17T00:00:00+05:00".into())
     );
     assert_eq!(parse_datetime("Новости компании", now, None), None);
+    for page in [
+        "2 апреля 2025 | 21:32",
+        "21:32 / 2 апреля 2025",
+        "02.04.2025 · 21:32",
+    ] {
+        let d = parse_datetime(page, now, None).expect(page);
+        assert_eq!(d.value.to_rfc3339(), "2025-04-02T21:32:00+05:00", "{page}");
+    }
+    let first = parse_datetime(
+        "Опубликовано: 2 апреля 2025 в 21:32 | Обновлено: 3 апреля 2025 в 10:00",
+        now,
+        None,
+    )
+    .expect("parsed");
+    assert_eq!(first.value.to_rfc3339(), "2025-04-02T21:32:00+05:00");
 }
 
 #[test]
