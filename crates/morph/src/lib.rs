@@ -38,6 +38,7 @@
 mod chars;
 mod dict;
 pub mod morph;
+mod names;
 pub mod normalize;
 pub mod sentences;
 pub mod tag;

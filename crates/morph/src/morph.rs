@@ -181,6 +181,22 @@ impl Morph {
         }
     }
 
+    /// Only the unknown-word guesses for `word`, even when the dictionary knows it (a
+    /// surname spelled like a first name: "Карину" → "Карин").
+    pub(crate) fn guesses(&self, word: &str) -> Vec<Parse> {
+        let mut out = Vec::new();
+        if word.is_empty() || word.len() > MAX_WORD_BYTES || !word.chars().any(is_cyrillic) {
+            return out;
+        }
+        let lower: String = word.chars().flat_map(char::to_lowercase).collect();
+        let key = fold(&lower);
+        if key.len() == lower.len() {
+            self.guess(&lower, &key, 0, 0, &mut out);
+        }
+        normalise_scores(&mut out);
+        out
+    }
+
     /// Dictionary parses of `key[head..len-tail]`, built on `lower` (same byte layout).
     fn dictionary(
         &self,

@@ -399,7 +399,16 @@ impl Morph {
     fn person_candidates(&self, w: &Word<'_>, role: Role) -> Vec<Cand> {
         let mut out = Vec::new();
         let known = w.parses.iter().any(|p| p.method == Method::Dictionary);
+        let lower_word = w.text.to_lowercase();
+        let listed = crate::names::readings(&lower_word);
         for (k, p) in w.parses.iter().enumerate() {
+            // A listed man's name is not the homonymous woman's ("Нурлана").
+            if !listed.is_empty()
+                && p.tag.is_name()
+                && !listed.iter().any(|r| Some(r.1) == p.tag.gender)
+            {
+                continue;
+            }
             let vocative = p.tag.case == Some(Case::Voct);
             if vocative
                 || p.tag.number == Some(Number::Plur)
@@ -447,6 +456,60 @@ impl Morph {
                 gender: p.tag.gender,
                 weight,
                 form: CandForm::Parse(k),
+            });
+        }
+        if role == Role::Last && known && !w.parses.iter().any(|p| p.tag.is_surname()) {
+            // A surname that the dictionary only knows as something else.
+            for p in self
+                .guesses(w.text)
+                .into_iter()
+                .filter(|p| p.tag.is_surname() && p.tag.number != Some(Number::Plur))
+            {
+                let Some(case) = p.tag.case.map(Case::main) else {
+                    continue;
+                };
+                let nominative = if p.tag.case == Some(Case::Nomn) {
+                    CandForm::Keep
+                } else {
+                    match self.inflect(
+                        &p,
+                        Target {
+                            case: Some(Case::Nomn),
+                            number: Some(Number::Sing),
+                            gender: None,
+                        },
+                    ) {
+                        Some(n) => CandForm::Lemma(n),
+                        None => continue,
+                    }
+                };
+                let keep_nominative = matches!(nominative, CandForm::Keep);
+                out.push(Cand {
+                    case,
+                    gender: p.tag.gender,
+                    weight: 0.5 * p.score + 0.6,
+                    form: if keep_nominative {
+                        CandForm::Lemma(lower_word.clone())
+                    } else {
+                        nominative
+                    },
+                });
+            }
+        }
+        for (case, gender, nominative) in listed {
+            out.push(Cand {
+                case,
+                gender: Some(gender),
+                weight: if matches!(role, Role::First | Role::Only) {
+                    1.6
+                } else {
+                    0.9
+                },
+                form: if case == Case::Nomn && nominative == lower_word {
+                    CandForm::Keep
+                } else {
+                    CandForm::Lemma(nominative)
+                },
             });
         }
         if !known {
@@ -544,7 +607,8 @@ impl Morph {
         };
         let (verb, verb_gender) = self.verb_after(ctx);
         let fits = |c: &Cand, case: Case, gender: Gender| {
-            matches!(c.form, CandForm::Keep)
+            (matches!(c.form, CandForm::Keep) && c.gender.is_none())
+                || (matches!(c.form, CandForm::Keep) && c.case == case && c.gender == Some(gender))
                 || (c.case == case && matches!(c.gender, None | Some(Gender::Common)))
                 || (c.case == case && c.gender == Some(gender))
         };
@@ -887,6 +951,13 @@ impl Morph {
             if ends(&["ович", "евич", "ьич", "улы", "уулу", "ұлы", "оглы", "угли"])
             {
                 masc += 2.0;
+                continue;
+            }
+            if let Some(g) = crate::names::gender(&lower) {
+                match g {
+                    Gender::Femn => femn += 2.0,
+                    _ => masc += 2.0,
+                }
                 continue;
             }
             let parses = self.parse(t.text);
