@@ -399,7 +399,7 @@ fn hostile_input_does_not_panic() {
     }
     assert_eq!(find_dates_at(&many_dates, &r).len(), 2_000);
     // nested wrappers are bounded: no stack exhaustion on a long run of prepositions
-    let wrappers = "до после не позднее ".repeat(20_000) + "5 мая";
+    let wrappers = "до после не позднее ".repeat(2_000) + "5 мая";
     let _ = find_dates_at(&wrappers, &r);
 }
 
