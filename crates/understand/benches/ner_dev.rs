@@ -7,7 +7,9 @@
 //! (default `/work/shared/tools/score_ner.py`), `NATASHA_PY` (default `/work/venv/bin/python`;
 //! set to `skip` to skip natasha), `NER_RUNS` (timed repetitions, default 3, best reported).
 //! Single core: this process runs on one thread; natasha gets `OMP_NUM_THREADS=1
-//! OPENBLAS_NUM_THREADS=1`. Our docs/s counts tokenisation + sentences + NER + normal forms.
+//! OPENBLAS_NUM_THREADS=1`. Two speed figures: the full `analyze` (tokens, sentences, NER,
+//! normal forms, quotes) and segmentation+NER alone, which is what natasha's figure covers
+//! (`Doc.segment` + `Doc.tag_ner`). Natasha's load time excludes nothing but imports.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -87,6 +89,25 @@ fn main() {
         ner_s = ner_s.min(t.elapsed().as_secs_f64());
         std::hint::black_box((n, e));
     }
+    // the faithful f32 model, for the parity check and the speed of the unquantised port
+    let f32_analyzer = khronika_understand::Analyzer::load()
+        .expect("model")
+        .with_precision(khronika_understand::Precision::F32);
+    let mut f32_s = f64::INFINITY;
+    let mut f32_results = Vec::new();
+    let f32_runs = if std::env::var_os("NER_SKIP_F32").is_some() {
+        0
+    } else {
+        runs.max(1)
+    };
+    for _ in 0..f32_runs {
+        let t = Instant::now();
+        f32_results = docs
+            .iter()
+            .map(|d| f32_analyzer.analyze(&d.text))
+            .collect::<Vec<_>>();
+        f32_s = f32_s.min(t.elapsed().as_secs_f64());
+    }
     let dir = std::env::temp_dir().join(format!("khronika-ner-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let ours = dir.join("ours.jsonl");
@@ -102,6 +123,19 @@ fn main() {
     f.flush().expect("flush");
     drop(f);
     let our_f1 = score(&scorer, &gold, ours.to_str().unwrap_or_default());
+    let ours_f32 = dir.join("ours-f32.jsonl");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&ours_f32).expect("pred file"));
+    for (d, a) in docs.iter().zip(&f32_results) {
+        let ents: Vec<_> = a
+            .entities
+            .iter()
+            .map(|m| serde_json::json!({"start": m.start, "end": m.end, "type": m.kind.code()}))
+            .collect();
+        writeln!(f, "{}", serde_json::json!({"id": d.id, "entities": ents})).expect("write");
+    }
+    f.flush().expect("flush");
+    drop(f);
+    let f32_f1 = score(&scorer, &gold, ours_f32.to_str().unwrap_or_default());
 
     let mut nat: Option<(serde_json::Value, BTreeMap<String, f64>)> = None;
     if natasha_py != "skip" {
@@ -133,12 +167,18 @@ fn main() {
         chars,
         runs
     );
-    println!("{:<22} {:>8} {:>8}", "", "khronika", "natasha");
+    println!("{:<22} {:>8} {:>8} {:>8}", "", "int8", "f32", "natasha");
     let get =
         |m: &BTreeMap<String, f64>, k: &str| m.get(k).map_or("-".into(), |v| format!("{v:.4}"));
     for k in ["PER", "ORG", "LOC", "micro"] {
         let n = nat.as_ref().map_or("-".into(), |(_, f)| get(f, k));
-        println!("{:<22} {:>8} {:>8}", format!("F1 {k}"), get(&our_f1, k), n);
+        println!(
+            "{:<22} {:>8} {:>8} {:>8}",
+            format!("F1 {k}"),
+            get(&our_f1, k),
+            get(&f32_f1, k),
+            n
+        );
     }
     let nat_dps = nat
         .as_ref()
@@ -147,27 +187,34 @@ fn main() {
         .as_ref()
         .and_then(|(s, _)| s.get("load_s").and_then(|v| v.as_f64()));
     println!(
-        "{:<22} {:>8.1} {:>8}",
-        "docs/s",
+        "{:<22} {:>8.1} {:>8.1} {:>8}",
+        "docs/s (full analyze)",
         ours_dps,
+        docs.len() as f64 / f32_s,
         nat_dps.map_or("-".into(), |v| format!("{v:.1}"))
     );
     println!(
-        "{:<22} {:>8.0} {:>8}",
+        "{:<22} {:>8.0} {:>8.0} {:>8}",
         "chars/s (k)",
         chars as f64 / best / 1000.0,
+        chars as f64 / f32_s / 1000.0,
         nat.as_ref()
             .and_then(|(s, _)| s.get("chars_per_s").and_then(|v| v.as_f64()))
             .map_or("-".into(), |v| format!("{:.0}", v / 1000.0))
     );
     println!(
-        "{:<22} {:>8.3} {:>8}",
+        "{:<22} {:>8.3} {:>8} {:>8}",
         "model load (s)",
         load_s,
+        "",
         nat_load.map_or("-".into(), |v| format!("{v:.3}"))
     );
     if let Some(n) = nat_dps {
-        println!("speed ratio (docs/s): {:.1}x", ours_dps / n);
+        println!(
+            "speed ratio vs natasha (docs/s): int8 {:.1}x, f32 {:.1}x",
+            ours_dps / n,
+            docs.len() as f64 / f32_s / n
+        );
     }
     println!("phases (s): tokenize {tok_s:.3}, tokenize+NER {ner_s:.3}, full analyze {best:.3}");
     println!("predictions: {}", ours.display());

@@ -1,8 +1,8 @@
 //! khronika's Russian language layer: here is an article's text, tell me its sentences, who
 //! and what it mentions (PER / ORG / LOC with nominative normal forms), its quotes and dates.
 //!
-//! The named-entity recogniser is a Rust port of slovnet's news NER model (navec embeddings
-//! + CNN + CRF, MIT-licensed weights from the natasha 1.6.0 wheel, converted by
+//! The named-entity recogniser is a Rust port of slovnet's news NER model (navec embeddings,
+//! CNN and CRF; MIT-licensed weights from the natasha 1.6.0 wheel, converted by
 //! `tools/convert_slovnet.py`). The model is embedded in the library, so [`Analyzer::load`]
 //! needs no files at run time.
 //!
@@ -26,13 +26,14 @@ use khronika_model::{Analysis, EntityKind, Mention};
 
 mod ner;
 mod normal;
+mod qgemm;
 pub mod quotes;
 mod shape;
 mod tensors;
 
 use khronika_morph::{Morph, Token};
-pub use ner::Tag;
 use ner::{NerModel, MAX_CHAIN};
+pub use ner::{Precision, Tag};
 
 /// The embedded model file (see `models/README.md`).
 static EMBEDDED_MODEL: &[u8] = include_bytes!("../models/ner_news_v1.knt");
@@ -60,6 +61,7 @@ pub enum ModelError {
 pub struct Analyzer {
     ner: NerModel,
     morph: Morph,
+    precision: Precision,
 }
 
 /// Options of one analysis.
@@ -80,6 +82,7 @@ impl Analyzer {
         Ok(Analyzer {
             ner: NerModel::from_tensors(&file, indexes)?,
             morph: Morph::new()?,
+            precision: Precision::default(),
         })
     }
 
@@ -94,10 +97,17 @@ impl Analyzer {
         Ok(Analyzer {
             ner: NerModel::from_tensors(&file, None)?,
             morph: Morph::new()?,
+            precision: Precision::default(),
         })
     }
 
-    /// Sentences and entities of `text`; no dates (no reference time), see
+    /// The same model computing at another precision ([`Precision::Int8`] by default).
+    pub fn with_precision(mut self, precision: Precision) -> Self {
+        self.precision = precision;
+        self
+    }
+
+    /// Sentences, entities and quotes of `text`; no dates (no reference time), see
     /// [`Analyzer::analyze_with`].
     pub fn analyze(&self, text: &str) -> Analysis {
         self.analyze_with(text, &AnalyzeOptions::default())
@@ -110,6 +120,7 @@ impl Analyzer {
         let sentences = khronika_morph::sentences(text);
         let mut entities = self.entities_from_tokens(text, &tokens);
         normal::normalize(&self.morph, text, &mut entities);
+        let quotes = quotes::find_quotes(text, &entities);
         let dates = match opts.reference {
             Some(reference) => khronika_dates::find_dates(text, reference, opts.tz),
             None => Vec::new(),
@@ -117,7 +128,7 @@ impl Analyzer {
         Analysis {
             sentences,
             entities,
-            quotes: Vec::new(),
+            quotes,
             dates,
         }
     }
@@ -132,7 +143,7 @@ impl Analyzer {
         let mut out = Vec::new();
         for chain in tokens.chunks(MAX_CHAIN) {
             let words: Vec<&str> = chain.iter().map(|t| t.text).collect();
-            let tags = self.ner.tag(&words);
+            let tags = self.ner.tag(&words, self.precision);
             for (kind, first, last) in bio_spans(&tags) {
                 let (Some(a), Some(b)) = (chain.get(first), chain.get(last)) else {
                     continue;
@@ -157,7 +168,7 @@ impl Analyzer {
     pub fn tag_words(&self, words: &[&str]) -> Vec<Tag> {
         words
             .chunks(MAX_CHAIN)
-            .flat_map(|c| self.ner.tag(c))
+            .flat_map(|c| self.ner.tag(c, self.precision))
             .collect()
     }
 }

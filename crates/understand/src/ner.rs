@@ -7,7 +7,9 @@
 //! as one GEMM per layer over blocks of tokens (`matrixmultiply`).
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
+use crate::qgemm::{qgemm, PackedI8};
 use crate::shape::word_shape;
 use crate::tensors::TensorFile;
 use crate::ModelError;
@@ -135,10 +137,75 @@ impl WordVocab {
     }
 }
 
+/// How the convolutions are computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Precision {
+    /// f32 throughout, as slovnet computes (the reference; tags equal natasha's).
+    F32,
+    /// Weights quantised to i8 per output channel, activations to 8 bits per block of
+    /// tokens, exact i32 accumulation (AVX-512 VNNI when available): ~3× faster, F1 within
+    /// a few thousandths of the f32 model on factRuEval dev.
+    #[default]
+    Int8,
+}
+
+/// The int8 form of one convolution.
+#[derive(Debug)]
+struct QConv {
+    /// Input channels padded to a multiple of 4 (the im2col row stride).
+    inp_p: usize,
+    w: PackedI8,
+    /// Σ over depth of the quantised weights per output: removes the +128 activation offset.
+    colsum: Vec<i32>,
+    /// Per-output weight scale.
+    scale: Vec<f32>,
+    /// Batch norm as `x * bn_mul + bn_add` (filled after construction).
+    bn_mul: Vec<f32>,
+    bn_add: Vec<f32>,
+}
+
+impl QConv {
+    fn new(weight: &[f32], inp: usize, out: usize) -> Option<Self> {
+        let inp_p = inp.div_ceil(4) * 4;
+        let k = 3 * inp_p;
+        let mut scale = vec![0f32; out];
+        for (row, _) in weight.chunks_exact(out).zip(0..) {
+            for (s, &v) in scale.iter_mut().zip(row) {
+                *s = s.max(v.abs());
+            }
+        }
+        for s in &mut scale {
+            *s = if *s > 0.0 { *s / 127.0 } else { 1.0 };
+        }
+        let mut q = vec![0i8; k * out];
+        let mut colsum = vec![0i32; out];
+        for tap in 0..3 {
+            for c in 0..inp {
+                let src = weight.get((tap * inp + c) * out..(tap * inp + c + 1) * out)?;
+                let dst = q.get_mut((tap * inp_p + c) * out..(tap * inp_p + c + 1) * out)?;
+                for (o, (d, &v)) in dst.iter_mut().zip(src).enumerate() {
+                    let qv = (v / scale[o]).round().clamp(-127.0, 127.0) as i8;
+                    *d = qv;
+                    colsum[o] += i32::from(qv);
+                }
+            }
+        }
+        Some(QConv {
+            inp_p,
+            w: PackedI8::pack(&q, k, out)?,
+            colsum,
+            scale,
+            bn_mul: Vec::new(),
+            bn_add: Vec::new(),
+        })
+    }
+}
+
 #[derive(Debug)]
 struct ConvLayer {
     inp: usize,
     out: usize,
+    quant: QConv,
     /// GEMM right-hand side, row-major `[3 * inp][out]`: row `k * inp + c` = tap k, channel c.
     weight: Vec<f32>,
     bias: Vec<f32>,
@@ -159,7 +226,8 @@ pub struct NerModel {
     /// navec PQ codes `[qdim][256][chunk]`.
     codes: Vec<f32>,
     chunk: usize,
-    shapes: Vec<(String, u32)>,
+    shapes: HashMap<String, u32>,
+    other_shape: u32,
     shape_dim: usize,
     shape_emb: Vec<f32>,
     layers: Vec<ConvLayer>,
@@ -213,7 +281,7 @@ impl NerModel {
         let codes = file.f32("emb.word.codes", &codes_shape)?;
 
         let shape_names = file.text("vocab.shape")?;
-        let shapes: Vec<(String, u32)> = shape_names
+        let shapes: HashMap<String, u32> = shape_names
             .split('\n')
             .enumerate()
             .map(|(i, s)| (s.to_owned(), i as u32))
@@ -255,15 +323,25 @@ impl NerModel {
                 }
             }
             let v = |n: &str| file.f32(&format!("{p}.{n}"), &[out]);
+            let mut quant = QConv::new(&weight, inp, out)
+                .ok_or_else(|| ModelError::Format(format!("{p}: cannot quantise {wshape:?}")))?;
+            let (norm_weight, norm_bias) = (v("norm.weight")?, v("norm.bias")?);
+            let (norm_mean, norm_std) = (v("norm.mean")?, v("norm.std")?);
+            for o in 0..out {
+                let mul = norm_weight[o] / norm_std[o];
+                quant.bn_mul.push(mul);
+                quant.bn_add.push(norm_bias[o] - norm_mean[o] * mul);
+            }
             layers.push(ConvLayer {
                 inp,
                 out,
+                quant,
                 weight,
                 bias: v("conv.bias")?,
-                norm_weight: v("norm.weight")?,
-                norm_bias: v("norm.bias")?,
-                norm_mean: v("norm.mean")?,
-                norm_std: v("norm.std")?,
+                norm_weight,
+                norm_bias,
+                norm_mean,
+                norm_std,
             });
             inp = out;
         }
@@ -283,6 +361,7 @@ impl NerModel {
             qdim,
             codes,
             chunk,
+            other_shape: shapes.get("OTHER").copied().unwrap_or(0),
             shapes,
             shape_dim,
             shape_emb,
@@ -303,11 +382,7 @@ impl NerModel {
     fn shape_id(&self, word: &str) -> usize {
         let shape = word_shape(word);
         // every shape slovnet can produce is in its vocab; "OTHER" is the safe fallback
-        self.shapes
-            .iter()
-            .find(|(s, _)| *s == shape)
-            .or_else(|| self.shapes.iter().find(|(s, _)| s == "OTHER"))
-            .map_or(0, |&(_, id)| id as usize)
+        self.shapes.get(&shape).copied().unwrap_or(self.other_shape) as usize
     }
 
     fn emb_dim(&self) -> usize {
@@ -319,10 +394,14 @@ impl NerModel {
         let (word_part, shape_part) = row.split_at_mut(self.qdim * self.chunk);
         let base = word_id as usize * self.qdim;
         let idx = self.indexes.get(base..base + self.qdim).unwrap_or_default();
-        for (q, (dst, &c)) in word_part.chunks_exact_mut(self.chunk).zip(idx).enumerate() {
-            let at = (q * 256 + c as usize) * self.chunk;
-            if let Some(src) = self.codes.get(at..at + self.chunk) {
-                dst.copy_from_slice(src);
+        // codes are [qdim][256][chunk]: sub-vector q of the word is centroid idx[q] of block q
+        let blocks = self.codes.chunks_exact(256 * self.chunk);
+        for ((dst, &c), block) in word_part.chunks_exact_mut(self.chunk).zip(idx).zip(blocks) {
+            let at = c as usize * self.chunk;
+            if let Some(src) = block.get(at..at + self.chunk) {
+                for (d, &v) in dst.iter_mut().zip(src) {
+                    *d = v;
+                }
             }
         }
         let at = shape_id * self.shape_dim;
@@ -332,7 +411,7 @@ impl NerModel {
     }
 
     /// BIO tags for a sequence of words (one chain; callers cut at [`MAX_CHAIN`]).
-    pub fn tag(&self, words: &[&str]) -> Vec<Tag> {
+    pub fn tag(&self, words: &[&str], precision: Precision) -> Vec<Tag> {
         let n = words.len();
         if n == 0 {
             return Vec::new();
@@ -348,7 +427,7 @@ impl NerModel {
         let mut start = 0;
         while start < n {
             let end = (start + BLOCK).min(n);
-            self.block(&ids, start, end, &mut scratch);
+            self.block(&ids, start, end, precision, &mut scratch);
             let last = scratch.bufs.len() - 1;
             let feat = self.layers.last().map_or(0, |l| l.out);
             let out = &scratch.bufs[last];
@@ -374,7 +453,14 @@ impl NerModel {
     }
 
     /// Run the encoder over tokens `[s, e)`; the last buffer holds `(e - s) × 64` features.
-    fn block(&self, ids: &[(u32, usize)], s: usize, e: usize, scratch: &mut Scratch) {
+    fn block(
+        &self,
+        ids: &[(u32, usize)],
+        s: usize,
+        e: usize,
+        precision: Precision,
+        scratch: &mut Scratch,
+    ) {
         let n = ids.len() as isize;
         let dim = self.emb_dim();
         // positions [s - HALO, e + HALO); outside [0, n) stay zero (conv padding)
@@ -402,17 +488,51 @@ impl NerModel {
             let output = &mut after[0];
             output.clear();
             output.resize(out_rows * layer.out, 0.0);
-            conv_gemm(input, layer, out_rows, output);
+            match precision {
+                Precision::F32 => conv_gemm(input, layer, out_rows, output),
+                Precision::Int8 => conv_int8(
+                    input,
+                    layer,
+                    out_rows,
+                    output,
+                    &mut scratch.quant,
+                    &mut scratch.acc,
+                ),
+            }
             for (r, row) in output.chunks_exact_mut(layer.out).enumerate() {
                 let p = out_lo + r as isize;
                 if p < 0 || p >= n {
                     row.fill(0.0);
                     continue;
                 }
-                for (o, v) in row.iter_mut().enumerate() {
-                    let x = (*v + layer.bias[o]).max(0.0);
-                    *v = (x - layer.norm_mean[o]) / layer.norm_std[o] * layer.norm_weight[o]
-                        + layer.norm_bias[o];
+                match precision {
+                    // slovnet's exact operation order: relu(x + b), ((x - mean) / std) * w + b
+                    Precision::F32 => {
+                        let params = layer
+                            .bias
+                            .iter()
+                            .zip(&layer.norm_mean)
+                            .zip(&layer.norm_std)
+                            .zip(&layer.norm_weight)
+                            .zip(&layer.norm_bias);
+                        for (v, ((((b, m), s), w), nb)) in row.iter_mut().zip(params) {
+                            let x = *v + b;
+                            let x = if x > 0.0 { x } else { 0.0 };
+                            *v = (x - m) / s * w + nb;
+                        }
+                    }
+                    // the batch norm folded into one multiply-add per value
+                    Precision::Int8 => {
+                        let q = &layer.quant;
+                        for (v, ((b, a), c)) in row
+                            .iter_mut()
+                            .zip(layer.bias.iter().zip(&q.bn_mul).zip(&q.bn_add))
+                        {
+                            let x = *v + b;
+                            let x = if x > 0.0 { x } else { 0.0 };
+                            *v = x * a + c;
+                        }
+                    }
                 }
             }
         }
@@ -426,6 +546,66 @@ fn file_shape(file: &TensorFile<'_>, name: &str) -> Result<Vec<usize>, ModelErro
 #[derive(Default)]
 struct Scratch {
     bufs: Vec<Vec<f32>>,
+    quant: Vec<u8>,
+    acc: Vec<i32>,
+}
+
+/// The int8 convolution: quantise the block's input with one scale (max |x| → 127, stored
+/// with a +128 offset as u8), multiply exactly in i32, rescale to f32 (before bias).
+fn conv_int8(
+    input: &[f32],
+    layer: &ConvLayer,
+    out_rows: usize,
+    output: &mut [f32],
+    quant: &mut Vec<u8>,
+    acc: &mut Vec<i32>,
+) {
+    let (inp, out, q) = (layer.inp, layer.out, &layer.quant);
+    let in_rows = out_rows + 2;
+    // 16 running maxima so the reduction vectorises
+    let mut lanes = [0f32; 16];
+    let mut chunks = input.chunks_exact(16);
+    for chunk in &mut chunks {
+        for (l, &v) in lanes.iter_mut().zip(chunk) {
+            let a = v.abs();
+            *l = if a > *l { a } else { *l };
+        }
+    }
+    let max =
+        chunks
+            .remainder()
+            .iter()
+            .chain(&lanes)
+            .fold(0f32, |m, &v| if v.abs() > m { v.abs() } else { m });
+    let sx = if max > 0.0 && max.is_finite() {
+        max / 127.0
+    } else {
+        1.0
+    };
+    let inv = 1.0 / sx;
+    quant.clear();
+    quant.resize(in_rows * q.inp_p, 128);
+    for (src, dst) in input.chunks_exact(inp).zip(quant.chunks_exact_mut(q.inp_p)) {
+        for (d, &v) in dst.iter_mut().zip(src) {
+            // v * inv ∈ [-127, 127]; + 128.5 then truncation = round half up, + 128 offset
+            let x = v * inv + 128.5;
+            // written so NaN maps to 1.0 too: the clamped value is always in [1, 255]
+            let x = if x >= 1.0 { x } else { 1.0 };
+            let x = if x <= 255.0 { x } else { 255.0 };
+            // SAFETY: x is finite and within [1, 255] after the two clamps above.
+            *d = unsafe { x.to_int_unchecked::<i32>() } as u8;
+        }
+    }
+    acc.clear();
+    acc.resize(out_rows * out, 0);
+    if !qgemm(quant, out_rows, q.inp_p, &q.w, acc) {
+        return;
+    }
+    for (dst, src) in output.chunks_exact_mut(out).zip(acc.chunks_exact(out)) {
+        for ((d, &a), (&cs, &ws)) in dst.iter_mut().zip(src).zip(q.colsum.iter().zip(&q.scale)) {
+            *d = (a - 128 * cs) as f32 * (sx * ws);
+        }
+    }
 }
 
 /// `output[r] = Σ_k input[r + k] · W_k` for `out_rows` rows: the im2col rows of a k=3
