@@ -349,7 +349,8 @@ impl Morph {
         }
         // The key is folded, the suffix too; compare folded to accept "ё"/"е" either way.
         let word_suffix = lower.get(end..inner_end)?;
-        if fold(word_suffix) != suffix {
+        let folded = word_suffix.chars().map(|c| if c == 'ё' { 'е' } else { c });
+        if !folded.eq(suffix.chars()) {
             return None;
         }
         Some((start, end))
@@ -444,6 +445,15 @@ impl Morph {
                 ))
             })
             .collect()
+    }
+
+    /// The lemma of the most likely parse (lower case), or the lower-cased word itself when it
+    /// has no parse (numbers, Latin): for indexing and tags.
+    pub fn lemma(&self, word: &str) -> String {
+        self.parse(word)
+            .into_iter()
+            .next()
+            .map_or_else(|| word.to_lowercase(), |p| p.lemma)
     }
 
     /// Whether the exact (lower-cased, 'ё'-folded) word form is in the dictionary.
@@ -568,6 +578,14 @@ mod tests {
         );
         let sum: f32 = ps.iter().map(|p| p.score).sum();
         assert!((sum - 1.0).abs() < 1e-3);
+    }
+
+    #[test]
+    fn lemma_of_best_parse() {
+        let m = morph();
+        assert_eq!(m.lemma("Министерстве"), "министерство");
+        assert_eq!(m.lemma("заявила"), "заявить");
+        assert_eq!(m.lemma("COVID-19"), "covid-19");
     }
 
     #[test]
