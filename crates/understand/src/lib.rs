@@ -133,6 +133,12 @@ impl Analyzer {
         }
     }
 
+    /// Fill `normal` of mentions of `text` (offsets in code points): the nominative from
+    /// the morphology, then surname-only persons linked to a fuller name among `mentions`.
+    pub fn normalize_mentions(&self, text: &str, mentions: &mut [Mention]) {
+        normal::normalize(&self.morph, text, mentions);
+    }
+
     /// Entity mentions over pre-computed tokens, `normal` still the surface form (see
     /// [`Analyzer::analyze`] for normal forms).
     pub fn entities_from_tokens(&self, text: &str, tokens: &[Token<'_>]) -> Vec<Mention> {
