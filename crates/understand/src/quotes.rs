@@ -1916,13 +1916,27 @@ impl<'a> Ctx<'a> {
 
     /// The person of the last PER mention ending before `pos`, preferring the gender given.
     fn last_person_before(&self, pos: usize, g: Option<Gender>) -> Option<usize> {
-        let before: Vec<usize> = self
+        // subjects first: "Токаев встретился с Путиным. «…», — сказал он." is Токаев
+        let all: Vec<(usize, bool)> = self
             .mentions
             .iter()
             .enumerate()
             .filter(|(_, m)| m.kind == EntityKind::Person && m.end <= pos)
-            .filter_map(|(k, _)| self.person_of.get(k).copied().flatten())
+            .filter_map(|(k, m)| {
+                let p = self.person_of.get(k).copied().flatten()?;
+                Some((p, !self.oblique_context(m.start)))
+            })
             .collect();
+        let subjects: Vec<usize> = all
+            .iter()
+            .filter(|(_, nom)| *nom)
+            .map(|(p, _)| *p)
+            .collect();
+        let before: Vec<usize> = if subjects.is_empty() {
+            all.iter().map(|(p, _)| *p).collect()
+        } else {
+            subjects
+        };
         if let Some(g) = g.filter(|g| *g != Gender::Plural) {
             if let Some(p) = before
                 .iter()
