@@ -65,175 +65,199 @@ fn skip_tag(tag: Tag) -> bool {
     )
 }
 
-/// Class/id tokens that mark chrome (prefix match).
-const NEG_PREFIX: &[&str] = &[
-    "comment",
-    "share",
-    "social",
-    "relat",
-    "recommend",
-    "promo",
-    "subscri",
-    "newsletter",
-    "advert",
-    "banner",
-    "cookie",
-    "popular",
-    "breadcrumb",
-    "sidebar",
-    "widget",
-    "footer",
-    "sponsor",
-    "teaser",
-    "caption",
-    "credit",
-    "rating",
-    "poll",
-    "modal",
-    "popup",
-    "paywall",
-    "disclaimer",
-    "copyright",
-    "navbar",
-    "navigation",
-    "pagination",
-    "pager",
-    "masthead",
-    "outbrain",
-    "taboola",
-    "mostread",
-    "trending",
-    "readmore",
-    "readalso",
-    "seealso",
-    "byline",
-    "dateline",
-    "timestamp",
-    "hashtag",
-    "subscription",
-    "signup",
-    "login",
-    "toolbar",
-    "rubric",
-    "announce",
-    "lenta",
-    "infobox",
-    "injected",
-    "donate",
-    "adfox",
-    "adriver",
-    "yandex",
-    "ya-",
-    "vk-",
-    "telegram",
-    "tgchannel",
-    "print",
-    "author",
-    "publish",
-    "sharing",
-    "likes",
-    "counter",
-    "enlarge",
-    "photo-text",
-    "photo_text",
-    "photosource",
-    "source-photo",
-    "feedback",
-    "complain",
-    "error",
-    "survey",
-    "bottom",
-    "below",
-    "aside",
-];
-
 /// Class/id tokens that mark chrome (exact match; short or ambiguous words).
-const NEG_EXACT: &[&str] = &[
-    "ad",
-    "ads",
-    "adv",
-    "advt",
-    "nav",
-    "menu",
-    "tags",
-    "tag",
-    "meta",
-    "date",
-    "time",
-    "more",
-    "also",
-    "tools",
-    "hidden",
-    "hide",
-    "aside",
-    "latest",
-    "feed",
-    "news-list",
-    "list",
-    "links",
-    "topics",
-    "dek",
-    "subtitle",
-    "kicker",
-    "info",
-    "source",
-    "photo",
-    "img",
-    "image",
-    "figure",
-    "media",
-    "video",
-    "gallery",
-    "header",
-    "head",
-    "top",
-    "card",
-    "cards",
-    "similar",
-    "other",
-    "next",
-    "prev",
-    "views",
-    "rambler",
-    "lead-in",
-    "note",
-    "extra",
-    "bio",
-    "about",
-    "contact",
-    "disqus",
-    "embed",
-    "inline",
-    "sticky",
-    "fixed",
-];
+fn neg_exact(t: &[u8]) -> bool {
+    matches!(
+        t,
+        b"about"
+            | b"ad"
+            | b"ads"
+            | b"adv"
+            | b"advt"
+            | b"also"
+            | b"aside"
+            | b"bio"
+            | b"card"
+            | b"cards"
+            | b"contact"
+            | b"date"
+            | b"dek"
+            | b"disqus"
+            | b"embed"
+            | b"extra"
+            | b"feed"
+            | b"figure"
+            | b"fixed"
+            | b"gallery"
+            | b"head"
+            | b"header"
+            | b"hidden"
+            | b"hide"
+            | b"image"
+            | b"img"
+            | b"info"
+            | b"inline"
+            | b"kicker"
+            | b"latest"
+            | b"links"
+            | b"list"
+            | b"media"
+            | b"menu"
+            | b"meta"
+            | b"more"
+            | b"nav"
+            | b"next"
+            | b"note"
+            | b"other"
+            | b"photo"
+            | b"prev"
+            | b"rambler"
+            | b"similar"
+            | b"source"
+            | b"sticky"
+            | b"subtitle"
+            | b"tag"
+            | b"tags"
+            | b"time"
+            | b"tools"
+            | b"top"
+            | b"topics"
+            | b"video"
+            | b"views"
+    )
+}
+
+/// Class/id tokens that mark chrome (prefix match).
+fn neg_prefix(t: &[u8]) -> bool {
+    let cands: &[&[u8]] = match t.first() {
+        Some(c) => match c {
+            b'a' => &[
+                b"adfox",
+                b"adriver",
+                b"advert",
+                b"announce",
+                b"aside",
+                b"author",
+            ],
+            b'b' => &[b"banner", b"below", b"bottom", b"breadcrumb", b"byline"],
+            b'c' => &[
+                b"caption",
+                b"comment",
+                b"complain",
+                b"cookie",
+                b"copyright",
+                b"counter",
+                b"credit",
+            ],
+            b'd' => &[b"dateline", b"disclaimer", b"donate"],
+            b'e' => &[b"enlarge", b"error"],
+            b'f' => &[b"feedback", b"footer"],
+            b'h' => &[b"hashtag"],
+            b'i' => &[b"infobox", b"injected"],
+            b'l' => &[b"lenta", b"likes", b"login"],
+            b'm' => &[b"masthead", b"modal", b"mostread"],
+            b'n' => &[b"navbar", b"navigation", b"newsletter"],
+            b'o' => &[b"outbrain"],
+            b'p' => &[
+                b"pager",
+                b"pagination",
+                b"paywall",
+                b"photosource",
+                b"poll",
+                b"popular",
+                b"popup",
+                b"print",
+                b"promo",
+                b"publish",
+            ],
+            b'r' => &[
+                b"rating",
+                b"readalso",
+                b"readmore",
+                b"recommend",
+                b"relat",
+                b"rubric",
+            ],
+            b's' => &[
+                b"seealso",
+                b"share",
+                b"sharing",
+                b"sidebar",
+                b"signup",
+                b"social",
+                b"sponsor",
+                b"subscri",
+                b"subscription",
+                b"survey",
+            ],
+            b't' => &[
+                b"taboola",
+                b"teaser",
+                b"telegram",
+                b"tgchannel",
+                b"timestamp",
+                b"toolbar",
+                b"trending",
+            ],
+            b'w' => &[b"widget"],
+            b'y' => &[b"yandex"],
+            _ => &[],
+        },
+        None => &[],
+    };
+    cands.iter().any(|p| t.starts_with(p))
+}
 
 /// Class/id tokens that mark article text.
-const POS: &[&str] = &[
-    "article",
-    "articlebody",
-    "body",
-    "content",
-    "entry",
-    "main",
-    "post",
-    "text",
-    "story",
-    "detail",
-    "material",
-    "blog",
-    "hentry",
-    "prose",
-    "rich",
-    "news",
-    "full",
-    "statya",
-    "publication",
-    "txt",
-    "td-post-content",
-    "single",
-    "page",
-];
+fn pos_exact(t: &[u8]) -> bool {
+    matches!(
+        t,
+        b"article"
+            | b"articlebody"
+            | b"blog"
+            | b"body"
+            | b"content"
+            | b"detail"
+            | b"entry"
+            | b"full"
+            | b"hentry"
+            | b"main"
+            | b"material"
+            | b"news"
+            | b"page"
+            | b"post"
+            | b"prose"
+            | b"publication"
+            | b"rich"
+            | b"single"
+            | b"statya"
+            | b"story"
+            | b"text"
+            | b"txt"
+    )
+}
+
+/// Names that mark a whole region as not-the-article (comments, sidebars, footers).
+fn strong_prefix(t: &[u8]) -> bool {
+    let cands: &[&[u8]] = match t.first() {
+        Some(c) => match c {
+            b'b' => &[b"breadcrumb"],
+            b'c' => &[b"comment", b"cookie"],
+            b'd' => &[b"disqus"],
+            b'f' => &[b"footer"],
+            b'm' => &[b"mostread"],
+            b'n' => &[b"newsletter"],
+            b'o' => &[b"outbrain"],
+            b'p' => &[b"popular"],
+            b'r' => &[b"recommend", b"related"],
+            b's' => &[b"sidebar"],
+            b't' => &[b"taboola", b"trending"],
+            _ => &[],
+        },
+        None => &[],
+    };
+    cands.iter().any(|p| t.starts_with(p))
+}
 
 /// Class/id words, split on anything not alphanumeric (no allocation; callers compare
 /// case-insensitively).
@@ -242,31 +266,28 @@ fn tokens(s: &str) -> impl Iterator<Item = &str> + '_ {
         .filter(|t| !t.is_empty() && t.len() <= 40)
 }
 
-fn starts_with_ci(t: &str, p: &str) -> bool {
-    t.len() >= p.len()
-        && t.as_bytes()
-            .get(..p.len())
-            .is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes()))
+/// Lowercase a class token into `buf` (tokens are ASCII alphanumeric, at most 40 bytes).
+fn lower_token<'b>(t: &str, buf: &'b mut [u8; 40]) -> &'b [u8] {
+    let n = t.len().min(40);
+    for (d, s) in buf.iter_mut().zip(t.as_bytes()) {
+        *d = s.to_ascii_lowercase();
+    }
+    buf.get(..n).unwrap_or(&[])
 }
 
-/// Names that mark a whole region as not-the-article (comments, sidebars, footers).
-const STRONG_NEG: &[&str] = &[
-    "comment",
-    "disqus",
-    "footer",
-    "sidebar",
-    "related",
-    "recommend",
-    "popular",
-    "trending",
-    "mostread",
-    "most-read",
-    "outbrain",
-    "taboola",
-    "newsletter",
-    "cookie",
-    "breadcrumb",
-];
+fn any_exact(t: &[u8], list: &[&str]) -> bool {
+    list.iter().any(|x| x.as_bytes() == t)
+}
+
+fn any_prefix(t: &[u8], list: &[&str]) -> bool {
+    let Some(&first) = t.first() else {
+        return false;
+    };
+    list.iter().any(|p| {
+        let p = p.as_bytes();
+        p.first() == Some(&first) && t.starts_with(p)
+    })
+}
 
 /// One pass over an element's attributes: (hint, strongly negative, hidden).
 fn classify(dom: &Dom, id: NodeId) -> (i8, bool, bool) {
@@ -275,16 +296,14 @@ fn classify(dom: &Dom, id: NodeId) -> (i8, bool, bool) {
         let v = a.value.as_ref();
         match a.name.as_ref() {
             "class" | "id" => {
+                let mut buf = [0u8; 40];
                 for t in tokens(v) {
-                    if NEG_EXACT.iter().any(|x| t.eq_ignore_ascii_case(x))
-                        || NEG_PREFIX.iter().any(|p| starts_with_ci(t, p))
-                    {
+                    let t = lower_token(t, &mut buf);
+                    if neg_exact(t) || neg_prefix(t) {
                         neg = true;
-                    } else if POS.iter().any(|x| t.eq_ignore_ascii_case(x)) {
+                        strong |= strong_prefix(t);
+                    } else if pos_exact(t) {
                         pos = true;
-                    }
-                    if STRONG_NEG.iter().any(|p| starts_with_ci(t, p)) {
-                        strong = true;
                     }
                 }
             }
@@ -321,10 +340,6 @@ pub fn hint(dom: &Dom, id: NodeId) -> i8 {
     classify(dom, id).0
 }
 
-fn is_punct(c: char) -> bool {
-    matches!(c, ',' | '.' | '!' | '?' | ';' | '…' | '»' | '"' | '“' | '”')
-}
-
 /// Bottom-up pass: text and link lengths per element, chrome flags.
 pub fn stats(dom: &Dom) -> Vec<Stats> {
     let n = dom.nodes.len();
@@ -355,13 +370,24 @@ pub fn stats(dom: &Dom) -> Vec<Stats> {
         }
         let (mut text, mut link, mut punct) = (s.text, s.link, s.punct);
         if node.tag == Tag::Text {
-            for c in node.text.chars() {
-                if !c.is_whitespace() {
+            // Byte-level: a character starts at every non-continuation byte; ASCII
+            // whitespace is not text; `»` (C2 BB) counts with the ASCII punctuation.
+            let mut prev = 0u8;
+            for &b in node.text.as_bytes() {
+                if b & 0xC0 != 0x80 && !b.is_ascii_whitespace() {
                     text += 1;
-                    if is_punct(c) {
-                        punct += 1;
-                    }
                 }
+                if matches!(b, b',' | b'.' | b'!' | b'?' | b';' | b'"')
+                    || (b == 0xBB && prev == 0xC2)
+                    || (matches!(b, 0x9C | 0x9D | 0xA6) && prev == 0x80)
+                {
+                    punct += 1;
+                }
+                // A no-break space (C2 A0) is whitespace: take back its lead byte.
+                if b == 0xA0 && prev == 0xC2 {
+                    text = text.saturating_sub(1);
+                }
+                prev = b;
             }
         } else if node.tag == Tag::A {
             link = text;

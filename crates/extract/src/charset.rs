@@ -17,10 +17,12 @@ pub fn decode<'a>(
     bytes: &'a [u8],
     content_type: Option<&str>,
 ) -> (Cow<'a, str>, &'static Encoding) {
-    let enc = detect(bytes, content_type);
+    // Validate once: most pages are UTF-8 and this is the only full scan they need.
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let utf8 = std::str::from_utf8(body).ok();
+    let enc = detect_with(bytes, content_type, utf8.is_some());
     if enc == UTF_8 {
-        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        if let Ok(s) = std::str::from_utf8(body) {
+        if let Some(s) = utf8 {
             return (Cow::Borrowed(s), UTF_8);
         }
     }
@@ -30,6 +32,11 @@ pub fn decode<'a>(
 
 /// The page's encoding from BOM, header, meta, or sniffing.
 pub fn detect(bytes: &[u8], content_type: Option<&str>) -> &'static Encoding {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    detect_with(bytes, content_type, std::str::from_utf8(body).is_ok())
+}
+
+fn detect_with(bytes: &[u8], content_type: Option<&str>, is_utf8: bool) -> &'static Encoding {
     if let Some((enc, _)) = Encoding::for_bom(bytes) {
         return enc;
     }
@@ -40,11 +47,11 @@ pub fn detect(bytes: &[u8], content_type: Option<&str>) -> &'static Encoding {
     if let Some(enc) = meta_charset(head) {
         // A page declaring UTF-8 that is not UTF-8 (common with copied templates) is
         // sniffed instead; a declared single-byte charset is trusted.
-        if enc != UTF_8 || std::str::from_utf8(bytes).is_ok() {
+        if enc != UTF_8 || is_utf8 {
             return enc;
         }
     }
-    if std::str::from_utf8(bytes).is_ok() {
+    if is_utf8 {
         return UTF_8;
     }
     let mut det = chardetng::EncodingDetector::new();
