@@ -275,20 +275,6 @@ fn lower_token<'b>(t: &str, buf: &'b mut [u8; 40]) -> &'b [u8] {
     buf.get(..n).unwrap_or(&[])
 }
 
-fn any_exact(t: &[u8], list: &[&str]) -> bool {
-    list.iter().any(|x| x.as_bytes() == t)
-}
-
-fn any_prefix(t: &[u8], list: &[&str]) -> bool {
-    let Some(&first) = t.first() else {
-        return false;
-    };
-    list.iter().any(|p| {
-        let p = p.as_bytes();
-        p.first() == Some(&first) && t.starts_with(p)
-    })
-}
-
 /// One pass over an element's attributes: (hint, strongly negative, hidden).
 fn classify(dom: &Dom, id: NodeId) -> (i8, bool, bool) {
     let (mut neg, mut pos, mut strong, mut hidden) = (false, false, false, false);
