@@ -126,6 +126,8 @@ struct Ctx<'a> {
     people: Vec<Person>,
     /// End offsets of person mentions (a role never runs across one).
     person_ends: std::collections::HashSet<usize>,
+    /// Per mention: not governed by a preposition or noun (a likely subject).
+    nominative: Vec<bool>,
 }
 
 /// All quotes of `text`, attributed using `entities` (the NER's mentions of the same text).
@@ -146,6 +148,7 @@ pub fn find_quotes(text: &str, entities: &[Mention]) -> Vec<Quote> {
         person_of: Vec::new(),
         people: Vec::new(),
         person_ends: std::collections::HashSet::new(),
+        nominative: Vec::new(),
     };
     cx.person_ends = cx
         .mentions
@@ -154,6 +157,11 @@ pub fn find_quotes(text: &str, entities: &[Mention]) -> Vec<Quote> {
         .map(|m| m.end)
         .collect();
     cx.build_people();
+    cx.nominative = cx
+        .mentions
+        .iter()
+        .map(|m| m.kind == EntityKind::Person && !cx.oblique_context(m.start))
+        .collect();
     let mut cands = Vec::new();
     let direct_spans = cx.direct_quotes(&mut cands);
     cx.reported_speech(&direct_spans, &mut cands);
@@ -1922,9 +1930,9 @@ impl<'a> Ctx<'a> {
             .iter()
             .enumerate()
             .filter(|(_, m)| m.kind == EntityKind::Person && m.end <= pos)
-            .filter_map(|(k, m)| {
+            .filter_map(|(k, _)| {
                 let p = self.person_of.get(k).copied().flatten()?;
-                Some((p, !self.oblique_context(m.start)))
+                Some((p, self.nominative.get(k).copied().unwrap_or(false)))
             })
             .collect();
         let subjects: Vec<usize> = all
