@@ -1434,6 +1434,11 @@ impl<'a> Ctx<'a> {
                 "тогда" | "также" | "еще" | "ранее" | "позже"
             )
         }) {
+            if is_descriptor(&w.low) && gender == Some(Gender::Plural) {
+                // "как отмечают эксперты": a group, not one of the people named
+                let phrase = self.slice(w.s, self.clause_end(w.e, e));
+                return Who::Named(lower_first(&phrase));
+            }
             if is_descriptor(&w.low) && !w.low.starts_with("пресс-служб") {
                 return Who::Descriptor(
                     w.low.clone(),
@@ -2315,6 +2320,38 @@ mod tests {
                 Some("Анна Григорян")
             ]
         );
+    }
+
+    #[test]
+    fn curly_quotes_groups_and_subject_preference() {
+        let t = "“Мы готовы”, — сказал аким Ерлан Сапаров. Как отмечают эксперты, рынок перегрет.";
+        let q = find_quotes(t, &[per(t, "Ерлан Сапаров", 0)]);
+        let got: Vec<(&str, Option<&str>, bool)> = q
+            .iter()
+            .map(|x| (x.text.as_str(), x.speaker.as_deref(), x.direct))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Мы готовы", Some("Ерлан Сапаров"), true),
+                ("рынок перегрет", Some("эксперты"), false)
+            ]
+        );
+        let t = "Президент Касым-Жомарт Токаев встретился с послом Томасом Шмидтом. «Мы ценим сотрудничество», — сказал он.";
+        let ents = [
+            per(t, "Касым-Жомарт Токаев", 0),
+            per(t, "Томасом Шмидтом", 0),
+        ];
+        let q = find_quotes(t, &ents);
+        assert_eq!(q.len(), 1);
+        assert_eq!(q[0].speaker.as_deref(), Some("Касым-Жомарт Токаев"));
+        assert_eq!(q[0].role.as_deref(), Some("президент"));
+    }
+
+    #[test]
+    fn authorial_remarks_are_not_quotes() {
+        let t = "Сообщается, что пострадавших нет. Напомним, что ранее в регионе прошли учения. По данным статистики, инфляция замедлилась.";
+        assert!(find_quotes(t, &[]).is_empty());
     }
 
     #[test]
