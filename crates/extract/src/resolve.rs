@@ -442,7 +442,10 @@ fn header_region_candidates(
                     || v.contains("posted")
             })
         });
-        if (n.tag == Tag::Time || (named && s.text > 0 && s.text < 80)) && !in_list_or_aside(dom, i)
+        if (n.tag == Tag::Time || (named && s.text > 0 && s.text < 80))
+            && !s.in_chrome
+            && !in_list_or_aside(dom, i)
+            && !in_teaser(dom, st, i)
         {
             out.push(i);
             i = dom.subtree_end(i);
@@ -451,6 +454,23 @@ fn header_region_candidates(
         i += 1;
     }
     out
+}
+
+/// Inside a link-heavy container (a headline feed built of divs): its timestamps belong
+/// to the linked headlines.
+fn in_teaser(dom: &Dom, st: &[Stats], id: NodeId) -> bool {
+    let mut cur = dom.node(id).parent;
+    for _ in 0..3 {
+        if cur == NONE {
+            break;
+        }
+        let s = st.get(cur as usize).copied().unwrap_or_default();
+        if s.text >= 60 && s.link * 10 > s.text * 4 {
+            return true;
+        }
+        cur = dom.node(cur).parent;
+    }
+    false
 }
 
 /// Inside a list, aside, footer or nav: where headline feeds and their bylines live.

@@ -278,3 +278,29 @@ fn ten_megabyte_page_is_handled() {
     assert_eq!(a.title.as_deref(), Some("Большая страница"));
     assert!(a.blocks.len() > 50_000);
 }
+
+#[test]
+fn div_built_headline_feed_after_a_short_article_gives_no_date() {
+    let feed: String = (0..8)
+        .map(|i| {
+            format!(
+                "<div class=\"item\"><a href=\"/n/{i}\">Казахстанские гостиницы приняли на {i}% больше туристов</a>\
+                 <div class=\"item__time\">2 апреля 2025 в 21:3{i}</div></div>"
+            )
+        })
+        .collect();
+    let html = format!(
+        "<html><body><div class=\"wrap\"><h1>Пенсии пересчитают</h1>\
+         <div class=\"text\"><p>Правительство утвердило новый порядок расчёта пенсий, сообщает пресс-служба.</p>\
+         <p>Изменения затронут более двух миллионов человек.</p></div>\
+         <div class=\"feed\">{feed}</div></div></body></html>"
+    );
+    let opts = ExtractOptions {
+        fetched_at: Some(DateTime::parse_from_rfc3339("2025-04-03T09:00:00+05:00").expect("time")),
+        ..Default::default()
+    };
+    let a = extract(html.as_bytes(), &opts).expect("extract");
+    assert_eq!(a.published, None);
+    assert!(a.text().contains("двух миллионов"));
+    assert!(!a.text().contains("гостиницы"));
+}
