@@ -337,8 +337,14 @@ impl<'a> Parser<'a> {
         if self.digits(i) != 4 || !(1000..=2999).contains(&y) {
             return None;
         }
+        let y = i32::try_from(y).ok()?;
+        // "2024-м", "2024-го года", "в 2024-м году"
+        if self.is_dash(i + 1) && self.glued(i + 1) && self.is_w(i + 2, &["м", "го", "й", "ом"])
+        {
+            return Some((self.year_word(i + 3).unwrap_or(i + 3), y));
+        }
         let e = self.year_word(i + 1)?;
-        Some((e, i32::try_from(y).ok()?))
+        Some((e, y))
     }
 
     // ---------- components ----------
