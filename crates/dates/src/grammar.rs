@@ -122,9 +122,22 @@ struct Comps {
     count: usize,
 }
 
+/// Which way an expression without a year, a date or a day resolves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Prefer {
+    /// Duckling's convention for running text: the next occurrence ("вторник" → next
+    /// Tuesday), except a day-month up to two weeks back.
+    #[default]
+    Future,
+    /// A page's own date: the last occurrence not after the reference ("2 апреля, 21:32"
+    /// seen on 20 April; "10:15" seen at 12:00 is today).
+    Past,
+}
+
 pub struct Parser<'a> {
     t: &'a [Tok],
     r: NaiveDateTime,
+    prefer: Prefer,
     /// Nesting of `expr` ("до", "после", "3 дня после …" wrap expressions): bounded so a
     /// run of prepositions cannot exhaust the stack.
     depth: std::cell::Cell<u32>,
@@ -136,10 +149,11 @@ const MAX_DEPTH: u32 = 4;
 type Res<T> = Option<(usize, T)>;
 
 impl<'a> Parser<'a> {
-    pub fn new(t: &'a [Tok], r: NaiveDateTime) -> Self {
+    pub fn new(t: &'a [Tok], r: NaiveDateTime, prefer: Prefer) -> Self {
         Parser {
             t,
             r,
+            prefer,
             depth: std::cell::Cell::new(0),
         }
     }
@@ -1058,6 +1072,14 @@ impl<'a> Parser<'a> {
                 return best;
             }
         }
+        if self.prefer == Prefer::Past {
+            // a day ahead is tolerated: the page's zone may run ahead of the reference
+            let ceiling = today.checked_add_days(Days::new(1))?;
+            return (ry - 8..=ry + 1)
+                .rev()
+                .filter_map(|y| date_opt(y, m, d))
+                .find(|dt| *dt <= ceiling);
+        }
         let floor = today.checked_sub_days(Days::new(PAST_WINDOW_DAYS))?;
         // "29 февраля" waits for the next leap year.
         (ry - 1..=ry + 8)
@@ -1087,6 +1109,15 @@ impl<'a> Parser<'a> {
             )),
             (None, Some(m), Some(y)) => {
                 Some(Val::point(midnight(date_opt(y, m, 1)?), Grain::Month))
+            }
+            (None, Some(m), None) if self.prefer == Prefer::Past => {
+                let ry = self.ref_year();
+                let today = self.r.date();
+                let first = (ry - 1..=ry)
+                    .rev()
+                    .filter_map(|y| date_opt(y, m, 1))
+                    .find(|d| *d <= today)?;
+                Some(Val::point(midnight(first), Grain::Month))
             }
             (None, Some(m), None) => {
                 let floor = self
@@ -1134,6 +1165,10 @@ impl<'a> Parser<'a> {
                 .checked_add_days(Days::new(u64::from(wd)));
         }
         let ahead = (wd + 7 - cur) % 7;
+        if self.prefer == Prefer::Past && rel.is_none() {
+            let back = (cur + 7 - wd) % 7;
+            return today.checked_sub_days(Days::new(u64::from(back)));
+        }
         match rel {
             Some(r) if r < 0 => {
                 let back = if cur == wd { 7 } else { (cur + 7 - wd) % 7 };
@@ -1214,6 +1249,21 @@ impl<'a> Parser<'a> {
             };
             let t = match day {
                 Some(d) => at(d, h, mi, s)?,
+                None if self.prefer == Prefer::Past => {
+                    // the last such clock time not after the reference (a small skew of
+                    // the page's clock is tolerated)
+                    let today = self.r.date();
+                    let limit = add(self.r, Grain::Minute, 30)?;
+                    let mut options = vec![at(today, h, mi, s)?];
+                    if tc.ambiguous && part.is_none() && h < 12 {
+                        options.push(at(today, h + 12, mi, s)?);
+                    }
+                    let best_today = options.iter().filter(|t| **t <= limit).max().copied();
+                    match best_today {
+                        Some(t) => t,
+                        None => add(*options.iter().max()?, Grain::Day, -1)?,
+                    }
+                }
                 None => {
                     let today = self.r.date();
                     let cand = at(today, h, mi, s)?;

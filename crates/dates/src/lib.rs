@@ -29,6 +29,7 @@ use chrono::{DateTime, FixedOffset, NaiveDateTime, Offset, TimeZone};
 use chrono_tz::Tz;
 use khronika_model::{DateMention, Grain};
 
+pub use grammar::Prefer;
 use grammar::{Parser, Shape, Val, Zone};
 
 /// Texts longer than this (in code points) are cut before scanning for dates.
@@ -174,11 +175,16 @@ struct Found {
     val: Val,
 }
 
-fn scan(text: &str, reference: &Reference, max_chars: usize) -> (Vec<char>, Vec<Found>) {
+fn scan(
+    text: &str,
+    reference: &Reference,
+    max_chars: usize,
+    prefer: Prefer,
+) -> (Vec<char>, Vec<Found>) {
     let chars: Vec<char> = text.chars().take(max_chars).collect();
     let cut: String = chars.iter().collect();
     let toks = lex::tokenize(&cut);
-    let p = Parser::new(&toks, reference.local);
+    let p = Parser::new(&toks, reference.local, prefer);
     let mut out = Vec::new();
     let mut i = 0;
     while i < toks.len() {
@@ -244,7 +250,7 @@ pub fn find_dates(
 
 /// [`find_dates`] against any [`Reference`], including a naive one.
 pub fn find_dates_at(text: &str, reference: &Reference) -> Vec<DateMention> {
-    let (chars, found) = scan(text, reference, MAX_TEXT_CHARS);
+    let (chars, found) = scan(text, reference, MAX_TEXT_CHARS, Prefer::Future);
     found
         .iter()
         .filter_map(|f| mention(&chars, f, reference))
@@ -254,17 +260,22 @@ pub fn find_dates_at(text: &str, reference: &Reference) -> Vec<DateMention> {
 /// A whole short phrase, e.g. a page's visible date: "2 апреля 2025 в 21:32",
 /// "31.03.2025 14:03", "Сегодня, 10:15", "вчера в 9:00", "15 июня 2024 г.".
 /// Labels around the date ("Опубликовано:") are skipped; the longest expression wins.
+///
+/// A page's date lies before the time it was fetched, so what the phrase leaves open
+/// resolves to the past ([`Prefer::Past`]): "2 апреля, 21:32" read on 20 April is this
+/// year's, "10:15" read at 12:00 is today's, "во вторник" the last Tuesday.
 pub fn parse_datetime(
     text: &str,
     reference: DateTime<FixedOffset>,
     tz: Option<Tz>,
 ) -> Option<ParsedDate> {
-    parse_at(text, &Reference::new(reference, tz))
+    parse_at(text, &Reference::new(reference, tz), Prefer::Past)
 }
 
-/// [`parse_datetime`] against any [`Reference`] (a naive one yields UTC offsets).
-pub fn parse_at(text: &str, reference: &Reference) -> Option<ParsedDate> {
-    let (_, found) = scan(text, reference, MAX_PHRASE_CHARS);
+/// [`parse_datetime`] against any [`Reference`] (a naive one yields UTC offsets) and
+/// either preference.
+pub fn parse_at(text: &str, reference: &Reference, prefer: Prefer) -> Option<ParsedDate> {
+    let (_, found) = scan(text, reference, MAX_PHRASE_CHARS, prefer);
     let f = found
         .iter()
         .max_by_key(|f| (f.end - f.start, std::cmp::Reverse(f.start)))?;

@@ -481,3 +481,26 @@ fn overnight_clock_ranges_end_next_day() {
         )],
     );
 }
+
+#[test]
+fn page_dates_resolve_to_the_past() {
+    // fetched on Sunday 20 April 2025 at noon
+    let now = DateTime::parse_from_rfc3339("2025-04-20T12:00:00+05:00").expect("ref");
+    let cases = [
+        ("2 апреля, 21:32", "2025-04-02T21:32:00+05:00"),
+        ("10:15", "2025-04-20T10:15:00+05:00"),
+        ("23:50", "2025-04-19T23:50:00+05:00"),
+        ("во вторник", "2025-04-15T00:00:00+05:00"),
+        ("в декабре", "2024-12-01T00:00:00+05:00"),
+        ("28 декабря", "2024-12-28T00:00:00+05:00"),
+        ("Сегодня, 10:15", "2025-04-20T10:15:00+05:00"),
+    ];
+    for (text, want) in cases {
+        let d = parse_datetime(text, now, None).expect(text);
+        assert_eq!(d.value.to_rfc3339(), want, "{text}");
+    }
+    // running text keeps Duckling's future preference
+    let r = Reference::new(now, None);
+    let found = find_dates_at("во вторник", &r);
+    assert_eq!(found[0].value.as_deref(), Some("2025-04-22T00:00:00+05:00"));
+}
