@@ -721,6 +721,41 @@ fn is_boilerplate_line(text: &str) -> bool {
     if short && BOILER_START.iter().any(|b| lower.starts_with(b)) {
         return true;
     }
+    // English calls to action that close many articles.
+    const CTA: &[&str] = &[
+        "like this story",
+        "let our news",
+        "if you enjoyed",
+        "more great",
+        "join our",
+        "this post may contain affiliate",
+        "this website uses cookies",
+        "we use cookies",
+        "listen to ",
+        "watch:",
+        "watch the latest",
+        "sign up for",
+        "get our",
+        "download our app",
+    ];
+    if short && CTA.iter().any(|c| lower.starts_with(c)) {
+        return true;
+    }
+    if short
+        && lower.starts_with("follow ")
+        && [
+            "twitter",
+            "facebook",
+            "instagram",
+            "@",
+            "telegram",
+            "youtube",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
+        return true;
+    }
     // Calls to follow the outlet elsewhere ("Объясняем на нашем YouTube-канале. Подпишись!").
     if len < 250
         && (lower.contains("подпиш") || lower.contains("подпис") || lower.contains("subscribe"))
@@ -863,9 +898,8 @@ impl Emitter<'_, '_> {
                 | Tag::Dl
                 | Tag::Header
                 | Tag::Article
-                | Tag::Span
                 | Tag::Li
-                | Tag::Other
+                | Tag::Figure
         );
         if container && !big && ld > 0.45 && s.text > 0 {
             return true;

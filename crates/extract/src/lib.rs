@@ -49,7 +49,7 @@ pub mod body;
 pub mod charset;
 pub mod datetime;
 pub mod dom;
-mod entities;
+pub(crate) mod entities;
 pub mod lang;
 pub mod meta;
 mod resolve;

@@ -23,6 +23,23 @@ pub fn article(dom: &Dom, opts: &ExtractOptions) -> Article {
     let headline = choose_headline(dom, &st, &m);
     let choice = body::choose(dom, &st, &m.micro_body);
     let mut blocks = body::emit(dom, &st, &choice, headline.unwrap_or(NONE));
+    // The page states its body in JSON-LD but the markup gave (almost) nothing: a
+    // script-rendered page. Use the stated text, one paragraph per line.
+    let found: usize = blocks.iter().map(|b| b.plain_text().len()).sum();
+    if let Some(stated) = m.jsonld.as_ref().and_then(|j| j.article_body.as_deref()) {
+        if found < 200 && stated.len() > found * 2 + 100 {
+            blocks = stated
+                .lines()
+                .map(|l| {
+                    let mut t = String::new();
+                    crate::dom::push_collapsed(&mut t, &crate::entities::decode_entities(l));
+                    t.trim().to_string()
+                })
+                .filter(|t| !t.is_empty())
+                .map(|text| Block::Paragraph { text })
+                .collect();
+        }
+    }
     let title = headline
         .map(|h| dom.text_of(h))
         .filter(|t| !t.is_empty())
@@ -80,6 +97,22 @@ pub fn article(dom: &Dom, opts: &ExtractOptions) -> Article {
                 .and_then(|j| j.images.iter().find_map(|s| resolve_url(img_base, s)))
         });
     images.extend(main_image.map(image));
+    // No declared image: the first picture inside the body.
+    if images.is_empty() {
+        let body_img = choice.roots.iter().find_map(|&r| {
+            let end = dom.subtree_end(r);
+            (r..end)
+                .filter(|&i| {
+                    dom.node(i).tag == Tag::Img && !st.get(i as usize).is_some_and(|s| s.skip)
+                })
+                .find_map(|i| {
+                    dom.attr(i, "src")
+                        .or_else(|| dom.attr(i, "data-src"))
+                        .and_then(|s| resolve_url(img_base, s))
+                })
+        });
+        images.extend(body_img.map(image));
+    }
 
     let site_name = m
         .og_site_name
@@ -719,6 +752,7 @@ fn tags(dom: &Dom, st: &[Stats], m: &PageMeta, choice: &body::BodyChoice) -> Vec
             .map(|j| j.keywords.clone())
             .unwrap_or_default(),
         m.news_keywords.clone(),
+        m.keywords.clone(),
     ] {
         if !src.is_empty() {
             let mut out: Vec<String> = Vec::new();

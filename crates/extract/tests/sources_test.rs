@@ -304,3 +304,36 @@ fn div_built_headline_feed_after_a_short_article_gives_no_date() {
     assert!(a.text().contains("двух миллионов"));
     assert!(!a.text().contains("гостиницы"));
 }
+
+#[test]
+fn script_rendered_page_falls_back_to_jsonld_article_body() {
+    let html = r#"<html><head><script type="application/ld+json">{"@type":"NewsArticle",
+      "headline":"Пенсии пересчитают","articleBody":"Правительство утвердило новый порядок расчёта пенсий.\nИзменения затронут более двух миллионов человек, сообщили в министерстве труда."}</script>
+      </head><body><div id="app"></div></body></html>"#;
+    let a = ex(html);
+    assert_eq!(a.title.as_deref(), Some("Пенсии пересчитают"));
+    assert_eq!(
+        a.text(),
+        "Правительство утвердило новый порядок расчёта пенсий.\nИзменения затронут более двух миллионов человек, сообщили в министерстве труда."
+    );
+}
+
+#[test]
+fn body_image_and_meta_keywords_as_fallbacks() {
+    let head = r#"<meta name="keywords" content="пенсии, реформа">"#;
+    let before = r#"<h1>Пенсии пересчитают</h1>"#;
+    let html = page(head, before).replace(
+        "<div class=\"article-body\">",
+        "<div class=\"article-body\"><img src=\"/img/pension.jpg\" alt=\"\">",
+    );
+    let opts = ExtractOptions {
+        url: Some("https://site.kz/news/1".parse().expect("url")),
+        ..Default::default()
+    };
+    let a = extract(html.as_bytes(), &opts).expect("extract");
+    assert_eq!(
+        a.image().map(|i| i.url.as_str()),
+        Some("https://site.kz/img/pension.jpg")
+    );
+    assert_eq!(a.tags, vec!["пенсии", "реформа"]);
+}
