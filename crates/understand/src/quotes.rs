@@ -324,6 +324,23 @@ fn verb_gender(w: &str) -> Option<Gender> {
     }
 }
 
+/// A past-tense verb form ("провёл", "встретилась", "заявили"): an -л ending after a vowel.
+fn is_past_verb(w: &str) -> bool {
+    let w = w
+        .strip_suffix("ся")
+        .or_else(|| w.strip_suffix("сь"))
+        .unwrap_or(w);
+    let chars: Vec<char> = w.chars().collect();
+    let n = chars.len();
+    if n < 4 {
+        return false;
+    }
+    let vowel = |c: char| "аеиоуыэюя".contains(c);
+    let at = |k: usize| chars.get(n.wrapping_sub(k)).copied().unwrap_or(' ');
+    (at(1) == 'л' && vowel(at(2)))
+        || (matches!(at(1), 'а' | 'и' | 'о') && at(2) == 'л' && vowel(at(3)))
+}
+
 /// Gerunds that continue reported speech: "…, отметив, что …".
 fn is_speech_gerund(w: &str) -> bool {
     matches!(
@@ -862,8 +879,8 @@ impl<'a> Ctx<'a> {
                 break;
             }
             let is_head = role_head(&w.low).is_some() && w.low != "министерство";
-            let verbish = verb_gender(&w.low).is_some() && w.low.chars().count() >= 4 && !is_head;
-            if verbish && is_speech_verb(&w.low) {
+            // a verb ends the noun phrase: "Министр провёл встречу с директором …"
+            if !is_head && (is_past_verb(&w.low) || is_speech_verb(&w.low)) {
                 break;
             }
             if is_head || (first_head == Some(k) && is_role_adjective(&w.low)) {
@@ -2346,6 +2363,16 @@ mod tests {
         assert_eq!(q.len(), 1);
         assert_eq!(q[0].speaker.as_deref(), Some("Касым-Жомарт Токаев"));
         assert_eq!(q[0].role.as_deref(), Some("президент"));
+    }
+
+    #[test]
+    fn roles_stop_at_verbs() {
+        let t = "Министр энергетики провёл встречу с директором компании Иваном Петровым. «Мы договорились», — сказал Петров.";
+        let ents = [per(t, "Иваном Петровым", 0), per(t, "Петров", 80)];
+        let q = find_quotes(t, &ents);
+        assert_eq!(q.len(), 1);
+        assert_eq!(q[0].speaker.as_deref(), Some("Иван Петров"));
+        assert_eq!(q[0].role.as_deref(), Some("директор компании"));
     }
 
     #[test]
