@@ -194,18 +194,16 @@ fn governed_cases(prep: &str) -> &'static [Case] {
     }
 }
 
-fn last_word(s: &str) -> Option<String> {
+/// The word just before a mention (only spaces between), as written.
+fn last_word(s: &str) -> Option<&str> {
     let tail = s.trim_end();
-    let w: String = tail
-        .chars()
+    let start = tail
+        .char_indices()
         .rev()
-        .take_while(|c| c.is_alphabetic() || *c == '-')
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    // Only when nothing but spaces separates the word from the mention.
-    (!w.is_empty() && tail.len() == s.trim_end().len()).then(|| w.to_lowercase())
+        .take_while(|&(_, c)| c.is_alphabetic() || c == '-')
+        .last()
+        .map(|(i, _)| i)?;
+    tail.get(start..).filter(|w| !w.is_empty())
 }
 
 fn first_word(s: &str) -> Option<&str> {
@@ -374,6 +372,16 @@ impl Morph {
             return Vec::new();
         };
         if top.tag.is_person_part() {
+            return Vec::new();
+        }
+        // A proper name before the name is mostly a genitive inside a title ("министр
+        // иностранных дел Японии Сейдзи Маэхара"), which says nothing of the name's case.
+        let proper = word.starts_with(char::is_uppercase)
+            && parses
+                .iter()
+                .take(3)
+                .any(|p| p.tag.is_geo() || p.tag.is_org() || p.tag.is_abbr());
+        if proper || is_upper_word(word) {
             return Vec::new();
         }
         match top.tag.pos {
@@ -598,10 +606,10 @@ impl Morph {
             })
             .collect();
         let prev = last_word(ctx.before);
-        let prep_cases = prev.as_deref().map_or(&[][..], governed_cases);
+        let prev_lower = prev.map(str::to_lowercase);
+        let prep_cases = prev_lower.as_deref().map_or(&[][..], governed_cases);
         let prev_readings = if prep_cases.is_empty() {
-            prev.as_deref()
-                .map_or_else(Vec::new, |w| self.word_before_readings(w))
+            prev.map_or_else(Vec::new, |w| self.word_before_readings(w))
         } else {
             Vec::new()
         };
@@ -800,8 +808,8 @@ impl Morph {
         if hw.parses.is_empty() {
             return out;
         }
-        let prev = last_word(ctx.before);
-        let prep_cases = prev.as_deref().map_or(&[][..], governed_cases);
+        let prev_lower = last_word(ctx.before).map(str::to_lowercase);
+        let prep_cases = prev_lower.as_deref().map_or(&[][..], governed_cases);
         let agrees = |a: &Parse, n: &Parse| {
             is_adj(a)
                 && a.tag.case.map(Case::main) == n.tag.case.map(Case::main)

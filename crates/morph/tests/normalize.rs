@@ -151,6 +151,26 @@ fn context_settles_ambiguous_surnames() {
         m.normalize_entity_in_context("Громова", PER, ctx("отставке ", " может")),
         "Громов"
     );
+    assert_eq!(
+        m.normalize_entity_in_context(
+            "Сейдзи Маэхара",
+            PER,
+            ctx("министр иностранных дел Японии ", " должен")
+        ),
+        "Сейдзи Маэхара"
+    );
+    assert_eq!(
+        m.normalize_entity_in_context("Кадырова", PER, ctx("Пресс-служба ", " заявила")),
+        "Кадыров"
+    );
+    assert_eq!(
+        m.normalize_entity_in_context(
+            "Смадиярова",
+            PER,
+            ctx("представитель МИД Казахстана ", ", ")
+        ),
+        "Смадиярова"
+    );
     let text = "Об этом сообщил представитель МИД Айбек Смадияров. У Смадиярова нет сомнений.";
     let at = text.rfind("Смадиярова").unwrap_or(0);
     assert_eq!(
