@@ -65,12 +65,20 @@ impl<'a> Reader<'a> {
         Ok(self.take(1)?.first().copied().unwrap_or(0))
     }
     fn u16(&mut self) -> Result<u16, DictError> {
-        let s = self.take(2)?;
-        Ok(u16::from_le_bytes([s[0], s[1]]))
+        let at = self.pos;
+        let s = self
+            .take(2)?
+            .try_into()
+            .map_err(|_| DictError::Truncated(at))?;
+        Ok(u16::from_le_bytes(s))
     }
     fn u32(&mut self) -> Result<u32, DictError> {
-        let s = self.take(4)?;
-        Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+        let at = self.pos;
+        let s = self
+            .take(4)?
+            .try_into()
+            .map_err(|_| DictError::Truncated(at))?;
+        Ok(u32::from_le_bytes(s))
     }
     fn string(&mut self) -> Result<Box<str>, DictError> {
         let n = self.u16()? as usize;
@@ -200,5 +208,24 @@ impl Tables {
 
     pub fn prefix(&self, id: u16) -> &str {
         self.prefixes.get(id as usize).map_or("", |s| s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn corrupt_tables_give_errors() {
+        assert!(matches!(Tables::parse(b""), Err(DictError::BadMagic)));
+        assert!(matches!(
+            Tables::parse(b"KHMORPH1\x05"),
+            Err(DictError::Truncated(_))
+        ));
+        let mut b = b"KHMORPH1".to_vec();
+        b.extend_from_slice(&1u32.to_le_bytes());
+        b.extend_from_slice(&40u16.to_le_bytes());
+        b.extend_from_slice(b"NOUN");
+        assert!(matches!(Tables::parse(&b), Err(DictError::Truncated(_))));
     }
 }
