@@ -175,7 +175,7 @@ fn neg_prefix(t: &[u8]) -> bool {
                 b"readalso",
                 b"readmore",
                 b"recommend",
-                b"relat",
+                b"related",
                 b"rubric",
             ],
             b's' => &[
@@ -590,7 +590,12 @@ pub fn choose(dom: &Dom, st: &[Stats], preferred: &[NodeId]) -> BodyChoice {
             } else {
                 threshold
             };
-            let ok = (!sc.is_nan() && sc * (1.0 - ld) >= bar && !s.in_chrome && ld < 0.4)
+            // A same-class sibling is the next chunk of a split body even when it was too
+            // far above its paragraphs to be scored.
+            let chunk =
+                same_class && !s.in_chrome && ld < 0.3 && s.text * 5 >= get(top).text.min(2500);
+            let ok = chunk
+                || (!sc.is_nan() && sc * (1.0 - ld) >= bar && !s.in_chrome && ld < 0.4)
                 || (dom.node(sib).tag == Tag::P && ld < 0.25 && s.text > 80);
             if ok {
                 roots.push(sib);

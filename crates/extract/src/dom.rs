@@ -200,7 +200,6 @@ impl Tag {
                 | Tag::Html
                 | Tag::Template
                 | Tag::Object
-                | Tag::Button
                 | Tag::Svg
                 | Tag::Math
                 | Tag::Root
@@ -495,7 +494,8 @@ impl<'a> Builder<'a> {
             _ => {}
         }
         if tag.closes_p() {
-            self.close_if_open(Tag::P, &[]);
+            // A <p> is closed within "button scope": a button stops the search too.
+            self.close_if_open(Tag::P, &[Tag::Button]);
         }
         if tag.heading_level().is_some() && self.current_tag().heading_level().is_some() {
             self.stack.pop();
