@@ -14,17 +14,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use chrono::{DateTime, NaiveDateTime};
 use khronika_dates::{find_dates_at, Reference};
 use serde_json::{json, Value};
 
 fn reference(s: &str) -> Option<Reference> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Some(Reference::new(t, None));
-    }
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S")
-        .ok()
-        .map(Reference::naive)
+    Reference::parse(s, None)
 }
 
 fn cut(grain: &str) -> usize {

@@ -5,17 +5,13 @@
 
 use std::io::BufRead;
 
-use chrono::{DateTime, NaiveDateTime};
 use khronika_dates::{find_dates_at, Reference};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let arg = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "2013-02-12T04:30:00-02:00".into());
-    let r = match DateTime::parse_from_rfc3339(&arg) {
-        Ok(t) => Reference::new(t, None),
-        Err(_) => Reference::naive(NaiveDateTime::parse_from_str(&arg, "%Y-%m-%dT%H:%M:%S")?),
-    };
+    let r = Reference::parse(&arg, None).ok_or("reference: RFC 3339 or YYYY-MM-DDTHH:MM:SS")?;
     for line in std::io::stdin().lock().lines() {
         let line = line?;
         let found: Vec<String> = find_dates_at(&line, &r)

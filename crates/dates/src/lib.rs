@@ -100,6 +100,38 @@ impl Reference {
         }
     }
 
+    /// A reference as the date files and `khronika analyze` inputs write it: RFC 3339
+    /// with an offset ("2013-02-12T04:30:00-02:00"), or a local wall-clock time without
+    /// one ("2025-04-03T12:00:00", "2025-04-03 12:00", "2025-04-03"), which stays naive.
+    /// `tz`, when given, is the source's zone: an offset-bearing time is seen from it and a
+    /// naive one is taken as its local time.
+    pub fn parse(s: &str, tz: Option<Tz>) -> Option<Self> {
+        let s = s.trim();
+        if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+            return Some(Reference::new(t, tz));
+        }
+        let local = [
+            "%Y-%m-%dT%H:%M:%S%.f",
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%d %H:%M",
+        ]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+        .or_else(|| {
+            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .ok()
+                .map(|d| d.and_time(chrono::NaiveTime::MIN))
+        })?;
+        Some(match tz {
+            Some(tz) => Reference {
+                local,
+                zone: RefZone::Tz(tz),
+            },
+            None => Reference::naive(local),
+        })
+    }
+
     /// The offset in force at local time `t` (`None` for a naive reference).
     fn offset_at(&self, t: NaiveDateTime) -> Option<FixedOffset> {
         match self.zone {

@@ -504,3 +504,24 @@ fn page_dates_resolve_to_the_past() {
     let found = find_dates_at("во вторник", &r);
     assert_eq!(found[0].value.as_deref(), Some("2025-04-22T00:00:00+05:00"));
 }
+
+#[test]
+fn references_parse_with_and_without_offsets() {
+    let zoned = Reference::parse("2013-02-12T04:30:00-02:00", None).expect("rfc3339");
+    let naive = Reference::parse("2025-04-03T12:00:00", None).expect("naive");
+    assert_eq!(
+        find_dates_at("вчера", &zoned)[0].value.as_deref(),
+        Some("2013-02-11T00:00:00-02:00")
+    );
+    assert_eq!(
+        find_dates_at("вчера", &naive)[0].value.as_deref(),
+        Some("2025-04-02T00:00:00")
+    );
+    let almaty =
+        Reference::parse("2025-04-03 12:00", Some(chrono_tz::Asia::Almaty)).expect("local");
+    assert_eq!(
+        find_dates_at("вчера", &almaty)[0].value.as_deref(),
+        Some("2025-04-02T00:00:00+05:00")
+    );
+    assert!(Reference::parse("вчера", None).is_none());
+}
