@@ -267,3 +267,42 @@ fn hand_checked_dev_sample() {
         wrong.join("\n")
     );
 }
+
+#[test]
+fn seed_article_entities() {
+    let m = morph();
+    let path = format!(
+        "{}/tests/fixtures/seed_entities.jsonl",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let data = std::fs::read_to_string(&path).expect("seed entities fixture");
+    let mut wrong = Vec::new();
+    let mut total = 0;
+    for line in data.lines().filter(|l| !l.trim().is_empty()) {
+        let v: serde_json::Value = serde_json::from_str(line).expect("json line");
+        let s = |k: &str| v[k].as_str().unwrap_or("").to_string();
+        let kind = match s("type").as_str() {
+            "PER" => PER,
+            "ORG" => ORG,
+            _ => LOC,
+        };
+        let got = m.normalize_entity_in_context(
+            &s("text"),
+            kind,
+            Context {
+                before: &s("before"),
+                after: &s("after"),
+            },
+        );
+        total += 1;
+        if got != s("expected") {
+            wrong.push(format!(
+                "{:?} → {got:?}, want {:?}",
+                s("text"),
+                s("expected")
+            ));
+        }
+    }
+    assert!(total >= 50);
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
