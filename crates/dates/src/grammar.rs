@@ -573,6 +573,14 @@ impl<'a> Parser<'a> {
         let mut end = i + 3;
         if self.p(i + 3, &sep) && self.glued(i + 3) {
             end = i + 4;
+            // "1.12.5", "1.2.3.4": a version or section number, not a date
+            let more = self.glued(i + 4) && self.t.get(i + 4).is_some_and(|t| t.kind == Kind::Num);
+            if more && !matches!(self.digits(i + 4), 2 | 4) {
+                return None;
+            }
+            if more && self.p(i + 5, &sep) && self.glued(i + 5) {
+                return None;
+            }
             if self.glued(i + 4) && matches!(self.digits(i + 4), 2 | 4) {
                 let y = self.n(i + 4)?;
                 let y = if self.digits(i + 4) == 2 {

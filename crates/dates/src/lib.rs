@@ -219,14 +219,19 @@ fn scan(
     let p = Parser::new(&toks, reference.local, prefer);
     let mut out = Vec::new();
     let mut i = 0;
-    while i < toks.len() {
-        // An expression never starts in the middle of a number ("2.5.2024" after "1").
-        let glued_to_num = i > 0
-            && !toks[i].space_before
-            && toks
-                .get(i - 1)
-                .is_some_and(|t| t.kind != lex::Kind::Word || toks[i].kind != lex::Kind::Punct)
-            && toks[i].kind == lex::Kind::Num;
+    while let Some(tok) = toks.get(i) {
+        // An expression never starts inside a number or a word ("8" of "44,8", "10" of
+        // "17ч10"); after a bracket or a comma glued to a word it may ("Алматы,15 июня").
+        let prev = i.checked_sub(1).and_then(|k| toks.get(k));
+        let before_prev = i.checked_sub(2).and_then(|k| toks.get(k));
+        let glued_to_num = tok.kind == lex::Kind::Num
+            && !tok.space_before
+            && prev.is_some_and(|p| {
+                p.kind != lex::Kind::Punct
+                    || (".,:-/".contains(p.text.as_str())
+                        && !p.space_before
+                        && before_prev.is_some_and(|b| b.kind == lex::Kind::Num))
+            });
         if !glued_to_num {
             if let Some((e, val)) = p.expr(i) {
                 let whole = i == 0 && e == toks.len();

@@ -525,3 +525,12 @@ fn references_parse_with_and_without_offsets() {
     );
     assert!(Reference::parse("вчера", None).is_none());
 }
+
+#[test]
+fn dates_after_brackets_and_glued_commas() {
+    let r = reference(NEWS);
+    let found = find_dates_at("(15 июня 2024) Алматы,16 июня 2024", &r);
+    let texts: Vec<&str> = found.iter().map(|m| m.text.as_str()).collect();
+    assert_eq!(texts, ["15 июня 2024", "16 июня 2024"]);
+    assert!(find_dates_at("версия 44,8 и 1.12.5", &r).is_empty());
+}
