@@ -40,6 +40,11 @@ fn detect_with(bytes: &[u8], content_type: Option<&str>, is_utf8: bool) -> &'sta
     if let Some((enc, _)) = Encoding::for_bom(bytes) {
         return enc;
     }
+    // Bytes that are valid UTF-8 and not plain ASCII are UTF-8 whatever a header or a
+    // copied template claims: single-byte Cyrillic text is practically never valid UTF-8.
+    if is_utf8 && !bytes.is_ascii() {
+        return UTF_8;
+    }
     if let Some(enc) = content_type.and_then(charset_param).and_then(label) {
         return enc;
     }
@@ -145,5 +150,18 @@ mod tests {
         );
         let (t, _) = decode(&page, None);
         assert!(t.contains("заседание городского маслихата"));
+    }
+
+    #[test]
+    fn utf8_bytes_win_over_a_single_byte_declaration() {
+        let page = "<meta charset=\"windows-1251\"><p>Новости Казахстана</p>";
+        let (t, e) = decode(page.as_bytes(), Some("text/html; charset=koi8-r"));
+        assert_eq!(e, UTF_8);
+        assert_eq!(t, page);
+        // Pure ASCII keeps the declaration (it decodes the same either way).
+        assert_eq!(
+            detect(b"<meta charset=\"koi8-r\"><p>x</p>", None),
+            encoding_rs::KOI8_R
+        );
     }
 }

@@ -192,6 +192,10 @@ fn choose_headline(dom: &Dom, st: &[Stats], m: &PageMeta) -> Option<NodeId> {
     .map(norm)
     .filter(|s| !s.is_empty())
     .collect();
+    // og:title / JSON-LD / microdata name the headline; <title> alone is often the site's.
+    let has_strong_meta = m.og_title.is_some()
+        || m.jsonld.as_ref().is_some_and(|j| j.headline.is_some())
+        || m.micro_headline.is_some();
     let mut best = None;
     let mut best_score = i32::MIN;
     for &h in &m.h1s {
@@ -213,8 +217,8 @@ fn choose_headline(dom: &Dom, st: &[Stats], m: &PageMeta) -> Option<NodeId> {
                 || (n.contains(mt.as_str()) && mt.len() * 2 >= n.len())
         }) {
             score += 20;
-        } else if !metas.is_empty() {
-            // An h1 unlike every stated title is a logo or a section name.
+        } else if has_strong_meta {
+            // An h1 unlike every stated headline is a logo or a section name.
             score -= 20;
         }
         if s.hint < 0 {

@@ -337,3 +337,38 @@ fn body_image_and_meta_keywords_as_fallbacks() {
     );
     assert_eq!(a.tags, vec!["пенсии", "реформа"]);
 }
+
+#[test]
+fn old_table_layout_with_br_paragraphs_and_a_wrong_charset_declaration() {
+    // UTF-8 bytes under a windows-1251 declaration (a template copied between sites).
+    let html = r##"<html><head><meta charset="windows-1251"><title>Новости района</title></head><body>
+<table width="100%"><tr><td class="menu"><a href="/">Главная</a><br><a href="/news">Новости</a><br><a href="/about">О нас</a></td>
+<td class="main"><h1>В районе открыли новую школу</h1>
+<span class="date">12.09.2023 10:30</span><br><br>
+Сегодня в селе Каменка состоялось торжественное открытие новой средней школы на 500 мест.<br><br>
+На церемонии присутствовали глава района, депутаты и родители будущих учеников.<br><br>
+Строительство продолжалось два года.<br><br>
+Фото: пресс-служба администрации<br>
+<div class="share">Поделиться: <a href="#">VK</a> <a href="#">OK</a></div>
+</td><td class="right"><b>Последние новости</b><br><a href="/n1">Ремонт дороги завершен в срок и без нареканий</a> 11.09.2023<br>
+<a href="/n2">Праздник урожая прошёл в центре села Каменка</a> 10.09.2023<br>
+<a href="/n3">Новый автобусный маршрут запущен до райцентра</a> 09.09.2023</td></tr></table>
+<div class="footer">© 2023 Районная газета</div></body></html>"##;
+    let opts = ExtractOptions {
+        tz: Some(chrono_tz::Europe::Moscow),
+        ..Default::default()
+    };
+    let a = extract(html.as_bytes(), &opts).expect("extract");
+    assert_eq!(a.title.as_deref(), Some("В районе открыли новую школу"));
+    assert_eq!(
+        a.published.map(|d| d.to_rfc3339()).as_deref(),
+        Some("2023-09-12T10:30:00+03:00")
+    );
+    assert_eq!(
+        a.text(),
+        "Сегодня в селе Каменка состоялось торжественное открытие новой средней школы на 500 мест.\n\
+         На церемонии присутствовали глава района, депутаты и родители будущих учеников.\n\
+         Строительство продолжалось два года."
+    );
+    assert_eq!(a.lang.as_ref().map(|l| l.as_str()), Some("ru"));
+}
