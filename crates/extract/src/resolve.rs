@@ -122,7 +122,35 @@ pub fn article(dom: &Dom, opts: &ExtractOptions) -> Article {
 
     let (published, modified) = dates(dom, &st, &m, opts, headline, &choice);
     let authors = authors(dom, &st, &m, site_name.as_deref(), headline, &choice);
-    let tags = tags(dom, &st, &m, &choice);
+    // A line of plain-text hashtags ("#Алматы #дороги") is the site's tag line, not prose.
+    let mut hashtags: Vec<String> = Vec::new();
+    blocks.retain(|b| {
+        let Block::Paragraph { text } = b else {
+            return true;
+        };
+        let t = text.trim();
+        if !t.starts_with('#') || t.chars().count() > 300 {
+            return true;
+        }
+        let parts: Vec<String> = t
+            .split('#')
+            .map(|p| p.trim().trim_end_matches([',', ';']).trim().to_string())
+            .filter(|p| !p.is_empty())
+            .collect();
+        if parts.is_empty() || parts.iter().any(|p| p.chars().count() > 40) {
+            return true;
+        }
+        hashtags.extend(parts);
+        false
+    });
+    let mut tags = tags(dom, &st, &m, &choice);
+    if tags.is_empty() || (!hashtags.is_empty() && tags.iter().all(|t| !hashtags.contains(t))) {
+        for h in hashtags {
+            if !tags.contains(&h) {
+                tags.push(h);
+            }
+        }
+    }
 
     let mut article = Article {
         url: opts.url.clone(),

@@ -372,3 +372,71 @@ fn old_table_layout_with_br_paragraphs_and_a_wrong_charset_declaration() {
     );
     assert_eq!(a.lang.as_ref().map(|l| l.as_str()), Some("ru"));
 }
+
+#[test]
+fn dle_style_page_inline_read_also_related_comments_hashtags() {
+    let html = r##"<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8">
+<title>Акимат Алматы утвердил план ремонта дорог на 2025 год » Новости Казахстана</title>
+<meta property="og:title" content="Акимат Алматы утвердил план ремонта дорог на 2025 год">
+<meta name="description" content="Акимат Алматы утвердил план ремонта дорог.">
+</head><body>
+<div id="header"><div class="logo"><a href="/">Новости.kz</a></div><ul class="topmenu"><li><a href="/politics/">Политика</a></li><li><a href="/economy/">Экономика</a></li></ul></div>
+<div id="dle-content">
+<div class="fullstory">
+  <div class="fstory-info"><span class="fdate">Вчера, 18:45</span> | <span class="fviews">Просмотров: 1 204</span></div>
+  <h1 class="ftitle">Акимат Алматы утвердил план ремонта дорог на 2025 год</h1>
+  <div class="fstory-text">
+    <p>Акимат Алматы утвердил план капитального и среднего ремонта дорог на 2025 год, сообщает пресс-служба городской администрации.</p>
+    <p>В этом году планируется отремонтировать более 300 улиц общей протяжённостью 450 километров.</p>
+    <p><strong>Читайте также:</strong> <a href="/news/123">В Алматы изменят схему движения на Абая</a></p>
+    <p>Особое внимание уделят улицам в Алатауском и Наурызбайском районах, где дороги находятся в наихудшем состоянии.</p>
+    <ul><li>ремонт тротуаров;</li><li>замена освещения;</li><li>установка светофоров.</li></ul>
+    <p>Работы начнутся в апреле.</p>
+    <p>#Алматы #дороги #ремонт</p>
+  </div>
+  <div class="related-news"><div class="rtitle">Похожие новости</div>
+    <div class="ritem"><a href="/news/1">Ремонт дорог в Алматы: что изменится этим летом</a> <span>12.03.2025</span></div>
+    <div class="ritem"><a href="/news/2">Какие улицы Алматы перекроют в мае из-за ремонта</a> <span>11.03.2025</span></div>
+    <div class="ritem"><a href="/news/3">Аким Алматы рассказал о планах на 2025 год и новых проектах</a> <span>10.03.2025</span></div>
+  </div>
+  <div id="vk_comments"><div class="comment"><p>Наконец-то! Давно пора было отремонтировать улицы в нашем районе, ждём с нетерпением, посмотрим, что будет.</p></div>
+  <div class="comment"><p>Каждый год обещают, а дороги как были разбитые, так и остались, ничего не меняется годами.</p></div></div>
+</div></div>
+<div id="footer">Все права защищены © 2025. Перепечатка материалов только с активной ссылкой.</div>
+</body></html>
+"##;
+    let opts = ExtractOptions {
+        fetched_at: Some(DateTime::parse_from_rfc3339("2025-03-13T09:00:00+05:00").expect("time")),
+        tz: Some(chrono_tz::Asia::Almaty),
+        ..Default::default()
+    };
+    let a = extract(html.as_bytes(), &opts).expect("extract");
+    assert_eq!(
+        a.title.as_deref(),
+        Some("Акимат Алматы утвердил план ремонта дорог на 2025 год")
+    );
+    assert_eq!(
+        a.published.map(|d| d.to_rfc3339()).as_deref(),
+        Some("2025-03-12T18:45:00+05:00")
+    );
+    assert_eq!(a.tags, vec!["Алматы", "дороги", "ремонт"]);
+    let text = a.text();
+    assert!(
+        text.starts_with("Акимат Алматы утвердил план капитального"),
+        "{text}"
+    );
+    assert!(text.ends_with("Работы начнутся в апреле."), "{text}");
+    assert!(text.contains("ремонт тротуаров;\nзамена освещения;\nустановка светофоров."));
+    for bad in [
+        "Читайте также",
+        "схему движения",
+        "Похожие новости",
+        "что изменится этим летом",
+        "Наконец-то",
+        "Просмотров",
+        "#Алматы",
+        "Все права",
+    ] {
+        assert!(!text.contains(bad), "leaked: {bad}");
+    }
+}
