@@ -113,6 +113,29 @@ fn agreeing_noun_follows(w: &Word<'_>, rest: &[Word<'_>]) -> bool {
     false
 }
 
+/// The nominative of an unknown masculine consonant-stem name from an oblique form:
+/// "-е" (locative), "-у" (dative), "-ом" (instrumental).
+fn masculine_stem(lower: &str) -> Option<String> {
+    const CONSONANTS: &str = "бвгджзклмнпрстфхцчшщ";
+    let chars: Vec<char> = lower.chars().collect();
+    let n = chars.len();
+    if n < 4 {
+        return None;
+    }
+    let ends = |suffix: &str| lower.ends_with(suffix);
+    let cut = if ends("ом") {
+        2
+    } else if ends("е") || ends("у") {
+        1
+    } else {
+        return None;
+    };
+    let last_stem = chars.get(n - cut - 1)?;
+    CONSONANTS
+        .contains(*last_stem)
+        .then(|| chars.iter().take(n - cut).collect())
+}
+
 /// Name particles that never inflect ("Абд Эль Фатах", "Аль Аин", "фон Браун").
 fn is_name_particle(lower: &str) -> bool {
     [
@@ -821,8 +844,16 @@ impl Morph {
         let known_head = hw.parses.iter().any(|p| p.method == Method::Dictionary);
         let mut best: Option<(f32, Option<&Parse>)> = None;
         if !known_head && adjs.is_empty() {
-            // An unknown name may well be indeclinable or already in the nominative.
+            // An unknown name may well be indeclinable or already in the nominative, or a
+            // masculine consonant stem in an oblique case ("Тоттенхэме" ← "Тоттенхэм").
             best = Some((0.45, None));
+            let lower = hw.text.to_lowercase();
+            if let Some(stem) = masculine_stem(&lower) {
+                if let Some(slot) = out.get_mut(h) {
+                    *slot = Some(stem);
+                }
+                best = Some((0.55, None));
+            }
         }
         for p in hw
             .parses
@@ -853,6 +884,10 @@ impl Morph {
             if p.tag.case.is_some_and(|c| prep_cases.contains(&c.main())) {
                 s += 0.3;
             }
+            if p.method != Method::Dictionary && p.tag.number == Some(Number::Plur) {
+                // A guessed plural is a poor reading of an unknown place or body.
+                s -= 0.4;
+            }
             for &a in &adjs {
                 let ok = words
                     .get(a)
@@ -866,6 +901,9 @@ impl Morph {
         let Some((_, Some(hp))) = best else {
             return out;
         };
+        if let Some(slot) = out.get_mut(h) {
+            *slot = None;
+        }
         let target = Target {
             case: Some(Case::Nomn),
             number: hp.tag.number,
