@@ -524,7 +524,16 @@ impl<'a> Parser<'a> {
             };
             (i + 1, q)
         };
-        if !(1..=4).contains(&q) || !self.w(e).is_some_and(|w| w.starts_with("квартал")) {
+        if !(1..=4).contains(&q) {
+            return None;
+        }
+        // "1 кв. 2025 г."
+        if self.is_w(e, &["кв"]) {
+            let after = if self.p(e + 1, ".") { e + 2 } else { e + 1 };
+            // only with a year: "1 кв. м" is a square metre
+            return self.year_after(after).map(|_| (after, q));
+        }
+        if !self.w(e).is_some_and(|w| w.starts_with("квартал")) {
             return None;
         }
         Some((e + 1, q))
@@ -1790,9 +1799,10 @@ impl<'a> Parser<'a> {
 
     /// "в первой половине 2025 года", "во втором полугодии", "во второй половине мая".
     fn half_period(&self, i: usize) -> Res<Val> {
-        let which = match words::ordinal(self.w(i)?)? {
-            1 => 0,
-            2 => 1,
+        let w0 = self.w(i)?;
+        let which = match words::ordinal(w0).or_else(|| roman(w0)) {
+            Some(1) => 0,
+            Some(2) => 1,
             _ => return None,
         };
         let w = self.w(i + 1)?;

@@ -533,4 +533,9 @@ fn dates_after_brackets_and_glued_commas() {
     let texts: Vec<&str> = found.iter().map(|m| m.text.as_str()).collect();
     assert_eq!(texts, ["15 июня 2024", "16 июня 2024"]);
     assert!(find_dates_at("версия 44,8 и 1.12.5", &r).is_empty());
+    assert!(find_dates_at("цена 1 кв. м выросла", &r).is_empty());
+    assert_eq!(
+        find_dates_at("во II кв. 2024 года", &r)[0].value.as_deref(),
+        Some("2024-04-01T00:00:00")
+    );
 }
