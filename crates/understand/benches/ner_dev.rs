@@ -93,7 +93,8 @@ fn main() {
     // the faithful f32 model, for the parity check and the speed of the unquantised port
     let f32_analyzer = khronika_understand::Analyzer::load()
         .expect("model")
-        .with_precision(khronika_understand::Precision::F32);
+        .with_precision(khronika_understand::Precision::F32)
+        .with_post_rules(false);
     let mut f32_s = f64::INFINITY;
     let mut f32_results = Vec::new();
     let f32_runs = if std::env::var_os("NER_SKIP_F32").is_some() {
@@ -137,6 +138,24 @@ fn main() {
     f.flush().expect("flush");
     drop(f);
     let f32_f1 = score(&scorer, &gold, ours_f32.to_str().unwrap_or_default());
+    // the int8 model without post-rules: what the rules add
+    let bare = khronika_understand::Analyzer::load()
+        .expect("model")
+        .with_post_rules(false);
+    let bare_path = dir.join("ours-int8-bare.jsonl");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&bare_path).expect("pred file"));
+    for d in &docs {
+        let tokens = khronika_morph::tokenize(&d.text);
+        let ents: Vec<_> = bare
+            .entities_from_tokens(&d.text, &tokens)
+            .iter()
+            .map(|m| serde_json::json!({"start": m.start, "end": m.end, "type": m.kind.code()}))
+            .collect();
+        writeln!(f, "{}", serde_json::json!({"id": d.id, "entities": ents})).expect("write");
+    }
+    f.flush().expect("flush");
+    drop(f);
+    let bare_f1 = score(&scorer, &gold, bare_path.to_str().unwrap_or_default());
 
     let mut nat: Option<(serde_json::Value, BTreeMap<String, f64>)> = None;
     if natasha_py != "skip" {
@@ -168,15 +187,19 @@ fn main() {
         chars,
         runs
     );
-    println!("{:<22} {:>8} {:>8} {:>8}", "", "int8", "f32", "natasha");
+    println!(
+        "{:<22} {:>8} {:>8} {:>8} {:>8}",
+        "", "int8+rul", "int8", "f32", "natasha"
+    );
     let get =
         |m: &BTreeMap<String, f64>, k: &str| m.get(k).map_or("-".into(), |v| format!("{v:.4}"));
     for k in ["PER", "ORG", "LOC", "micro"] {
         let n = nat.as_ref().map_or("-".into(), |(_, f)| get(f, k));
         println!(
-            "{:<22} {:>8} {:>8} {:>8}",
+            "{:<22} {:>8} {:>8} {:>8} {:>8}",
             format!("F1 {k}"),
             get(&our_f1, k),
+            get(&bare_f1, k),
             get(&f32_f1, k),
             n
         );
@@ -188,25 +211,28 @@ fn main() {
         .as_ref()
         .and_then(|(s, _)| s.get("load_s").and_then(|v| v.as_f64()));
     println!(
-        "{:<22} {:>8.1} {:>8.1} {:>8}",
+        "{:<22} {:>8.1} {:>8} {:>8.1} {:>8}",
         "docs/s (full analyze)",
         ours_dps,
+        "",
         docs.len() as f64 / f32_s,
         nat_dps.map_or("-".into(), |v| format!("{v:.1}"))
     );
     println!(
-        "{:<22} {:>8.0} {:>8.0} {:>8}",
+        "{:<22} {:>8.0} {:>8} {:>8.0} {:>8}",
         "chars/s (k)",
         chars as f64 / best / 1000.0,
+        "",
         chars as f64 / f32_s / 1000.0,
         nat.as_ref()
             .and_then(|(s, _)| s.get("chars_per_s").and_then(|v| v.as_f64()))
             .map_or("-".into(), |v| format!("{:.0}", v / 1000.0))
     );
     println!(
-        "{:<22} {:>8.3} {:>8} {:>8}",
+        "{:<22} {:>8.3} {:>8} {:>8} {:>8}",
         "model load (s)",
         load_s,
+        "",
         "",
         nat_load.map_or("-".into(), |v| format!("{v:.3}"))
     );

@@ -26,6 +26,7 @@ use khronika_model::{Analysis, EntityKind, Mention};
 
 mod ner;
 mod normal;
+mod post;
 mod qgemm;
 pub mod quotes;
 mod shape;
@@ -62,6 +63,7 @@ pub struct Analyzer {
     ner: NerModel,
     morph: Morph,
     precision: Precision,
+    post_rules: bool,
 }
 
 /// Options of one analysis.
@@ -83,6 +85,7 @@ impl Analyzer {
             ner: NerModel::from_tensors(&file, indexes)?,
             morph: Morph::new()?,
             precision: Precision::default(),
+            post_rules: true,
         })
     }
 
@@ -98,12 +101,20 @@ impl Analyzer {
             ner: NerModel::from_tensors(&file, None)?,
             morph: Morph::new()?,
             precision: Precision::default(),
+            post_rules: true,
         })
     }
 
     /// The same model computing at another precision ([`Precision::Int8`] by default).
     pub fn with_precision(mut self, precision: Precision) -> Self {
         self.precision = precision;
+        self
+    }
+
+    /// Switch the span post-rules (module `post`: "СМИ" dropped, EU as ORG, media names)
+    /// on or off; on by default. Off gives the bare slovnet model.
+    pub fn with_post_rules(mut self, on: bool) -> Self {
+        self.post_rules = on;
         self
     }
 
@@ -150,7 +161,12 @@ impl Analyzer {
         for chain in tokens.chunks(MAX_CHAIN) {
             let words: Vec<&str> = chain.iter().map(|t| t.text).collect();
             let tags = self.ner.tag(&words, self.precision);
-            for (kind, first, last) in bio_spans(&tags) {
+            let spans = if self.post_rules {
+                post::apply(&words, bio_spans(&tags))
+            } else {
+                bio_spans(&tags)
+            };
+            for (kind, first, last) in spans {
                 let (Some(a), Some(b)) = (chain.get(first), chain.get(last)) else {
                     continue;
                 };
