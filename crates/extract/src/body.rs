@@ -283,11 +283,40 @@ fn strong_prefix(t: &[u8]) -> bool {
     cands.iter().any(|p| t.starts_with(p))
 }
 
-/// Class/id words, split on anything not alphanumeric (no allocation; callers compare
-/// case-insensitively).
+/// Class/id words, split on anything not alphanumeric and at camelCase humps
+/// ("imageEmbedCaption" → image, embed, caption); no allocation, callers compare
+/// case-insensitively.
 fn tokens(s: &str) -> impl Iterator<Item = &str> + '_ {
     s.split(|c: char| !c.is_ascii_alphanumeric())
+        .flat_map(CamelParts::new)
         .filter(|t| !t.is_empty() && t.len() <= 40)
+}
+
+/// Splits an ASCII word before each uppercase letter that follows a lowercase one.
+struct CamelParts<'a> {
+    rest: &'a str,
+}
+
+impl<'a> CamelParts<'a> {
+    fn new(word: &'a str) -> Self {
+        CamelParts { rest: word }
+    }
+}
+
+impl<'a> Iterator for CamelParts<'a> {
+    type Item = &'a str;
+    fn next(&mut self) -> Option<&'a str> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let b = self.rest.as_bytes();
+        let cut = (1..b.len())
+            .find(|&i| b[i].is_ascii_uppercase() && b[i - 1].is_ascii_lowercase())
+            .unwrap_or(b.len());
+        let (head, tail) = self.rest.split_at(cut);
+        self.rest = tail;
+        Some(head)
+    }
 }
 
 /// Lowercase a class token into `buf` (tokens are ASCII alphanumeric, at most 40 bytes).
@@ -798,7 +827,13 @@ fn is_boilerplate_line(text: &str) -> bool {
         return true;
     }
     // A line that is only a credit ("Фото: ТАСС / Иван Петров", "© РИА Новости").
-    if len < 120 && (lower.contains("фото:") || lower.starts_with("фото ") || lower.contains("© "))
+    if len < 120
+        && (lower.contains("фото:")
+            || lower.starts_with("фото ")
+            || lower.contains("© ")
+            || lower.contains("getty images")
+            || lower.contains("shutterstock")
+            || lower.contains("image credit"))
     {
         return true;
     }
