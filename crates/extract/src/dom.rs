@@ -230,6 +230,18 @@ pub struct Node<'a> {
     pub text: Cow<'a, str>,
 }
 
+/// What an out-of-range id resolves to: no parent, no children, no text.
+static DETACHED: Node<'static> = Node {
+    tag: Tag::Other,
+    parent: NONE,
+    first_child: NONE,
+    last_child: NONE,
+    next_sibling: NONE,
+    depth: 0,
+    attrs: (0, 0),
+    text: Cow::Borrowed(""),
+};
+
 /// The parsed document: node 0 is a synthetic root.
 #[derive(Debug)]
 pub struct Dom<'a> {
@@ -239,10 +251,8 @@ pub struct Dom<'a> {
 
 impl<'a> Dom<'a> {
     pub fn node(&self, id: NodeId) -> &Node<'a> {
-        // Ids come from the arena itself; an out-of-range id falls back to the root.
-        self.nodes
-            .get(id as usize)
-            .unwrap_or_else(|| &self.nodes[0])
+        // Ids come from the arena itself; an out-of-range id reads as a detached empty node.
+        self.nodes.get(id as usize).unwrap_or(&DETACHED)
     }
 
     pub fn attrs(&self, id: NodeId) -> &[Attr<'a>] {
