@@ -162,7 +162,17 @@ impl Analyzer {
             let words: Vec<&str> = chain.iter().map(|t| t.text).collect();
             let tags = self.ner.tag(&words, self.precision);
             let spans = if self.post_rules {
-                post::apply(&words, bio_spans(&tags))
+                let breaks: Vec<bool> = chain
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| {
+                        i.checked_sub(1)
+                            .and_then(|p| chain.get(p))
+                            .and_then(|p| text.get(p.byte_end..t.byte_start))
+                            .is_some_and(|gap| gap.contains('\n'))
+                    })
+                    .collect();
+                post::apply(&words, &breaks, bio_spans(&tags))
             } else {
                 bio_spans(&tags)
             };

@@ -6,7 +6,13 @@
 //! - the European Union ("ЕС", "Евросоюз", "Европейский союз") is an organisation, as in
 //!   factRuEval (the model says LOC);
 //! - well-known media whose names contain a place or a common word ("Голос Америки", "Эхо
-//!   Москвы", "Радио Свобода", Central Asian outlets) are one ORG span.
+//!   Москвы", "Радио Свобода", Central Asian outlets) are one ORG span;
+//! - a name followed by its original spelling or abbreviation in brackets is two mentions,
+//!   as factRuEval annotates them: "Джошуа Вольфа (Joshua Wolf)" → "Джошуа Вольфа" +
+//!   "Joshua Wolf", "Комитет защиты журналистов (КЗЖ)" → two ORGs;
+//! - brackets, bullets, dashes and quote marks at the edges of a span are not part of it
+//!   ("• Коста Рика", "Бернс (");
+//! - a span never crosses a line break or a list bullet: "Монако • Намибия" is two LOCs.
 
 use khronika_model::EntityKind;
 
@@ -48,9 +54,91 @@ fn is_eu(words: &[String]) -> bool {
     }
 }
 
+/// Punctuation that never starts or ends a name.
+fn is_edge_punct(word: &str) -> bool {
+    matches!(
+        word,
+        "(" | ")"
+            | "["
+            | "]"
+            | "•"
+            | "·"
+            | "«"
+            | "»"
+            | "\""
+            | "„"
+            | "“"
+            | "”"
+            | ","
+            | ":"
+            | ";"
+            | "—"
+            | "–"
+            | "-"
+    )
+}
+
+/// Cut spans at bullets and at line breaks (`breaks[i]`: a newline precedes token i).
+fn cut(words: &[&str], breaks: &[bool], spans: Vec<TokenSpan>) -> Vec<TokenSpan> {
+    let mut out = Vec::with_capacity(spans.len());
+    for (kind, first, last) in spans {
+        let mut start = first;
+        for i in first + 1..=last {
+            let bullet = matches!(words.get(i).copied(), Some("•" | "·"));
+            if bullet || breaks.get(i).copied().unwrap_or(false) {
+                if start < i {
+                    out.push((kind, start, i - 1));
+                }
+                start = if bullet { i + 1 } else { i };
+            }
+        }
+        if start <= last {
+            out.push((kind, start, last));
+        }
+    }
+    out
+}
+
+/// "X (Y)" → X and Y; then edge punctuation trimmed.
+fn split_and_trim(words: &[&str], spans: Vec<TokenSpan>) -> Vec<TokenSpan> {
+    let mut split = Vec::with_capacity(spans.len());
+    for (kind, first, last) in spans {
+        let open = (first + 1..last).find(|&i| words.get(i) == Some(&"("));
+        match open {
+            Some(p) if words.get(last) == Some(&")") && p + 1 < last => {
+                split.push((kind, first, p - 1));
+                split.push((kind, p + 1, last - 1));
+            }
+            _ => split.push((kind, first, last)),
+        }
+    }
+    let mut out = Vec::with_capacity(split.len());
+    for (kind, mut first, mut last) in split {
+        let balanced = |a: usize, b: usize| {
+            let opens = (a..=b).filter(|&i| words.get(i) == Some(&"(")).count();
+            let closes = (a..=b).filter(|&i| words.get(i) == Some(&")")).count();
+            opens == closes
+        };
+        while first < last && words.get(first).is_some_and(|w| is_edge_punct(w)) {
+            first += 1;
+        }
+        while last > first
+            && words.get(last).is_some_and(|w| is_edge_punct(w))
+            && !(words.get(last) == Some(&")") && balanced(first, last))
+        {
+            last -= 1;
+        }
+        if words.get(first).is_some_and(|w| !is_edge_punct(w)) {
+            out.push((kind, first, last));
+        }
+    }
+    out
+}
+
 /// Apply the rules to the spans of one token chain (`words` are the token texts).
-pub(crate) fn apply(words: &[&str], spans: Vec<TokenSpan>) -> Vec<TokenSpan> {
+pub(crate) fn apply(words: &[&str], breaks: &[bool], spans: Vec<TokenSpan>) -> Vec<TokenSpan> {
     let lowered: Vec<String> = words.iter().map(|w| lower(w)).collect();
+    let spans = split_and_trim(words, cut(words, breaks, spans));
     let mut out: Vec<TokenSpan> = Vec::with_capacity(spans.len());
     for (kind, first, last) in spans {
         let Some(ws) = lowered.get(first..=last) else {
@@ -117,7 +205,7 @@ mod tests {
             (Location, 5, 5),
             (Location, 7, 8),
         ];
-        let got = apply(&words, spans);
+        let got = apply(&words, &[], spans);
         assert_eq!(
             got,
             vec![
@@ -126,10 +214,36 @@ mod tests {
                 (Organisation, 7, 8)
             ]
         );
+        let words = [
+            "Джошуа",
+            "Вольфа",
+            "(",
+            "Joshua",
+            "Wolf",
+            ")",
+            ",",
+            "•",
+            "Коста",
+            "Рика",
+        ];
+        let got = apply(&words, &[], vec![(Person, 0, 5), (Location, 7, 9)]);
+        assert_eq!(got, vec![(Person, 0, 1), (Person, 3, 4), (Location, 8, 9)]);
+        let words = ["Монако", "•", "Намибия", "Землю", "Все"];
+        let breaks = [false, false, false, false, true];
+        let got = apply(&words, &breaks, vec![(Location, 0, 2), (Location, 3, 4)]);
+        assert_eq!(
+            got,
+            vec![
+                (Location, 0, 0),
+                (Location, 2, 2),
+                (Location, 3, 3),
+                (Location, 4, 4)
+            ]
+        );
         // lower-case "голос америки" is not the station
         let words = ["голос", "Америки"];
         assert_eq!(
-            apply(&words, vec![(Location, 1, 1)]),
+            apply(&words, &[], vec![(Location, 1, 1)]),
             vec![(Location, 1, 1)]
         );
     }
