@@ -660,27 +660,20 @@ const BOILER_START: &[&str] = &[
     "смотрите видео",
     "продолжая тему",
     "по теме:",
-    "по теме ",
     "подписывайтесь",
     "подпишитесь",
     "подписаться",
     "присоединяйтесь",
     "фото:",
-    "фото ",
-    "фото:",
     "видео:",
     "источник фото",
     "иллюстративное фото",
-    "реклама",
-    "поделиться",
     "новости по теме",
     "related:",
     "read more",
     "read also",
     "see also",
-    "advertisement",
     "sign up",
-    "subscribe",
     "follow us",
     "share this",
     "click here",
@@ -688,9 +681,6 @@ const BOILER_START: &[&str] = &[
     "image:",
     "credit:",
     "getty images",
-    "загрузка",
-    "комментарии",
-    "обсуждение",
     "ошибка в тексте",
     "нашли ошибку",
     "если вы нашли",
@@ -698,7 +688,6 @@ const BOILER_START: &[&str] = &[
     "есть новость",
     "все новости",
     "самое читаемое",
-    "популярное",
     "последние новости",
     "лента новостей",
     "оригинал материала",
@@ -714,12 +703,10 @@ const BOILER_START: &[&str] = &[
     "мы в telegram",
     "мы в соцсетях",
     "подписка на",
-    "рассылка",
     "©",
     "copyright",
     "all rights reserved",
     "все права защищены",
-    "comments",
     "leave a comment",
     "leave a reply",
     "related articles",
@@ -733,15 +720,36 @@ const BOILER_START: &[&str] = &[
     "breaking news",
     "top stories",
     "editor's picks",
-    "newsletter",
     "get the latest",
     "we respect your privacy",
     "this article was",
     "click to share",
     "share on",
-    "tweet",
     "email this",
     "print this",
+];
+
+/// Words that are boilerplate when they are the whole line ("Комментарии (3)").
+const BOILER_LABELS: &[&str] = &[
+    "реклама",
+    "поделиться",
+    "загрузка",
+    "комментарии",
+    "обсуждение",
+    "популярное",
+    "рассылка",
+    "comments",
+    "newsletter",
+    "tweet",
+    "advertisement",
+    "subscribe",
+    "фото",
+    "видео",
+    "теги",
+    "tags",
+    "share",
+    "advert",
+    "ad",
 ];
 
 fn is_boilerplate_line(text: &str) -> bool {
@@ -752,7 +760,22 @@ fn is_boilerplate_line(text: &str) -> bool {
     }
     let lower = t.to_lowercase();
     let short = len < 220;
-    if short && BOILER_START.iter().any(|b| lower.starts_with(b)) {
+    // A phrase must end at a word boundary: "subscribe" is not "subscribers".
+    let starts = |p: &str| {
+        lower.starts_with(p)
+            && lower
+                .get(p.len()..)
+                .and_then(|r| r.chars().next())
+                .is_none_or(|c| !c.is_alphanumeric() || !p.ends_with(|e: char| e.is_alphanumeric()))
+    };
+    if short && BOILER_START.iter().any(|b| starts(b)) {
+        return true;
+    }
+    let label = lower.trim_end_matches(|c: char| !c.is_alphabetic());
+    if BOILER_LABELS.contains(&label) {
+        return true;
+    }
+    if len < 80 && lower.starts_with("фото ") {
         return true;
     }
     // English calls to action that close many articles.
@@ -1200,5 +1223,13 @@ mod tests {
         assert!(!is_boilerplate_line(
             "Он подчеркнул, что Кыргызстан действительно желает прекращения конфликта."
         ));
+        // Real sentences that merely start like a label stay.
+        assert!(!is_boilerplate_line("Реклама в интернете растёт быстрее, чем на телевидении."));
+        assert!(!is_boilerplate_line("Subscribers of the service grew by a third."));
+        assert!(!is_boilerplate_line("Comments by the minister drew criticism."));
+        assert!(is_boilerplate_line("Комментарии (3)"));
+        assert!(is_boilerplate_line("Подписывайтесь на наш Telegram-канал"));
+        assert!(is_boilerplate_line("Posted: Fri 6:45 PM, Feb 16, 2018"));
+        assert!(!is_boilerplate_line("В 2024 году выпуск вырос на 12%."));
     }
 }
