@@ -5,11 +5,13 @@
 //! ```
 //! Environment: `NER_DEV` (default `/work/shared/data/ner/factru-dev.jsonl`), `NER_SCORER`
 //! (default `/work/shared/tools/score_ner.py`), `NATASHA_PY` (default `/work/venv/bin/python`;
-//! set to `skip` to skip natasha), `NER_RUNS` (timed repetitions, default 3, best reported).
+//! set to `skip` to skip natasha), `NER_RUNS` (timed repetitions of ours and of natasha's
+//! `run_natasha.py`, default 3, the fastest of each reported), `NER_SKIP_F32` (skip the f32
+//! timing).
 //! Single core: this process runs on one thread; natasha gets `OMP_NUM_THREADS=1
 //! OPENBLAS_NUM_THREADS=1`. Two speed figures: the full `analyze` (tokens, sentences, NER,
 //! normal forms, quotes) and segmentation+NER alone, which is what natasha's figure covers
-//! (`Doc.segment` + `Doc.tag_ner`). Natasha's load time excludes nothing but imports.
+//! (`Doc.segment` + `Doc.tag_ner`). Natasha's load time = imports + embeddings + model.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -161,22 +163,31 @@ fn main() {
     if natasha_py != "skip" {
         let script = std::path::Path::new(&gold).with_file_name("run_natasha.py");
         let pred = dir.join("natasha.jsonl");
-        let out = Command::new(&natasha_py)
-            .arg(&script)
-            .arg(&gold)
-            .arg(&pred)
-            .env("OMP_NUM_THREADS", "1")
-            .env("OPENBLAS_NUM_THREADS", "1")
-            .env("MKL_NUM_THREADS", "1")
-            .output();
-        if let Ok(out) = out {
+        // natasha runs as often as we do; its fastest run counts, like ours
+        for _ in 0..runs.max(1) {
+            let out = Command::new(&natasha_py)
+                .arg(&script)
+                .arg(&gold)
+                .arg(&pred)
+                .env("OMP_NUM_THREADS", "1")
+                .env("OPENBLAS_NUM_THREADS", "1")
+                .env("MKL_NUM_THREADS", "1")
+                .output();
+            let Ok(out) = out else { break };
             let stats: serde_json::Value = String::from_utf8_lossy(&out.stdout)
                 .lines()
                 .last()
                 .and_then(|l| serde_json::from_str(l).ok())
                 .unwrap_or_default();
-            let f1 = score(&scorer, &gold, pred.to_str().unwrap_or_default());
-            nat = Some((stats, f1));
+            let dps = |s: &serde_json::Value| s.get("docs_per_s").and_then(|v| v.as_f64());
+            let better = match &nat {
+                None => true,
+                Some((old, _)) => dps(&stats) > dps(old),
+            };
+            if better {
+                let f1 = score(&scorer, &gold, pred.to_str().unwrap_or_default());
+                nat = Some((stats, f1));
+            }
         }
     }
 
