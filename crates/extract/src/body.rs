@@ -1224,9 +1224,15 @@ mod tests {
             "Он подчеркнул, что Кыргызстан действительно желает прекращения конфликта."
         ));
         // Real sentences that merely start like a label stay.
-        assert!(!is_boilerplate_line("Реклама в интернете растёт быстрее, чем на телевидении."));
-        assert!(!is_boilerplate_line("Subscribers of the service grew by a third."));
-        assert!(!is_boilerplate_line("Comments by the minister drew criticism."));
+        assert!(!is_boilerplate_line(
+            "Реклама в интернете растёт быстрее, чем на телевидении."
+        ));
+        assert!(!is_boilerplate_line(
+            "Subscribers of the service grew by a third."
+        ));
+        assert!(!is_boilerplate_line(
+            "Comments by the minister drew criticism."
+        ));
         assert!(is_boilerplate_line("Комментарии (3)"));
         assert!(is_boilerplate_line("Подписывайтесь на наш Telegram-канал"));
         assert!(is_boilerplate_line("Posted: Fri 6:45 PM, Feb 16, 2018"));

@@ -43,6 +43,7 @@ pub fn article(dom: &Dom, opts: &ExtractOptions) -> Article {
     let title = headline
         .map(|h| dom.text_of(h))
         .filter(|t| !t.is_empty())
+        .map(|t| drop_badge(t, &m))
         .or_else(|| title_from_meta(&m));
     if let Some(t) = &title {
         // The headline repeated as the first body line (h2 styled as the title, etc.).
@@ -264,6 +265,27 @@ fn choose_headline(dom: &Dom, st: &[Stats], m: &PageMeta) -> Option<NodeId> {
         }
     }
     best.filter(|_| best_score >= 0)
+}
+
+/// "Заголовок Видео" / "Headline UPDATED": when a stated headline is the h1 minus a short
+/// tail (a badge or label inside the h1), the stated one is the headline.
+fn drop_badge(h1: String, m: &PageMeta) -> String {
+    let nh = norm(&h1);
+    for stated in [
+        m.og_title.as_deref(),
+        m.jsonld.as_ref().and_then(|j| j.headline.as_deref()),
+        m.micro_headline.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let ns = norm(stated);
+        if ns.len() >= 10 && nh.len() > ns.len() && nh.starts_with(&ns) && nh.len() - ns.len() <= 40
+        {
+            return stated.trim().to_string();
+        }
+    }
+    h1
 }
 
 /// Headline from metadata when the page has no usable `<h1>`: site suffixes removed.

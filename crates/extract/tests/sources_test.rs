@@ -440,3 +440,11 @@ fn dle_style_page_inline_read_also_related_comments_hashtags() {
         assert!(!text.contains(bad), "leaked: {bad}");
     }
 }
+
+#[test]
+fn badge_inside_the_headline_is_dropped() {
+    let head = r#"<meta property="og:title" content="Пенсии пересчитают по-новому">"#;
+    let before = r#"<h1>Пенсии пересчитают по-новому <span class="badge">Видео</span></h1>"#;
+    let a = ex(&page(head, before));
+    assert_eq!(a.title.as_deref(), Some("Пенсии пересчитают по-новому"));
+}
