@@ -651,6 +651,11 @@ fn is_ancestor(dom: &Dom, anc: NodeId, mut id: NodeId) -> bool {
 
 /// Lines that are boilerplate wherever they appear (checked on short paragraphs).
 const BOILER_START: &[&str] = &[
+    "оставить комментарий",
+    "добавить комментарий",
+    "написать комментарий",
+    "комментарии к статье",
+    "авторизуйтесь",
     "читайте также",
     "читайте нас",
     "читайте новости",
