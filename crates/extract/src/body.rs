@@ -944,7 +944,7 @@ impl Emitter<'_, '_> {
         }
         let big = s.text as f32 > 0.5 * self.body_text as f32;
         if matches!(node.tag, Tag::Aside | Tag::Footer | Tag::Figcaption)
-            || (node.tag == Tag::Form && !big)
+            || (matches!(node.tag, Tag::Form | Tag::Header | Tag::Nav) && !big)
         {
             return true;
         }

@@ -448,3 +448,11 @@ fn badge_inside_the_headline_is_dropped() {
     let a = ex(&page(head, before));
     assert_eq!(a.title.as_deref(), Some("Пенсии пересчитают по-новому"));
 }
+
+#[test]
+fn kazakh_text_under_a_russian_template_is_kazakh() {
+    let html = "<html lang=\"ru\"><body><article><h1>Жаңалықтар</h1>\
+        <p>Қазақстан Республикасының Үкіметі жаңа бағдарламаны бекітті, деп хабарлайды ведомствоның баспасөз қызметі.</p>\
+        <p>Бағдарлама аясында өңірлерде жүзден астам мектеп салынады.</p></article></body></html>";
+    assert_eq!(ex(html).lang.as_ref().map(|l| l.as_str()), Some("kk"));
+}
