@@ -38,6 +38,16 @@ pub enum Command {
     /// Sentences, named entities (PER/ORG/LOC, nominative), quotes and dates of texts
     /// (JSONL `{"id","text"}` or `khronika extract` records; stdin when no FILE).
     Analyze(cmd::analyze::AnalyzeArgs),
+    /// Manage followed sites: add (with feed/sitemap discovery), list, remove, import.
+    Source(cmd::source::SourceArgs),
+    /// Fetch new and changed articles of every source (or local HTML/WARC files) and store them.
+    Ingest(cmd::ingest::IngestArgs),
+    /// Import already-extracted articles from JSONL.
+    Import(cmd::import::ImportArgs),
+    /// Export the archive as JSONL or CSV (metadata, analysis, versions).
+    Export(cmd::export::ExportArgs),
+    /// Re-run extraction and analysis over the stored raw pages (no network).
+    Reprocess(cmd::reprocess::ReprocessArgs),
 }
 
 fn main() -> ExitCode {
@@ -52,6 +62,11 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Extract(args) => cmd::extract::run(&cli.global, args),
         Command::Analyze(args) => cmd::analyze::run(&cli.global, args),
+        Command::Source(args) => cmd::source::run(&cli.global, args),
+        Command::Ingest(args) => cmd::ingest::run(&cli.global, args),
+        Command::Import(args) => cmd::import::run(&cli.global, args),
+        Command::Export(args) => cmd::export::run(&cli.global, args),
+        Command::Reprocess(args) => cmd::reprocess::run(&cli.global, args),
     };
     match result {
         Ok(code) => code,

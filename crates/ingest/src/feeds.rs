@@ -152,23 +152,19 @@ pub fn parse_sitemap(bytes: &[u8], base: Option<&Url>) -> Result<Sitemap, ParseE
                     (b"lastmod", _) => lastmod = Some(text.trim().to_owned()),
                     (b"publication_date", _) => news_date = Some(text.trim().to_owned()),
                     (b"title", Some(b"news")) => news_title = Some(text.trim().to_owned()),
-                    (b"url", _) => {
-                        if out.urls.len() < MAX_ENTRIES {
-                            if let Some(url) = loc.take().and_then(|l| canonicalize_str(&l, base)) {
-                                out.urls.push(Announced {
-                                    url,
-                                    title: news_title.take(),
-                                    published: news_date.as_deref().and_then(parse_date),
-                                    modified: lastmod.as_deref().and_then(parse_date),
-                                });
-                            }
+                    (b"url", _) if out.urls.len() < MAX_ENTRIES => {
+                        if let Some(url) = loc.take().and_then(|l| canonicalize_str(&l, base)) {
+                            out.urls.push(Announced {
+                                url,
+                                title: news_title.take(),
+                                published: news_date.as_deref().and_then(parse_date),
+                                modified: lastmod.as_deref().and_then(parse_date),
+                            });
                         }
                     }
-                    (b"sitemap", _) => {
-                        if out.sitemaps.len() < MAX_ENTRIES {
-                            if let Some(url) = loc.take().and_then(|l| canonicalize_str(&l, base)) {
-                                out.sitemaps.push(url);
-                            }
+                    (b"sitemap", _) if out.sitemaps.len() < MAX_ENTRIES => {
+                        if let Some(url) = loc.take().and_then(|l| canonicalize_str(&l, base)) {
+                            out.sitemaps.push(url);
                         }
                     }
                     _ => {}

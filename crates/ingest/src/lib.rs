@@ -24,6 +24,7 @@ pub mod feeds;
 pub mod fetch;
 pub mod guard;
 pub mod html;
+pub mod opml;
 pub mod warc;
 
 use std::net::IpAddr;

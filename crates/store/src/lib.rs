@@ -86,7 +86,8 @@ pub trait Store: Send + Sync {
     async fn record_fetches(&self, fetches: &[NewFetch]) -> Result<Vec<FetchId>>;
     /// What is known about a URL for a conditional request.
     async fn page_state(&self, url: &str) -> Result<Option<PageState>>;
-    /// Stored raw pages with id greater than `after`, oldest first (for reprocessing).
+    /// Stored raw pages with id greater than `after`, oldest first, only the latest stored
+    /// body of each final URL (for reprocessing without the network).
     async fn raw_pages(&self, after: Option<FetchId>, limit: usize) -> Result<Vec<StoredFetch>>;
 
     // ---- articles ----

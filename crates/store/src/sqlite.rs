@@ -30,7 +30,13 @@ const MAX_URL_LEN: usize = 4096;
 const MAX_LIMIT: usize = 10_000;
 
 /// Ordered migrations: (version, SQL). Never edit a released one; add the next file.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/sqlite/0001_init.sql")),
+    (
+        2,
+        include_str!("../migrations/sqlite/0002_fetch_final_url.sql"),
+    ),
+];
 
 struct Inner {
     writer: Mutex<Connection>,
@@ -1009,7 +1015,10 @@ impl Store for SqliteStore {
         self.read(move |c| {
             let mut stmt = c.prepare_cached(
                 "SELECT id, source_id, url, final_url, status, content_type, fetched_at, body
-                 FROM fetches WHERE id > ?1 AND body IS NOT NULL ORDER BY id LIMIT ?2",
+                 FROM fetches f WHERE id > ?1 AND body IS NOT NULL
+                   AND id = (SELECT MAX(g.id) FROM fetches g
+                             WHERE g.final_url = f.final_url AND g.body IS NOT NULL)
+                 ORDER BY id LIMIT ?2",
             )?;
             let rows = stmt.query_map(
                 params![after.map(|f| f.0).unwrap_or(0), clamp_limit(limit)],

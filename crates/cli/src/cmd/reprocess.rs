@@ -1,0 +1,38 @@
+//! `khronika reprocess`: re-run extraction and analysis over the stored raw pages, offline.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Args;
+use khronika_pipeline::{CancellationToken, PipelineOptions};
+
+use crate::cmd::source::{open_store, runtime};
+use crate::GlobalOpts;
+
+#[derive(Debug, Args)]
+pub struct ReprocessArgs {
+    /// Skip the language layer.
+    #[arg(long)]
+    pub no_analysis: bool,
+}
+
+pub fn run(global: &GlobalOpts, args: ReprocessArgs) -> Result<ExitCode> {
+    runtime()?.block_on(async move {
+        let store = open_store(global).await?;
+        let token = CancellationToken::new();
+        let t = token.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                t.cancel();
+            }
+        });
+        let opts = PipelineOptions {
+            analyze: !args.no_analysis,
+            progress: true,
+            ..Default::default()
+        };
+        let counts = khronika_pipeline::reprocess(store, &opts, token).await?;
+        eprintln!("{counts}");
+        Ok(ExitCode::SUCCESS)
+    })
+}

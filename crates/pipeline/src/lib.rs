@@ -1,0 +1,527 @@
+//! # khronika-pipeline: here are my sources, keep my archive up to date
+//!
+//! The runner that wires the stages in one direction:
+//! `khronika-ingest` (fetch, discover) → `khronika-extract` (bytes → [`Article`]) →
+//! `khronika-understand` (optional, cargo feature `analysis` plus the runtime flag
+//! [`PipelineOptions::analyze`]) → `khronika-store` (through `Arc<dyn Store>`).
+//!
+//! * [`ingest`]: poll every source's feeds and sitemaps (and, in crawl mode, follow in-site
+//!   article links to a depth), revisit recently stored articles with conditional requests,
+//!   fetch only what is new or changed, extract, analyse, store. Resumable: all state is in
+//!   the store, so a run stopped by Ctrl-C (the [`CancellationToken`]) or killed simply
+//!   continues on the next run.
+//! * [`ingest_files`]: local HTML files and WARC files. [`import_jsonl`] / [`export`]:
+//!   already-extracted articles in and out. [`reprocess`]: re-run extraction (and analysis)
+//!   over the stored raw pages, no network.
+//!
+//! "Changed" is decided by [`khronika_store::content_hash`] of the extracted article
+//! (title, lead, body text), never by the raw page, whose sidebars change on every fetch.
+//! Analysis spans are offsets into [`Article::text`].
+//!
+//! Writes go through one batching writer task (one transaction per batch), so a crash loses
+//! at most the batch in flight and never leaves half an article.
+
+mod exchange;
+mod files;
+mod run;
+mod sources;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use khronika_extract::ExtractOptions;
+use khronika_model::{Analysis, Article};
+use khronika_store::{content_hash, NewArticle, NewFetch, PutOutcome, SourceId, Store, StoreError};
+use serde::Serialize;
+use url::Url;
+
+pub use exchange::{export, import_jsonl, ExportFormat, ExportOptions};
+pub use files::ingest_files_cancellable;
+pub use files::{ingest_files, FileOptions};
+pub use run::{ingest, IngestOptions, STATUS_TOO_LARGE};
+pub use sources::parse_sources_file;
+pub use tokio_util::sync::CancellationToken;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Fetch(#[from] khronika_ingest::FetchError),
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Input(String),
+    #[error("the analysis layer failed to load: {0}")]
+    Analyzer(String),
+}
+
+/// Options shared by every entry point.
+#[derive(Debug, Clone)]
+pub struct PipelineOptions {
+    /// Run the language layer when it is compiled in (feature `analysis`).
+    pub analyze: bool,
+    /// Articles per store transaction.
+    pub batch_size: usize,
+    /// Show a progress bar (only when standard error is a terminal).
+    pub progress: bool,
+}
+
+impl Default for PipelineOptions {
+    fn default() -> Self {
+        PipelineOptions {
+            analyze: true,
+            batch_size: 64,
+            progress: false,
+        }
+    }
+}
+
+/// What a run did. Every counter is a number of pages or articles.
+#[derive(Debug, Default, Serialize)]
+pub struct Report {
+    pub fetched: AtomicU64,
+    pub not_modified: AtomicU64,
+    pub created: AtomicU64,
+    pub updated: AtomicU64,
+    pub unchanged: AtomicU64,
+    pub duplicates: AtomicU64,
+    /// Pages that held no article text.
+    pub not_articles: AtomicU64,
+    /// Refused by robots.txt.
+    pub disallowed: AtomicU64,
+    /// Refused by the address policy (SSRF guard).
+    pub refused: AtomicU64,
+    /// HTTP errors, network errors, oversized pages, bad input records.
+    pub errors: AtomicU64,
+    /// Whether the run was stopped before it finished.
+    #[serde(skip)]
+    pub cancelled: std::sync::atomic::AtomicBool,
+}
+
+/// A plain copy of a [`Report`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub fetched: u64,
+    pub not_modified: u64,
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub duplicates: u64,
+    pub not_articles: u64,
+    pub disallowed: u64,
+    pub refused: u64,
+    pub errors: u64,
+    pub cancelled: bool,
+}
+
+impl Report {
+    fn add(counter: &AtomicU64, n: u64) {
+        counter.fetch_add(n, Ordering::Relaxed);
+    }
+    fn count_outcome(&self, o: &PutOutcome) {
+        match o {
+            PutOutcome::Created { .. } => Self::add(&self.created, 1),
+            PutOutcome::Updated { .. } => Self::add(&self.updated, 1),
+            PutOutcome::Unchanged { .. } => Self::add(&self.unchanged, 1),
+            PutOutcome::Duplicate { .. } => Self::add(&self.duplicates, 1),
+        }
+    }
+    pub fn counts(&self) -> Counts {
+        let g = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        Counts {
+            fetched: g(&self.fetched),
+            not_modified: g(&self.not_modified),
+            created: g(&self.created),
+            updated: g(&self.updated),
+            unchanged: g(&self.unchanged),
+            duplicates: g(&self.duplicates),
+            not_articles: g(&self.not_articles),
+            disallowed: g(&self.disallowed),
+            refused: g(&self.refused),
+            errors: g(&self.errors),
+            cancelled: self.cancelled.load(Ordering::Relaxed),
+        }
+    }
+}
+
+impl std::fmt::Display for Counts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} fetched, {} not modified, {} new, {} updated, {} unchanged, {} duplicates, {} not articles, {} disallowed by robots.txt, {} refused, {} errors{}",
+            self.fetched,
+            self.not_modified,
+            self.created,
+            self.updated,
+            self.unchanged,
+            self.duplicates,
+            self.not_articles,
+            self.disallowed,
+            self.refused,
+            self.errors,
+            if self.cancelled { " (stopped early)" } else { "" }
+        )
+    }
+}
+
+/// The language layer, when compiled in and asked for.
+#[derive(Clone, Default)]
+pub struct Understand {
+    #[cfg(feature = "analysis")]
+    analyzer: Option<Arc<khronika_understand::Analyzer>>,
+}
+
+impl std::fmt::Debug for Understand {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Understand")
+            .field("enabled", &self.enabled())
+            .finish()
+    }
+}
+
+impl Understand {
+    /// Load the analyzer if `wanted` and compiled in; otherwise analysis is skipped.
+    pub fn load(wanted: bool) -> Result<Self, PipelineError> {
+        #[cfg(feature = "analysis")]
+        {
+            if wanted {
+                let a = khronika_understand::Analyzer::load()
+                    .map_err(|e| PipelineError::Analyzer(e.to_string()))?;
+                return Ok(Understand {
+                    analyzer: Some(Arc::new(a)),
+                });
+            }
+            Ok(Understand { analyzer: None })
+        }
+        #[cfg(not(feature = "analysis"))]
+        {
+            if wanted {
+                tracing::debug!(
+                    "analysis requested but khronika was built without the `analysis` feature"
+                );
+            }
+            Ok(Understand {})
+        }
+    }
+
+    pub fn enabled(&self) -> bool {
+        #[cfg(feature = "analysis")]
+        {
+            self.analyzer.is_some()
+        }
+        #[cfg(not(feature = "analysis"))]
+        {
+            false
+        }
+    }
+
+    pub fn analyze(&self, article: &Article) -> Option<Analysis> {
+        #[cfg(feature = "analysis")]
+        {
+            let a = self.analyzer.as_ref()?;
+            let text = article.text();
+            if text.is_empty() {
+                return None;
+            }
+            Some(a.analyze(&text))
+        }
+        #[cfg(not(feature = "analysis"))]
+        {
+            let _ = article;
+            None
+        }
+    }
+}
+
+/// A page to turn into an article.
+#[derive(Debug, Clone)]
+pub struct RawPage {
+    pub source_id: Option<SourceId>,
+    /// The URL asked for (or the file's URL).
+    pub url: Url,
+    /// The URL that answered.
+    pub final_url: Url,
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub fetched_at: DateTime<Utc>,
+    pub body: Vec<u8>,
+}
+
+impl RawPage {
+    fn to_fetch(&self, keep_body: bool) -> NewFetch {
+        NewFetch {
+            source_id: self.source_id,
+            url: self.url.to_string(),
+            final_url: self.final_url.to_string(),
+            status: self.status,
+            content_type: self.content_type.clone(),
+            etag: self.etag.clone(),
+            last_modified: self.last_modified.clone(),
+            fetched_at: self.fetched_at,
+            body: if keep_body {
+                self.body.clone()
+            } else {
+                Vec::new()
+            },
+            keep_body,
+        }
+    }
+}
+
+fn bare_host(u: &Url) -> String {
+    u.host_str()
+        .unwrap_or("")
+        .trim_start_matches("www.")
+        .to_ascii_lowercase()
+}
+
+/// The identity URL: the page's `<link rel=canonical>` when it points into the same site
+/// (a canonical on another host is not trusted), else the final URL; canonicalised.
+fn identity_url(article: &Article, final_url: &Url) -> Url {
+    let fallback =
+        khronika_ingest::canon::canonicalize(final_url).unwrap_or_else(|| final_url.clone());
+    match &article.canonical_url {
+        Some(c) if final_url.scheme() == "file" => {
+            khronika_ingest::canon::canonicalize(c).unwrap_or(fallback)
+        }
+        Some(c) if bare_host(c) == bare_host(final_url) => {
+            khronika_ingest::canon::canonicalize(c).unwrap_or(fallback)
+        }
+        _ => fallback,
+    }
+}
+
+fn has_text(a: &Article) -> bool {
+    a.blocks.iter().any(|b| !b.plain_text().trim().is_empty())
+        || a.lead.as_deref().is_some_and(|l| !l.trim().is_empty())
+}
+
+/// Extract (and analyse) one page. `Ok(None)`: the page holds no article text.
+pub fn process_page(
+    page: &RawPage,
+    understand: &Understand,
+    keep_body: bool,
+) -> Result<Option<NewArticle>, khronika_extract::ExtractError> {
+    let opts = ExtractOptions {
+        url: Some(page.final_url.clone()),
+        content_type: page.content_type.clone(),
+        fetched_at: Some(page.fetched_at.fixed_offset()),
+        tz: None,
+    };
+    let article = khronika_extract::extract(&page.body, &opts)?;
+    if !has_text(&article) {
+        return Ok(None);
+    }
+    let url = identity_url(&article, &page.final_url);
+    let mut other_urls = Vec::new();
+    for u in [&page.url, &page.final_url] {
+        let s = u.to_string();
+        if s != url.as_str() && !other_urls.contains(&s) {
+            other_urls.push(s);
+        }
+        if let Some(c) = khronika_ingest::canon::canonicalize(u) {
+            let c = c.to_string();
+            if c != url.as_str() && !other_urls.contains(&c) {
+                other_urls.push(c);
+            }
+        }
+    }
+    let analysis = understand.analyze(&article);
+    Ok(Some(NewArticle {
+        source_id: page.source_id,
+        url: url.to_string(),
+        other_urls,
+        content_hash: content_hash(&article),
+        article,
+        analysis,
+        seen_at: page.fetched_at,
+        fetch: Some(page.to_fetch(keep_body)),
+    }))
+}
+
+/// Items for the batching writer.
+enum Item {
+    Article(Box<NewArticle>),
+    Fetch(Box<NewFetch>),
+}
+
+/// One task that owns all writes: batches articles and fetches into transactions.
+struct Writer {
+    tx: tokio::sync::mpsc::Sender<Item>,
+    handle: tokio::task::JoinHandle<Result<(), StoreError>>,
+}
+
+impl Writer {
+    fn start(store: Arc<dyn Store>, report: Arc<Report>, batch: usize) -> Self {
+        let batch = batch.clamp(1, 10_000);
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Item>(batch * 4);
+        let handle = tokio::spawn(async move {
+            let mut articles: Vec<NewArticle> = Vec::new();
+            let mut fetches: Vec<NewFetch> = Vec::new();
+            let mut last_flush = tokio::time::Instant::now();
+            loop {
+                let item = tokio::time::timeout(Duration::from_millis(200), rx.recv()).await;
+                let closed = matches!(item, Ok(None));
+                let timed_out = item.is_err();
+                match item {
+                    Ok(Some(Item::Article(a))) => articles.push(*a),
+                    Ok(Some(Item::Fetch(f))) => fetches.push(*f),
+                    _ => {}
+                }
+                // Flush by size, by silence, or by age: a slow trickle still commits promptly.
+                if closed
+                    || timed_out
+                    || articles.len() >= batch
+                    || fetches.len() >= batch
+                    || last_flush.elapsed() >= Duration::from_millis(500)
+                {
+                    flush(&*store, &report, &mut articles, &mut fetches).await?;
+                    last_flush = tokio::time::Instant::now();
+                }
+                if closed {
+                    return Ok(());
+                }
+            }
+        });
+        Writer { tx, handle }
+    }
+
+    async fn article(&self, a: NewArticle) {
+        if self.tx.send(Item::Article(Box::new(a))).await.is_err() {
+            tracing::error!("the store writer stopped; an article was not stored");
+        }
+    }
+
+    async fn fetch(&self, f: NewFetch) {
+        if self.tx.send(Item::Fetch(Box::new(f))).await.is_err() {
+            tracing::error!("the store writer stopped; a fetch was not recorded");
+        }
+    }
+
+    async fn finish(self) -> Result<(), PipelineError> {
+        drop(self.tx);
+        match self.handle.await {
+            Ok(r) => Ok(r?),
+            Err(e) => Err(PipelineError::Store(StoreError::Worker(e.to_string()))),
+        }
+    }
+}
+
+async fn flush(
+    store: &dyn Store,
+    report: &Report,
+    articles: &mut Vec<NewArticle>,
+    fetches: &mut Vec<NewFetch>,
+) -> Result<(), StoreError> {
+    if !fetches.is_empty() {
+        store.record_fetches(fetches).await?;
+        fetches.clear();
+    }
+    if articles.is_empty() {
+        return Ok(());
+    }
+    match store.put_articles(articles).await {
+        Ok(outcomes) => outcomes.iter().for_each(|o| report.count_outcome(o)),
+        Err(StoreError::Invalid(_)) | Err(StoreError::Conflict(_)) => {
+            // One bad article must not sink its batch: retry one by one.
+            for a in articles.iter() {
+                match store.put_articles(std::slice::from_ref(a)).await {
+                    Ok(o) => o.iter().for_each(|o| report.count_outcome(o)),
+                    Err(e) => {
+                        tracing::warn!(url = %a.url, error = %e, "article not stored");
+                        Report::add(&report.errors, 1);
+                    }
+                }
+            }
+        }
+        Err(e) => return Err(e),
+    }
+    articles.clear();
+    Ok(())
+}
+
+/// Re-run extraction (and analysis) over every stored raw page — the latest body of each
+/// URL — without the network. Changed results become new versions.
+pub async fn reprocess(
+    store: Arc<dyn Store>,
+    options: &PipelineOptions,
+    cancel: CancellationToken,
+) -> Result<Counts, PipelineError> {
+    let understand = Arc::new(Understand::load(options.analyze)?);
+    let report = Arc::new(Report::default());
+    let writer = Writer::start(store.clone(), report.clone(), options.batch_size);
+    let mut after = None;
+    'pages: loop {
+        let pages = store.raw_pages(after, 256).await?;
+        let Some(last) = pages.last() else { break };
+        after = Some(last.id);
+        for p in pages {
+            if cancel.is_cancelled() {
+                report.cancelled.store(true, Ordering::Relaxed);
+                break 'pages;
+            }
+            let (Ok(url), Ok(final_url)) = (Url::parse(&p.url), Url::parse(&p.final_url)) else {
+                Report::add(&report.errors, 1);
+                continue;
+            };
+            let raw = RawPage {
+                source_id: p.source_id,
+                url,
+                final_url,
+                status: p.status,
+                content_type: p.content_type,
+                etag: None,
+                last_modified: None,
+                fetched_at: p.fetched_at,
+                body: p.body,
+            };
+            let u = understand.clone();
+            let result = tokio::task::spawn_blocking(move || process_page(&raw, &u, false)).await;
+            match result {
+                Ok(Ok(Some(mut a))) => {
+                    // The raw page is already stored; only the article is written again.
+                    a.fetch = None;
+                    writer.article(a).await;
+                }
+                Ok(Ok(None)) => Report::add(&report.not_articles, 1),
+                Ok(Err(e)) => {
+                    tracing::warn!(url = %p.final_url, error = %e, "extraction failed");
+                    Report::add(&report.errors, 1);
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "extraction worker failed");
+                    Report::add(&report.errors, 1);
+                }
+            }
+        }
+    }
+    writer.finish().await?;
+    Ok(report.counts())
+}
+
+fn progress_bar(enabled: bool, len: Option<u64>, what: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !enabled || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = match len {
+        Some(n) => indicatif::ProgressBar::new(n),
+        None => indicatif::ProgressBar::new_spinner(),
+    };
+    let style = indicatif::ProgressStyle::with_template(
+        "{spinner} {prefix} [{elapsed_precise}] {wide_bar} {pos}/{len} {per_sec} {msg}",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar.set_prefix(what.to_owned());
+    bar
+}

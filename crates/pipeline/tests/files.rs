@@ -1,0 +1,179 @@
+//! Local files (HTML, WARC), JSONL import/export round trip, offline reprocessing.
+
+mod support;
+
+use std::sync::Arc;
+
+use khronika_pipeline::{
+    export, import_jsonl, ingest_files, reprocess, CancellationToken, ExportFormat, ExportOptions,
+    FileOptions, PipelineOptions,
+};
+use khronika_store::{SqliteStore, Store};
+use support::site::article_html;
+
+fn quiet() -> PipelineOptions {
+    PipelineOptions {
+        analyze: false,
+        batch_size: 8,
+        progress: false,
+    }
+}
+
+async fn fresh() -> (tempfile::TempDir, Arc<dyn Store>) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path()).await.expect("store"));
+    (dir, store)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn html_and_warc_files_are_ingested_and_reprocessed_offline() {
+    let (dir, store) = fresh().await;
+    let addr: std::net::SocketAddr = "127.0.0.1:9".parse().expect("addr");
+    let html_path = dir.path().join("page.html");
+    std::fs::write(
+        &html_path,
+        article_html("Файловая статья", "/files/one", "", addr, 1),
+    )
+    .expect("write");
+    let mut warc = Vec::new();
+    for (slug, title) in [("/w/1", "Первая из архива"), ("/w/2", "Вторая из архива")]
+    {
+        let body = article_html(title, slug, "", addr, 2);
+        khronika_ingest::warc::write_response_record(
+            &mut warc,
+            &format!("http://{addr}{slug}"),
+            "2025-04-02T10:00:00Z",
+            "Content-Type: text/html; charset=utf-8\r\n",
+            body.as_bytes(),
+        );
+    }
+    let warc_path = dir.path().join("crawl.warc.gz");
+    {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(&warc).expect("gz");
+        std::fs::write(&warc_path, gz.finish().expect("gz")).expect("write");
+    }
+    let missing = dir.path().join("missing.html");
+    let opts = FileOptions {
+        pipeline: quiet(),
+        ..Default::default()
+    };
+    let counts = ingest_files(
+        store.clone(),
+        &[html_path.clone(), warc_path, missing],
+        &opts,
+    )
+    .await
+    .expect("ingest");
+    assert_eq!(counts.created, 3, "{counts}");
+    assert_eq!(counts.errors, 1, "the missing file is an error: {counts}");
+    // The HTML file's canonical link names it; the WARC records keep their target URIs.
+    let one = store
+        .article_by_url(&format!("http://{addr}/files/one"))
+        .await
+        .expect("q")
+        .expect("html file");
+    assert!(one
+        .article
+        .title
+        .as_deref()
+        .is_some_and(|t| t.contains("Файловая статья")));
+    assert!(store
+        .article_by_url(&format!("http://{addr}/w/2"))
+        .await
+        .expect("q")
+        .is_some());
+    // Same files again: nothing new.
+    let again = ingest_files(store.clone(), &[html_path], &opts)
+        .await
+        .expect("again");
+    assert_eq!((again.created, again.unchanged), (0, 1), "{again}");
+    // Reprocess from the stored raw pages: no network involved, same content, no new versions.
+    let re = reprocess(store.clone(), &quiet(), CancellationToken::new())
+        .await
+        .expect("reprocess");
+    assert_eq!(re.unchanged, 3, "{re}");
+    assert_eq!(re.fetched, 0);
+    assert_eq!(store.stats().await.expect("stats").versions, 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_then_export_round_trips() {
+    let (_dir, store) = fresh().await;
+    let input = r#"{"title":"Первый","text":"Абзац один.\nАбзац два.","url":"https://a.example/1?utm_source=x","published":"2025-04-02T10:00:00+05:00","source":"a.example","tags":["политика"],"authors":["Иван Петров"]}
+{"title":"Второй","text":"Другой текст.","url":"https://b.example/2","published":"2025-04-03","source":"b.example","lead":"Лид второго"}
+not json
+{"title":"Без URL","text":"x","url":"ftp://nope"}
+"#;
+    let counts = import_jsonl(store.clone(), input.as_bytes(), &quiet())
+        .await
+        .expect("import");
+    assert_eq!((counts.created, counts.errors), (2, 2), "{counts}");
+    let mut out = Vec::new();
+    let n = export(store.clone(), &mut out, &ExportOptions::default())
+        .await
+        .expect("export");
+    assert_eq!(n, 2);
+    let text = String::from_utf8(out.clone()).expect("utf8");
+    let rows: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    let first = rows
+        .iter()
+        .find(|r| r["title"] == "Первый")
+        .expect("first exported");
+    assert_eq!(first["url"], "https://a.example/1");
+    assert_eq!(first["text"], "Абзац один.\nАбзац два.");
+    assert_eq!(first["source"], "a.example");
+    assert_eq!(first["tags"][0], "политика");
+    assert_eq!(first["authors"][0], "Иван Петров");
+    assert_eq!(first["versions"].as_array().map(|v| v.len()), Some(1));
+    let second = rows
+        .iter()
+        .find(|r| r["title"] == "Второй")
+        .expect("second exported");
+    assert_eq!(second["lead"], "Лид второго");
+    // The export is importable and changes nothing.
+    let back = import_jsonl(store.clone(), out.as_slice(), &quiet())
+        .await
+        .expect("re-import");
+    assert_eq!(
+        (back.created, back.updated, back.unchanged),
+        (0, 0, 2),
+        "{back}"
+    );
+    // Filters and CSV.
+    let mut csv = Vec::new();
+    let n = export(
+        store.clone(),
+        &mut csv,
+        &ExportOptions {
+            format: ExportFormat::Csv,
+            source: Some("b.example".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("csv");
+    assert_eq!(n, 1);
+    let csv = String::from_utf8(csv).expect("utf8");
+    assert!(csv.starts_with("id,url,source,title"));
+    assert!(csv.contains("Второй") && !csv.contains("Первый"));
+    let since = chrono::DateTime::parse_from_rfc3339("2025-04-02T12:00:00Z")
+        .expect("date")
+        .to_utc();
+    let mut recent = Vec::new();
+    let n = export(
+        store.clone(),
+        &mut recent,
+        &ExportOptions {
+            since: Some(since),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("since");
+    assert_eq!(n, 1);
+}
