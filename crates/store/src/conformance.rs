@@ -608,6 +608,27 @@ pub async fn views_and_takedowns(store: &dyn Store) -> CheckResult {
         ],
         "popular: {pop:?}"
     );
+    store
+        .record_views(&[(ib, 5), (ArticleId(987_654), 3), (ia, 0)])
+        .await
+        .map_err(e)?;
+    let pop = store
+        .popular(Duration::from_secs(3600), 10)
+        .await
+        .map_err(e)?;
+    ensure!(
+        pop == vec![
+            Popular {
+                article_id: ib,
+                views: 6
+            },
+            Popular {
+                article_id: ia,
+                views: 3
+            }
+        ],
+        "batched views: {pop:?}"
+    );
     let sa = store.get_article(ia).await.map_err(e)?.ok_or("missing")?;
     ensure!(
         sa.display == DisplayPolicy::LeadAndLink,

@@ -132,6 +132,9 @@ pub trait Store: Send + Sync {
     // ---- popularity ----
     /// Count one view of an article (no data about the reader is kept).
     async fn record_view(&self, id: ArticleId) -> Result<()>;
+    /// Count many views at once (one transaction): `n` views for each id, added to the
+    /// current hour. Unknown ids are skipped, not an error.
+    async fn record_views(&self, views: &[(ArticleId, u64)]) -> Result<()>;
     /// The most viewed visible articles over the last `window`.
     async fn popular(&self, window: Duration, limit: usize) -> Result<Vec<Popular>>;
 

@@ -1454,6 +1454,33 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn record_views(&self, views: &[(ArticleId, u64)]) -> Result<()> {
+        if views.is_empty() {
+            return Ok(());
+        }
+        let views = views.to_vec();
+        let hour = Utc::now().timestamp().div_euclid(3600);
+        self.write(move |c| {
+            let tx = c.transaction()?;
+            for (id, n) in views {
+                if n == 0 {
+                    continue;
+                }
+                let n = n.min(i64::MAX as u64) as i64;
+                // INSERT ... SELECT skips ids that are not (or no longer) articles.
+                tx.prepare_cached(
+                    "INSERT INTO page_views (article_id, hour, count)
+                     SELECT id, ?2, ?3 FROM articles WHERE id = ?1
+                     ON CONFLICT (article_id, hour) DO UPDATE SET count = count + excluded.count",
+                )?
+                .execute(params![id.0, hour, n])?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
     async fn popular(&self, window: Duration, limit: usize) -> Result<Vec<Popular>> {
         let from_hour = Utc::now()
             .timestamp()
