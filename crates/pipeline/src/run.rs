@@ -196,8 +196,16 @@ fn count_error(ctx: &Ctx, url: &Url, e: &FetchError) {
 }
 
 /// Fetch a feed or sitemap (conditionally) and return the article URLs it lists, following
-/// sitemap indexes.
-async fn list_urls(ctx: &Ctx, source: &Source, start: &Url, max_depth: u32) -> Vec<Url> {
+/// sitemap indexes. The lists' own fetch records (their validators) are returned, not
+/// written: they are stored only once the listed pages were handled, so a run stopped half
+/// way re-reads the lists next time instead of getting 304 and missing the unvisited pages.
+async fn list_urls(
+    ctx: &Ctx,
+    source: &Source,
+    start: &Url,
+    max_depth: u32,
+    deferred: &mut Vec<NewFetch>,
+) -> Vec<Url> {
     let mut out = Vec::new();
     let mut queue = vec![(start.clone(), 0u32)];
     let mut seen = HashSet::new();
@@ -224,9 +232,7 @@ async fn list_urls(ctx: &Ctx, source: &Source, start: &Url, max_depth: u32) -> V
             }
         };
         Report::add(&ctx.report.fetched, 1);
-        ctx.writer
-            .fetch(fetch_record(source, &url, resp.status, Some(&resp)))
-            .await;
+        deferred.push(fetch_record(source, &url, resp.status, Some(&resp)));
         if resp.not_modified() {
             Report::add(&ctx.report.not_modified, 1);
             continue;
@@ -385,9 +391,12 @@ async fn ingest_source(
     let home = Url::parse(&source.home_url)
         .map_err(|e| PipelineError::Input(format!("source {}: bad home URL: {e}", source.name)))?;
     let mut candidates: Vec<Url> = Vec::new();
+    let mut list_fetches = Vec::new();
     for list in source.feeds.iter().chain(source.sitemaps.iter()) {
         match Url::parse(list) {
-            Ok(u) => candidates.extend(list_urls(ctx, &source, &u, opts.max_sitemap_depth).await),
+            Ok(u) => candidates.extend(
+                list_urls(ctx, &source, &u, opts.max_sitemap_depth, &mut list_fetches).await,
+            ),
             Err(e) => {
                 tracing::warn!(source = %source.name, url = %list, error = %e, "bad feed URL")
             }
@@ -459,6 +468,11 @@ async fn ingest_source(
         }
         level = next;
         depth += 1;
+    }
+    if !ctx.cancel.is_cancelled() {
+        for f in list_fetches {
+            ctx.writer.fetch(f).await;
+        }
     }
     Ok(())
 }
