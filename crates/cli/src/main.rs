@@ -48,6 +48,16 @@ pub enum Command {
     Export(cmd::export::ExportArgs),
     /// Re-run extraction and analysis over the stored raw pages (no network).
     Reprocess(cmd::reprocess::ReprocessArgs),
+    /// Serve the news portal, JSON API (/api/v1) and RSS/Atom feeds over the data directory.
+    Serve(cmd::serve::ServeArgs),
+    /// Search the archive (Russian word forms, "phrases", filters); --json for machines.
+    Search(cmd::search::SearchArgs),
+    /// Rebuild the search index from the store.
+    Reindex(cmd::reindex::ReindexArgs),
+    /// Ingest the bundled real news pages into a temporary data dir and serve the portal.
+    Demo(cmd::demo::DemoArgs),
+    /// Hide an article or a source (or restore it); set a source's display policy.
+    Takedown(cmd::takedown::TakedownArgs),
 }
 
 fn main() -> ExitCode {
@@ -67,6 +77,11 @@ fn main() -> ExitCode {
         Command::Import(args) => cmd::import::run(&cli.global, args),
         Command::Export(args) => cmd::export::run(&cli.global, args),
         Command::Reprocess(args) => cmd::reprocess::run(&cli.global, args),
+        Command::Serve(args) => cmd::serve::run(&cli.global, args),
+        Command::Search(args) => cmd::search::run(&cli.global, args),
+        Command::Reindex(args) => cmd::reindex::run(&cli.global, args),
+        Command::Demo(args) => cmd::demo::run(&cli.global, args),
+        Command::Takedown(args) => cmd::takedown::run(&cli.global, args),
     };
     match result {
         Ok(code) => code,

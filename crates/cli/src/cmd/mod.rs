@@ -6,3 +6,8 @@ pub mod import;
 pub mod ingest;
 pub mod reprocess;
 pub mod source;
+pub mod demo;
+pub mod reindex;
+pub mod search;
+pub mod serve;
+pub mod takedown;

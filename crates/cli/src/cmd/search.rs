@@ -1,0 +1,105 @@
+//! `khronika search QUERY`: full-text search of the archive from the terminal.
+
+use std::process::ExitCode;
+
+use anyhow::{bail, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+use clap::Args;
+use khronika_index::{SearchQuery, SortBy};
+
+use crate::cmd::serve::open_index;
+use crate::cmd::source::{data_dir, open_store, runtime};
+use crate::GlobalOpts;
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Words in any form ("саммита" finds "саммит"); "quoted phrases" match as phrases.
+    pub query: String,
+    /// Print JSON (one object with `total` and `hits`).
+    #[arg(long)]
+    pub json: bool,
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    /// Only this source (its id, as `khronika source list` shows).
+    #[arg(long)]
+    pub source: Option<String>,
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Only articles mentioning this entity (normal form, e.g. "Айбек Смадияров").
+    #[arg(long)]
+    pub entity: Option<String>,
+    /// Published on or after this day (YYYY-MM-DD).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Published on or before this day (YYYY-MM-DD).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Newest first instead of by relevance.
+    #[arg(long)]
+    pub by_date: bool,
+}
+
+fn day(s: &Option<String>, end: bool) -> Result<Option<DateTime<Utc>>> {
+    let Some(s) = s else { return Ok(None) };
+    let Ok(d) = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") else {
+        bail!("{s:?} is not a date; write YYYY-MM-DD");
+    };
+    let d = if end { d.succ_opt().unwrap_or(d) } else { d };
+    Ok(d.and_hms_opt(0, 0, 0).map(|t| t.and_utc()))
+}
+
+pub fn run(global: &GlobalOpts, args: SearchArgs) -> Result<ExitCode> {
+    let q = SearchQuery {
+        text: args.query.clone(),
+        source: args.source.clone(),
+        tag: args.tag.clone(),
+        entity: args.entity.clone(),
+        story: None,
+        from: day(&args.from, false)?,
+        to: day(&args.to, true)?,
+        sort: if args.by_date {
+            SortBy::Date
+        } else {
+            SortBy::Relevance
+        },
+        limit: args.limit.clamp(1, khronika_index::MAX_LIMIT),
+        offset: 0,
+    };
+    runtime()?.block_on(async move {
+        let dir = data_dir(global)?;
+        let store = open_store(global).await?;
+        let index = open_index(&dir)?;
+        // A running server holds the index writer: then search what is indexed already.
+        if let Err(e) = khronika_serve::sync_index(store.as_ref(), &index).await {
+            eprintln!("khronika: index not updated ({e}); searching what is indexed");
+        }
+        let res = index.search(&q)?;
+        if args.json {
+            println!("{}", serde_json::to_string_pretty(&res)?);
+        } else {
+            println!("{} found", res.total);
+            for h in &res.hits {
+                let date = h
+                    .published
+                    .map(|p| p.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default();
+                println!("\n[{}] {}  {}", h.id, date, h.title);
+                if let Some(u) = &h.url {
+                    println!("    {u}");
+                }
+                let snippet: String = h
+                    .snippet
+                    .pieces()
+                    .into_iter()
+                    .map(|(s, m)| if m { format!("[{s}]") } else { s.to_string() })
+                    .collect();
+                println!("    {}", snippet.replace('\n', " "));
+            }
+        }
+        Ok(if res.total > 0 {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        })
+    })
+}

@@ -1,0 +1,536 @@
+//! The JSON API under `/api/v1/`: read-only, cached, ETag-aware, errors as JSON objects
+//! `{"error": {"status", "code", "message"}}`. The contract is `openapi.json` beside this
+//! file, served at `/api/v1/openapi.json`.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use chrono::{DateTime, NaiveDate, Utc};
+use khronika_index::{SearchQuery, SortBy};
+use khronika_store::{
+    ArticleFilter, ArticleId, DisplayPolicy, EntityId, PageRequest, SourceId, StoredArticle,
+};
+use serde_json::{json, Value};
+
+use crate::{published_of, query_pairs, respond, App, AppState};
+
+const JSON: &str = "application/json";
+const API_CACHE: &str = "public, max-age=0, must-revalidate";
+const OPENAPI: &str = include_str!("openapi.json");
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/articles", get(articles))
+        .route("/articles/{id}", get(article))
+        .route("/search", get(search))
+        .route("/stories", get(stories))
+        .route("/stories/{id}", get(story))
+        .route("/entities", get(entities))
+        .route("/entities/{id}", get(entity))
+        .route("/tags", get(tags))
+        .route("/sources", get(sources))
+        .route("/latest", get(latest))
+        .route("/popular", get(popular))
+        .route("/openapi.json", get(openapi))
+}
+
+/// A JSON error answer.
+pub fn json_error(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = json!({"error": {"status": status.as_u16(), "code": code, "message": message}});
+    let mut r = (status, axum::Json(body)).into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+fn bad(message: &str) -> Response {
+    json_error(StatusCode::BAD_REQUEST, "bad_request", message)
+}
+
+fn not_found(message: &str) -> Response {
+    json_error(StatusCode::NOT_FOUND, "not_found", message)
+}
+
+fn internal(e: impl std::fmt::Display) -> Response {
+    tracing::error!("api failed: {e}");
+    json_error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "internal error; try again later",
+    )
+}
+
+type Params = HashMap<String, String>;
+
+fn param<'a>(q: &'a Params, k: &str) -> Option<&'a str> {
+    q.get(k).map(|v| v.trim()).filter(|v| !v.is_empty())
+}
+
+fn limit_param(q: &Params, default: usize) -> Result<usize, Response> {
+    match param(q, "limit") {
+        None => Ok(default),
+        Some(v) => match v.parse::<usize>() {
+            Ok(n) if (1..=100).contains(&n) => Ok(n),
+            _ => Err(bad("limit must be an integer from 1 to 100")),
+        },
+    }
+}
+
+fn date_param(q: &Params, k: &str) -> Result<Option<DateTime<Utc>>, Response> {
+    let Some(v) = param(q, k) else {
+        return Ok(None);
+    };
+    if let Ok(d) = DateTime::parse_from_rfc3339(v) {
+        return Ok(Some(d.with_timezone(&Utc)));
+    }
+    if let Some(d) = NaiveDate::parse_from_str(v, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+    {
+        return Ok(Some(d.and_utc()));
+    }
+    Err(bad(&format!(
+        "{k} must be a date (YYYY-MM-DD) or an RFC 3339 date-time"
+    )))
+}
+
+/// Serves a JSON value through the cache with ETag handling.
+async fn cached_json<F, Fut>(app: &App, key: String, headers: &HeaderMap, make: F) -> Response
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<Value, Response>>,
+{
+    let res = app
+        .cached(format!("api|{key}"), JSON, || async {
+            let v = make().await?;
+            Ok((StatusCode::OK, v.to_string()))
+        })
+        .await;
+    match res {
+        Ok(c) => respond(headers, &c, API_CACHE),
+        Err(r) => r,
+    }
+}
+
+fn summary_json(app: &App, s: &khronika_store::ArticleSummary) -> Value {
+    json!({
+        "id": s.id.0,
+        "url": s.url,
+        "title": s.title,
+        "lead": s.lead,
+        "source": s.source_id.map(|id| json!({"id": id.0, "name": app.source_name(Some(id), &s.url)})),
+        "published": crate::pages::summary_time(s).to_rfc3339(),
+        "first_seen": s.first_seen.to_rfc3339(),
+        "version": s.version,
+        "display": s.display.as_str(),
+        "links": {"html": format!("/article/{}", s.id.0), "self": format!("/api/v1/articles/{}", s.id.0)},
+    })
+}
+
+/// A full article as the API shows it: the body only when the source allows full text.
+fn article_json(app: &App, a: &StoredArticle) -> Value {
+    let art = &a.article;
+    let full = a.display == DisplayPolicy::FullText;
+    json!({
+        "id": a.id.0,
+        "url": a.url,
+        "canonical_url": art.canonical_url,
+        "title": art.title,
+        "lead": art.lead,
+        "blocks": if full { json!(art.blocks) } else { json!([]) },
+        "body_available": full,
+        "authors": art.authors,
+        "published": published_of(a).to_rfc3339(),
+        "modified": art.modified.map(|m| m.to_rfc3339()),
+        "tags": art.tags,
+        "lang": art.lang,
+        "site_name": art.site_name,
+        "source": a.source_id.map(|id| json!({"id": id.0, "name": app.source_name(Some(id), &a.url)})),
+        "version": a.version,
+        "first_seen": a.first_seen.to_rfc3339(),
+        "updated_at": a.updated_at.to_rfc3339(),
+        "display": a.display.as_str(),
+        "entities": a.analysis.as_ref().map(|an| {
+            let mut names: Vec<Value> = Vec::new();
+            let mut seen = std::collections::HashSet::new();
+            for m in &an.entities {
+                if seen.insert((m.normal.clone(), m.kind)) {
+                    names.push(json!({"name": m.normal, "type": m.kind.code()}));
+                }
+            }
+            names
+        }).unwrap_or_default(),
+        "quotes": a.analysis.as_ref().map(|an| json!(an.quotes)).unwrap_or(json!([])),
+        "links": {"html": format!("/article/{}", a.id.0)},
+    })
+}
+
+async fn resolve_entity(app: &App, v: &str) -> Result<Option<EntityId>, Response> {
+    if let Ok(id) = v.parse::<i64>() {
+        return Ok(Some(EntityId(id)));
+    }
+    let found = app.store.find_entities(v).await.map_err(internal)?;
+    Ok(found.into_iter().max_by_key(|e| e.mentions).map(|e| e.id))
+}
+
+async fn articles(
+    State(app): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let q = query_pairs(raw.as_deref());
+    let a = app.clone();
+    let key = format!("articles|{}", raw.as_deref().unwrap_or(""));
+    cached_json(&app, key, &headers, move || async move {
+        let limit = limit_param(&q, 20)?;
+        let source = match param(&q, "source") {
+            None => None,
+            Some(v) => Some(SourceId(
+                v.parse::<i64>()
+                    .map_err(|_| bad("source must be a source id (integer)"))?,
+            )),
+        };
+        let entity = match param(&q, "entity") {
+            None => None,
+            Some(v) => match resolve_entity(&a, v).await? {
+                Some(id) => Some(id),
+                // An unknown entity matches nothing.
+                None => return Ok(json!({"items": [], "next": null})),
+            },
+        };
+        let filter = ArticleFilter {
+            source,
+            tag: param(&q, "tag").map(str::to_string),
+            entity,
+            since: date_param(&q, "since")?,
+            until: date_param(&q, "until")?,
+            include_hidden: false,
+        };
+        let page = a
+            .store
+            .list_articles(
+                &filter,
+                &PageRequest {
+                    cursor: param(&q, "cursor").map(str::to_string),
+                    limit,
+                },
+            )
+            .await
+            .map_err(|e| match e {
+                khronika_store::StoreError::Invalid(m) => bad(&m),
+                other => internal(other),
+            })?;
+        let items: Vec<Value> = page.items.iter().map(|s| summary_json(&a, s)).collect();
+        Ok(json!({"items": items, "next": page.next}))
+    })
+    .await
+}
+
+async fn article(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let Ok(id) = id.parse::<i64>() else {
+        return bad("article id must be an integer");
+    };
+    let a = app.clone();
+    cached_json(
+        &app,
+        format!("article|{id}"),
+        &headers,
+        move || async move {
+            let art = a
+                .store
+                .get_article(ArticleId(id))
+                .await
+                .map_err(internal)?
+                .ok_or_else(|| not_found("no such article"))?;
+            if art.hidden {
+                return Err(json_error(
+                    StatusCode::GONE,
+                    "gone",
+                    "the article was taken down",
+                ));
+            }
+            Ok(article_json(&a, &art))
+        },
+    )
+    .await
+}
+
+async fn search(
+    State(app): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let q = query_pairs(raw.as_deref());
+    let a = app.clone();
+    let key = format!("search|{}", raw.as_deref().unwrap_or(""));
+    cached_json(&app, key, &headers, move || async move {
+        let limit = limit_param(&q, 10)?;
+        let offset = match param(&q, "offset") {
+            None => 0,
+            Some(v) => match v.parse::<usize>() {
+                Ok(n) if n <= khronika_index::MAX_OFFSET => n,
+                _ => {
+                    return Err(bad(&format!(
+                        "offset must be an integer from 0 to {}",
+                        khronika_index::MAX_OFFSET
+                    )))
+                }
+            },
+        };
+        let sort = match param(&q, "sort") {
+            None | Some("relevance") => SortBy::Relevance,
+            Some("date") => SortBy::Date,
+            Some(_) => return Err(bad("sort must be relevance or date")),
+        };
+        let text = param(&q, "q").unwrap_or("").to_string();
+        let sq = SearchQuery {
+            text,
+            source: param(&q, "source").map(str::to_string),
+            tag: param(&q, "tag").map(str::to_string),
+            entity: param(&q, "entity").map(str::to_string),
+            story: param(&q, "story").map(str::to_string),
+            from: date_param(&q, "from")?,
+            to: date_param(&q, "to")?,
+            sort,
+            limit,
+            offset,
+        };
+        if sq.text.is_empty()
+            && [&sq.source, &sq.tag, &sq.entity, &sq.story]
+                .iter()
+                .all(|v| v.is_none())
+            && sq.from.is_none()
+            && sq.to.is_none()
+        {
+            return Err(bad("give a query q or at least one filter"));
+        }
+        let res = a.index.search(&sq).map_err(internal)?;
+        let items: Vec<Value> = res
+            .hits
+            .iter()
+            .map(|h| {
+                json!({
+                    "id": h.id,
+                    "score": h.score,
+                    "title": h.title,
+                    "url": h.url,
+                    "source": h.source.parse::<i64>().ok().map(|id| json!({"id": id, "name": a.source_name(Some(SourceId(id)), h.url.as_deref().unwrap_or(""))})),
+                    "published": h.published.map(|p| p.to_rfc3339()),
+                    "snippet": {"text": h.snippet.text, "highlights": h.snippet.highlights},
+                    "title_highlights": h.title_snippet.highlights,
+                    "links": {"html": format!("/article/{}", h.id), "self": format!("/api/v1/articles/{}", h.id)},
+                })
+            })
+            .collect();
+        let next = (offset + items.len() < res.total.min(khronika_index::MAX_OFFSET))
+            .then_some(offset + items.len());
+        Ok(json!({"total": res.total, "offset": offset, "items": items, "next_offset": next}))
+    })
+    .await
+}
+
+async fn stories(RawQuery(raw): RawQuery) -> Response {
+    let q = query_pairs(raw.as_deref());
+    if let Err(r) = limit_param(&q, 20) {
+        return r;
+    }
+    // Story threading is a later stage; until it lands there are none to list.
+    (
+        StatusCode::OK,
+        axum::Json(json!({"items": [], "next": null})),
+    )
+        .into_response()
+}
+
+async fn story(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let a = app.clone();
+    cached_json(&app, format!("story|{id}"), &headers, move || async move {
+        let res = a
+            .index
+            .search(&SearchQuery {
+                story: Some(id.clone()),
+                sort: SortBy::Date,
+                limit: 100,
+                ..Default::default()
+            })
+            .map_err(internal)?;
+        if res.hits.is_empty() {
+            return Err(not_found("no such story"));
+        }
+        let items: Vec<Value> = res
+            .hits
+            .iter()
+            .map(|h| json!({"id": h.id, "title": h.title, "published": h.published.map(|p| p.to_rfc3339())}))
+            .collect();
+        Ok(json!({"id": id, "articles": items}))
+    })
+    .await
+}
+
+async fn entities(
+    State(app): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let q = query_pairs(raw.as_deref());
+    let a = app.clone();
+    let key = format!("entities|{}", raw.as_deref().unwrap_or(""));
+    cached_json(&app, key, &headers, move || async move {
+        let limit = limit_param(&q, 50)?;
+        let kind = match param(&q, "type") {
+            None => None,
+            Some("PER") => Some(khronika_model::EntityKind::Person),
+            Some("ORG") => Some(khronika_model::EntityKind::Organisation),
+            Some("LOC") => Some(khronika_model::EntityKind::Location),
+            Some(_) => return Err(bad("type must be PER, ORG or LOC")),
+        };
+        let list = match param(&q, "name") {
+            Some(name) => a.store.find_entities(name).await,
+            None => a.store.top_entities(kind, limit).await,
+        }
+        .map_err(internal)?;
+        Ok(json!({"items": list}))
+    })
+    .await
+}
+
+async fn entity(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let Ok(id) = id.parse::<i64>() else {
+        return bad("entity id must be an integer");
+    };
+    let a = app.clone();
+    cached_json(&app, format!("entity|{id}"), &headers, move || async move {
+        let e = a
+            .store
+            .get_entity(EntityId(id))
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| not_found("no such entity"))?;
+        let mentions = a.store.entity_mentions(e.id, 100).await.map_err(internal)?;
+        let quotes = a.store.entity_quotes(e.id, 100).await.map_err(internal)?;
+        Ok(json!({"entity": e, "mentions": mentions, "quotes": quotes}))
+    })
+    .await
+}
+
+async fn tags(
+    State(app): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let q = query_pairs(raw.as_deref());
+    let a = app.clone();
+    let key = format!("tags|{}", raw.as_deref().unwrap_or(""));
+    cached_json(&app, key, &headers, move || async move {
+        let limit = limit_param(&q, 100)?;
+        let list = a.store.tags(limit).await.map_err(internal)?;
+        Ok(json!({"items": list}))
+    })
+    .await
+}
+
+async fn sources(State(app): State<AppState>, headers: HeaderMap) -> Response {
+    let a = app.clone();
+    cached_json(&app, "sources".into(), &headers, move || async move {
+        let list: Vec<Value> = a
+            .sources()
+            .into_iter()
+            .filter(|s| !s.hidden)
+            .map(|s| {
+                json!({"id": s.id.0, "name": s.name, "home_url": s.home_url, "lang": s.lang,
+                       "display": s.display.as_str(), "feeds": {"rss": format!("/feed.rss?source={}", s.id.0)}})
+            })
+            .collect();
+        Ok(json!({"items": list}))
+    })
+    .await
+}
+
+async fn latest(
+    State(app): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let q = query_pairs(raw.as_deref());
+    let a = app.clone();
+    let key = format!("latest|{}", raw.as_deref().unwrap_or(""));
+    cached_json(&app, key, &headers, move || async move {
+        let limit = limit_param(&q, 20)?;
+        let page = a
+            .store
+            .list_articles(
+                &ArticleFilter::default(),
+                &PageRequest {
+                    cursor: None,
+                    limit,
+                },
+            )
+            .await
+            .map_err(internal)?;
+        let items: Vec<Value> = page.items.iter().map(|s| summary_json(&a, s)).collect();
+        Ok(json!({"items": items}))
+    })
+    .await
+}
+
+async fn popular(
+    State(app): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let q = query_pairs(raw.as_deref());
+    let a = app.clone();
+    let key = format!("popular|{}", raw.as_deref().unwrap_or(""));
+    cached_json(&app, key, &headers, move || async move {
+        let limit = limit_param(&q, 20)?;
+        let hours = match param(&q, "window_hours") {
+            None => 24 * 7,
+            Some(v) => match v.parse::<u64>() {
+                Ok(h) if (1..=24 * 365).contains(&h) => h,
+                _ => return Err(bad("window_hours must be an integer from 1 to 8760")),
+            },
+        };
+        let pop = a
+            .store
+            .popular(Duration::from_secs(hours * 3600), limit)
+            .await
+            .map_err(internal)?;
+        let mut items = Vec::new();
+        for p in pop {
+            if let Some(art) = a.store.get_article(p.article_id).await.map_err(internal)? {
+                if !art.hidden {
+                    items.push(
+                        json!({"id": art.id.0, "title": art.article.title, "views": p.views,
+                                      "published": published_of(&art).to_rfc3339()}),
+                    );
+                }
+            }
+        }
+        Ok(json!({"window_hours": hours, "items": items}))
+    })
+    .await
+}
+
+async fn openapi() -> Response {
+    let mut r = (StatusCode::OK, OPENAPI).into_response();
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON));
+    r
+}

@@ -1,0 +1,625 @@
+//! # khronika-serve: here is a data directory, show it to people and programs
+//!
+//! One axum router with three faces over the same [`Store`] and [`SearchIndex`]:
+//! * the **portal** (`/`, `/article/{id}`, `/search`, `/tag/{name}`, `/entity/{id}`,
+//!   `/source/{id}`, `/story/{id}`): server-rendered Russian HTML, no JavaScript;
+//! * the **JSON API** under `/api/v1/` with its OpenAPI document at `/api/v1/openapi.json`;
+//! * **feeds**: `/feed.rss` and `/feed.atom`, narrowed by `source`, `tag`, `entity`, `story`
+//!   or a search query `q`.
+//!
+//! Plus `/healthz` and Prometheus `/metrics`.
+//!
+//! **Architecture invariant:** serve reads only through the `Store` trait and the search
+//! index; it writes nothing but anonymous view counts. Every string from outside is escaped
+//! on output ([`html::esc`]); article bodies are rendered from our own blocks, never from
+//! page markup.
+//!
+//! Cost model: rendered pages and API answers are cached in memory per URL (and reader time
+//! zone) until the store changes (the index sync bumps a generation) or 30 s pass, so a hot
+//! article page costs a hash lookup. Page views are counted in memory and flushed to the
+//! store every few seconds.
+
+// Handlers return `Result<_, Response>`: the error *is* the HTTP answer, built once on a
+// cold path, so its size does not matter.
+#![allow(clippy::result_large_err)]
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use khronika_index::{IndexDoc, SearchIndex};
+use khronika_store::{ArticleId, Source, SourceId, Store, StoredArticle};
+
+mod api;
+mod feeds;
+pub mod html;
+mod metrics;
+mod pages;
+pub mod render;
+
+pub use metrics::Metrics;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Store(#[from] khronika_store::StoreError),
+    #[error(transparent)]
+    Index(#[from] khronika_index::IndexError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
+    #[error("server: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("background task failed: {0}")]
+    Join(String),
+}
+
+/// Settings of a running server.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    pub site_name: String,
+    /// Zone for timestamps when the reader chose none.
+    pub default_tz: Tz,
+    /// Origins allowed to call the API from browsers; `*` for any; empty for none.
+    pub cors_origins: Vec<String>,
+    /// How often the index catches up with the store.
+    pub sync_interval: Duration,
+    /// How long a cached page may be served after it was rendered.
+    pub cache_ttl: Duration,
+    /// Most pages kept in the cache.
+    pub cache_entries: usize,
+}
+
+impl Default for ServeConfig {
+    fn default() -> Self {
+        ServeConfig {
+            site_name: "Хроника".into(),
+            default_tz: chrono_tz::Asia::Almaty,
+            cors_origins: Vec::new(),
+            sync_interval: Duration::from_secs(2),
+            cache_ttl: Duration::from_secs(30),
+            cache_entries: 20_000,
+        }
+    }
+}
+
+/// Everything a request handler needs.
+pub struct App {
+    pub store: Arc<dyn Store>,
+    pub index: Arc<SearchIndex>,
+    pub cfg: ServeConfig,
+    pub metrics: Metrics,
+    cache: PageCache,
+    views: Mutex<HashMap<i64, u64>>,
+    sources: RwLock<HashMap<i64, Source>>,
+    /// Bumped whenever the visible data changes; cached pages of older generations are stale.
+    generation: AtomicU64,
+    started: Instant,
+}
+
+pub type AppState = Arc<App>;
+
+impl App {
+    pub async fn new(
+        store: Arc<dyn Store>,
+        index: Arc<SearchIndex>,
+        cfg: ServeConfig,
+    ) -> Result<AppState, ServeError> {
+        let app = Arc::new(App {
+            store,
+            index,
+            cache: PageCache::new(cfg.cache_entries, cfg.cache_ttl),
+            cfg,
+            metrics: Metrics::default(),
+            views: Mutex::new(HashMap::new()),
+            sources: RwLock::new(HashMap::new()),
+            generation: AtomicU64::new(1),
+            started: Instant::now(),
+        });
+        app.refresh_sources().await?;
+        Ok(app)
+    }
+
+    async fn refresh_sources(&self) -> Result<(), ServeError> {
+        let list = self.store.list_sources().await?;
+        if let Ok(mut map) = self.sources.write() {
+            *map = list.into_iter().map(|s| (s.id.0, s)).collect();
+        }
+        Ok(())
+    }
+
+    pub fn source(&self, id: Option<SourceId>) -> Option<Source> {
+        let id = id?;
+        self.sources.read().ok()?.get(&id.0).cloned()
+    }
+
+    pub fn sources(&self) -> Vec<Source> {
+        let mut v: Vec<Source> = self
+            .sources
+            .read()
+            .map(|m| m.values().cloned().collect())
+            .unwrap_or_default();
+        v.sort_by(|a, b| a.name.cmp(&b.name));
+        v
+    }
+
+    /// A name for an article's source: the source's name, else the URL's host.
+    pub fn source_name(&self, id: Option<SourceId>, url: &str) -> String {
+        if let Some(s) = self.source(id) {
+            return s.name;
+        }
+        url::Url::parse(url)
+            .ok()
+            .and_then(|u| {
+                u.host_str()
+                    .map(|h| h.trim_start_matches("www.").to_string())
+            })
+            .unwrap_or_else(|| "локальный файл".into())
+    }
+
+    fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Relaxed)
+    }
+
+    /// Marks cached pages stale (data changed).
+    pub fn invalidate(&self) {
+        self.generation.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts a page view in memory; [`App::flush_views`] hands the counts to the store.
+    pub fn count_view(&self, id: ArticleId) {
+        if let Ok(mut v) = self.views.lock() {
+            if v.len() < 100_000 || v.contains_key(&id.0) {
+                *v.entry(id.0).or_insert(0) += 1;
+            }
+        }
+    }
+
+    pub async fn flush_views(&self) -> Result<u64, ServeError> {
+        let pending: Vec<(i64, u64)> = match self.views.lock() {
+            Ok(mut v) => v.drain().collect(),
+            Err(_) => Vec::new(),
+        };
+        let mut n = 0;
+        for (id, count) in pending {
+            for _ in 0..count {
+                match self.store.record_view(ArticleId(id)).await {
+                    Ok(()) => n += 1,
+                    // Deleted meanwhile: its views no longer matter.
+                    Err(khronika_store::StoreError::NotFound(_)) => break,
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        }
+        Ok(n)
+    }
+
+    /// Brings the index up to date with the store's change feed.
+    pub async fn sync_index(&self) -> Result<usize, ServeError> {
+        let n = sync_index(self.store.as_ref(), &self.index).await?;
+        if n > 0 {
+            self.refresh_sources().await?;
+            self.invalidate();
+        }
+        Ok(n)
+    }
+}
+
+/// What the index stores of an article (display policy does not matter here: search needs
+/// the words; snippets are short).
+pub fn index_doc(a: &StoredArticle) -> IndexDoc {
+    let art = &a.article;
+    let body = art
+        .blocks
+        .iter()
+        .map(|b| b.plain_text())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut entities: Vec<String> = a
+        .analysis
+        .as_ref()
+        .map(|an| an.entities.iter().map(|m| m.normal.clone()).collect())
+        .unwrap_or_default();
+    entities.sort();
+    entities.dedup();
+    IndexDoc {
+        id: a.id.0.max(0) as u64,
+        url: Some(a.url.clone()),
+        title: art.title.clone().unwrap_or_default(),
+        lead: art.lead.clone().unwrap_or_default(),
+        body,
+        source: a
+            .source_id
+            .map(|s| s.0.to_string())
+            .unwrap_or_else(|| "local".into()),
+        tags: art.tags.clone(),
+        entities,
+        story: None,
+        published: Some(published_of(a)),
+    }
+}
+
+/// The article's publication time, or when we first saw it.
+pub fn published_of(a: &StoredArticle) -> DateTime<Utc> {
+    a.article
+        .published
+        .map(|p| p.with_timezone(&Utc))
+        .unwrap_or(a.first_seen)
+}
+
+/// Applies the store's changes since the index's last commit; returns how many were applied.
+pub async fn sync_index(store: &dyn Store, index: &Arc<SearchIndex>) -> Result<usize, ServeError> {
+    let mut applied = 0;
+    loop {
+        let seq = index.last_seq()?.unwrap_or(0);
+        let changes = store.articles_changed_since(seq, 500).await?;
+        let Some(last) = changes.last().map(|c| c.seq) else {
+            break;
+        };
+        let idx = Arc::clone(index);
+        let n = changes.len();
+        tokio::task::spawn_blocking(move || -> Result<(), ServeError> {
+            for c in &changes {
+                match &c.article {
+                    Some(a) if !a.hidden => idx.upsert(&[index_doc(a)])?,
+                    _ => idx.delete(c.article_id.0.max(0) as u64)?,
+                }
+            }
+            idx.commit(Some(last))?;
+            Ok(())
+        })
+        .await
+        .map_err(|e| ServeError::Join(e.to_string()))??;
+        applied += n;
+    }
+    Ok(applied)
+}
+
+/// Drops the index and rebuilds it from the store's whole change feed.
+pub async fn reindex(store: &dyn Store, index: &Arc<SearchIndex>) -> Result<usize, ServeError> {
+    let idx = Arc::clone(index);
+    tokio::task::spawn_blocking(move || -> Result<(), ServeError> {
+        idx.clear()?;
+        idx.commit(Some(0))?;
+        Ok(())
+    })
+    .await
+    .map_err(|e| ServeError::Join(e.to_string()))??;
+    sync_index(store, index).await
+}
+
+/// The whole HTTP surface.
+pub fn router(app: AppState) -> Router {
+    let api = api::routes();
+    Router::new()
+        .route("/", get(pages::front))
+        .route("/article/{id}", get(pages::article))
+        .route("/search", get(pages::search))
+        .route("/tag/{name}", get(pages::tag))
+        .route("/tags", get(pages::tags))
+        .route("/entity/{key}", get(pages::entity))
+        .route("/entities", get(pages::entities))
+        .route("/source/{id}", get(pages::source))
+        .route("/sources", get(pages::sources))
+        .route("/story/{id}", get(pages::story))
+        .route("/timezone", get(pages::timezone))
+        .route("/feed.rss", get(feeds::rss))
+        .route("/feed.atom", get(feeds::atom))
+        .route("/static/site.css", get(static_css))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics::handler))
+        .nest("/api/v1", api)
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            metrics::track,
+        ))
+        .with_state(app)
+}
+
+/// Serves on `addr` until `shutdown` resolves, syncing the index and flushing views in the
+/// background.
+pub async fn run(
+    app: AppState,
+    addr: SocketAddr,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServeError::Bind {
+            addr: addr.to_string(),
+            source,
+        })?;
+    serve_on(app, listener, shutdown).await
+}
+
+/// Like [`run`] on a listener the caller bound (tests bind port 0).
+pub async fn serve_on(
+    app: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    spawn_background(app.clone());
+    axum::serve(listener, router(app.clone()))
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    // Views counted since the last flush are not lost on a clean stop.
+    app.flush_views().await?;
+    Ok(())
+}
+
+/// The index sync and view flush loops.
+pub fn spawn_background(app: AppState) {
+    let a = app.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(a.cfg.sync_interval);
+        loop {
+            tick.tick().await;
+            if let Err(e) = a.sync_index().await {
+                tracing::warn!("index sync failed: {e}");
+            }
+        }
+    });
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(5));
+        loop {
+            tick.tick().await;
+            if let Err(e) = app.flush_views().await {
+                tracing::warn!("recording page views failed: {e}");
+            }
+        }
+    });
+}
+
+async fn static_css() -> Response {
+    let mut r = (StatusCode::OK, html::SITE_CSS).into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/css; charset=utf-8"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    r
+}
+
+async fn healthz(axum::extract::State(app): axum::extract::State<AppState>) -> Response {
+    let store_ok = app.store.stats().await.is_ok();
+    let body = serde_json::json!({
+        "status": if store_ok { "ok" } else { "degraded" },
+        "store": store_ok,
+        "index_documents": app.index.num_docs(),
+        "uptime_seconds": app.started.elapsed().as_secs(),
+    });
+    let status = if store_ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, axum::Json(body)).into_response()
+}
+
+// ---------- responses, caching, ETags ----------
+
+/// A rendered answer kept for reuse.
+#[derive(Clone)]
+pub struct Cached {
+    pub status: StatusCode,
+    pub content_type: &'static str,
+    pub body: axum::body::Bytes,
+    pub etag: String,
+    generation: u64,
+    at: Instant,
+}
+
+struct PageCache {
+    map: RwLock<HashMap<String, Cached>>,
+    max: usize,
+    ttl: Duration,
+}
+
+impl PageCache {
+    fn new(max: usize, ttl: Duration) -> Self {
+        PageCache {
+            map: RwLock::new(HashMap::new()),
+            max,
+            ttl,
+        }
+    }
+
+    fn get(&self, key: &str, generation: u64) -> Option<Cached> {
+        let map = self.map.read().ok()?;
+        let c = map.get(key)?;
+        (c.generation == generation && c.at.elapsed() < self.ttl).then(|| c.clone())
+    }
+
+    fn put(&self, key: String, c: Cached) {
+        if let Ok(mut map) = self.map.write() {
+            if map.len() >= self.max {
+                // Crude but bounded: drop everything stale, and if still full, everything.
+                let (generation, ttl) = (c.generation, self.ttl);
+                map.retain(|_, v| v.generation == generation && v.at.elapsed() < ttl);
+                if map.len() >= self.max {
+                    map.clear();
+                }
+            }
+            map.insert(key, c);
+        }
+    }
+}
+
+/// A weak ETag from the body's hash.
+pub fn etag_of(body: &[u8]) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    body.hash(&mut h);
+    format!("W/\"{:016x}\"", h.finish())
+}
+
+fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .any(|t| {
+            t == "*" || t == etag || t.trim_start_matches("W/") == etag.trim_start_matches("W/")
+        })
+}
+
+/// Builds the HTTP answer for a rendered body: ETag, 304 when the client has it.
+pub fn respond(headers: &HeaderMap, c: &Cached, cache_control: &'static str) -> Response {
+    let not_modified = c.status == StatusCode::OK && if_none_match(headers, &c.etag);
+    let mut r = if not_modified {
+        Response::new(Body::empty())
+    } else {
+        Response::new(Body::from(c.body.clone()))
+    };
+    *r.status_mut() = if not_modified {
+        StatusCode::NOT_MODIFIED
+    } else {
+        c.status
+    };
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(c.content_type),
+    );
+    if let Ok(v) = HeaderValue::from_str(&c.etag) {
+        h.insert(header::ETAG, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(cache_control),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    r
+}
+
+impl App {
+    /// Serves `key` from the cache, or renders it with `make` and caches a 200 answer.
+    pub async fn cached<F, Fut>(
+        &self,
+        key: String,
+        content_type: &'static str,
+        make: F,
+    ) -> Result<Cached, Response>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<(StatusCode, String), Response>>,
+    {
+        let generation = self.generation();
+        if let Some(c) = self.cache.get(&key, generation) {
+            self.metrics.cache_hit();
+            return Ok(c);
+        }
+        self.metrics.cache_miss();
+        let (status, body) = make().await?;
+        let body = axum::body::Bytes::from(body);
+        let c = Cached {
+            status,
+            content_type,
+            etag: etag_of(&body),
+            body,
+            generation,
+            at: Instant::now(),
+        };
+        if status == StatusCode::OK {
+            self.cache.put(key, c.clone());
+        }
+        Ok(c)
+    }
+}
+
+/// Adds CORS headers for allowed origins and answers preflight requests.
+pub(crate) fn cors_headers(app: &App, req_headers: &HeaderMap, resp: &mut Response) {
+    if app.cfg.cors_origins.is_empty() {
+        return;
+    }
+    let Some(origin) = req_headers
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+    else {
+        return;
+    };
+    let any = app.cfg.cors_origins.iter().any(|o| o == "*");
+    let allowed = any || app.cfg.cors_origins.iter().any(|o| o == origin);
+    if !allowed {
+        return;
+    }
+    let h = resp.headers_mut();
+    let value = if any { "*" } else { origin };
+    if let Ok(v) = HeaderValue::from_str(value) {
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
+    }
+    if !any {
+        h.insert(header::VARY, HeaderValue::from_static("Origin"));
+    }
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("GET, HEAD, OPTIONS"),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static("If-None-Match, Content-Type"),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        HeaderValue::from_static("ETag"),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("600"),
+    );
+}
+
+pub(crate) fn is_preflight(req: &Request<Body>) -> bool {
+    req.method() == Method::OPTIONS && req.headers().contains_key(header::ORIGIN)
+}
+
+/// Query string pairs, decoded leniently (never a rejection).
+pub(crate) fn query_pairs(raw: Option<&str>) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    if let Some(q) = raw {
+        for (k, v) in url::form_urlencoded::parse(q.as_bytes()).take(64) {
+            out.entry(k.into_owned()).or_insert_with(|| v.into_owned());
+        }
+    }
+    out
+}
+
+/// The reader's zone: `?tz=` first, then the `tz` cookie, then the default.
+pub(crate) fn reader_tz(app: &App, q: &HashMap<String, String>, headers: &HeaderMap) -> Tz {
+    if let Some(tz) = q.get("tz").and_then(|t| t.parse::<Tz>().ok()) {
+        return tz;
+    }
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().strip_prefix("tz="))
+        .find_map(|v| {
+            url::form_urlencoded::parse(format!("v={v}").as_bytes())
+                .next()
+                .and_then(|(_, v)| v.parse::<Tz>().ok())
+        })
+        .unwrap_or(app.cfg.default_tz)
+}

@@ -1,0 +1,227 @@
+//! Article bodies as HTML, from our own block model: every text escaped, quotes found by
+//! the analysis highlighted in place and listed with their speakers.
+
+use khronika_model::{Analysis, Article, Block, Quote};
+
+use crate::html::{enc, esc, esc_into};
+
+/// Longest text we render in one block (bounded output on pathological input).
+const MAX_BLOCK_CHARS: usize = 50_000;
+/// Most blocks rendered for one article.
+const MAX_BLOCKS: usize = 2_000;
+
+/// The body's blocks as HTML, direct quotes marked. Quotes are located by their text inside
+/// each block (robust to how the analysed text joined the blocks).
+pub fn body_html(article: &Article, analysis: Option<&Analysis>) -> String {
+    let quotes: Vec<&Quote> = analysis
+        .map(|a| {
+            a.quotes
+                .iter()
+                .filter(|q| q.direct && q.text.chars().count() >= 3)
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut o = String::new();
+    for block in article.blocks.iter().take(MAX_BLOCKS) {
+        match block {
+            Block::Paragraph { text } => {
+                o.push_str("<p>");
+                marked_text(&mut o, clip(text), &quotes);
+                o.push_str("</p>\n");
+            }
+            Block::Heading { level, text } => {
+                // The page's h1 is the title; body headings start at h2.
+                let l = (*level).clamp(2, 6);
+                o.push_str(&format!("<h{l}>"));
+                esc_into(&mut o, clip(text));
+                o.push_str(&format!("</h{l}>\n"));
+            }
+            Block::List { ordered, items } => {
+                let tag = if *ordered { "ol" } else { "ul" };
+                o.push_str(&format!("<{tag}>"));
+                for item in items.iter().take(MAX_BLOCKS) {
+                    o.push_str("<li>");
+                    marked_text(&mut o, clip(item), &quotes);
+                    o.push_str("</li>");
+                }
+                o.push_str(&format!("</{tag}>\n"));
+            }
+            Block::Quote { text } => {
+                o.push_str("<blockquote><p>");
+                esc_into(&mut o, clip(text));
+                o.push_str("</p></blockquote>\n");
+            }
+            Block::Preformatted { text } => {
+                o.push_str("<pre>");
+                esc_into(&mut o, clip(text));
+                o.push_str("</pre>\n");
+            }
+            Block::Table { rows } => {
+                o.push_str("<div class=\"table\"><table class=\"list\">");
+                for row in rows.iter().take(MAX_BLOCKS) {
+                    o.push_str("<tr>");
+                    for cell in row.iter().take(64) {
+                        o.push_str("<td>");
+                        esc_into(&mut o, clip(cell));
+                        o.push_str("</td>");
+                    }
+                    o.push_str("</tr>");
+                }
+                o.push_str("</table></div>\n");
+            }
+        }
+    }
+    o
+}
+
+fn clip(s: &str) -> &str {
+    match s.char_indices().nth(MAX_BLOCK_CHARS) {
+        Some((i, _)) => s.get(..i).unwrap_or(s),
+        None => s,
+    }
+}
+
+/// Escapes `text`, wrapping each quote's first occurrence in `<mark class="quote">`.
+fn marked_text(o: &mut String, text: &str, quotes: &[&Quote]) {
+    // Byte ranges of quotes in this text, non-overlapping, in order.
+    let mut ranges: Vec<(usize, usize, &Quote)> = Vec::new();
+    for q in quotes {
+        let needle = q.text.trim();
+        if needle.is_empty() {
+            continue;
+        }
+        if let Some(start) = text.find(needle) {
+            let end = start + needle.len();
+            if ranges.iter().all(|(s, e, _)| end <= *s || start >= *e) {
+                ranges.push((start, end, q));
+            }
+        }
+    }
+    ranges.sort_by_key(|r| r.0);
+    let mut pos = 0;
+    for (start, end, q) in ranges {
+        if let Some(before) = text.get(pos..start) {
+            esc_into(o, before);
+        }
+        o.push_str("<mark class=\"quote\"");
+        if let Some(sp) = &q.speaker {
+            o.push_str(" title=\"Цитата: ");
+            esc_into(o, sp);
+            o.push('"');
+        }
+        o.push('>');
+        if let Some(inner) = text.get(start..end) {
+            esc_into(o, inner);
+        }
+        o.push_str("</mark>");
+        pos = end;
+    }
+    if let Some(rest) = text.get(pos..) {
+        esc_into(o, rest);
+    }
+}
+
+/// "Кто что сказал": each quote with its attributed speaker and role, speakers linked.
+pub fn quotes_html(analysis: Option<&Analysis>) -> String {
+    let Some(a) = analysis else {
+        return String::new();
+    };
+    let quotes: Vec<&Quote> = a.quotes.iter().filter(|q| q.speaker.is_some()).collect();
+    if quotes.is_empty() {
+        return String::new();
+    }
+    let mut o = String::from(
+        "<section class=\"quotes\" aria-labelledby=\"quotes-h\"><h2 id=\"quotes-h\">Кто что сказал</h2>\n",
+    );
+    for q in quotes.iter().take(50) {
+        o.push_str("<figure>");
+        if q.direct {
+            o.push_str("<blockquote><p>«");
+            esc_into(&mut o, clip(q.text.trim()));
+            o.push_str("»</p></blockquote>");
+        } else {
+            o.push_str("<blockquote><p>");
+            esc_into(&mut o, clip(q.text.trim()));
+            o.push_str("</p></blockquote>");
+        }
+        if let Some(sp) = &q.speaker {
+            o.push_str("<figcaption>— <a href=\"/entity/");
+            o.push_str(&enc(sp));
+            o.push_str("\">");
+            esc_into(&mut o, sp);
+            o.push_str("</a>");
+            if let Some(role) = q.role.as_deref().filter(|r| !r.trim().is_empty()) {
+                o.push_str(", ");
+                esc_into(&mut o, role);
+            }
+            if !q.direct {
+                o.push_str(" <span class=\"speaker\">(пересказ)</span>");
+            }
+            o.push_str("</figcaption>");
+        }
+        o.push_str("</figure>\n");
+    }
+    o.push_str("</section>\n");
+    o
+}
+
+/// Distinct entity names of the analysis by number of mentions, most first.
+pub fn top_entities(analysis: Option<&Analysis>, limit: usize) -> Vec<(String, &'static str)> {
+    let Some(a) = analysis else {
+        return Vec::new();
+    };
+    let mut counts: Vec<(String, &'static str, usize)> = Vec::new();
+    for m in &a.entities {
+        let name = m.normal.trim();
+        if name.is_empty() {
+            continue;
+        }
+        match counts.iter_mut().find(|(n, _, _)| n == name) {
+            Some(e) => e.2 += 1,
+            None => counts.push((name.to_string(), m.kind.code(), 1)),
+        }
+    }
+    counts.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+    counts
+        .into_iter()
+        .take(limit)
+        .map(|(n, k, _)| (n, k))
+        .collect()
+}
+
+/// Plain escaped text, used where only a line of text is wanted.
+pub fn text(s: &str) -> String {
+    esc(clip(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_are_marked_and_everything_escaped() {
+        let article = Article {
+            blocks: vec![Block::Paragraph {
+                text: "«Мы <b>исходили</b> из интересов», — подчеркнул Смадияров.".into(),
+            }],
+            ..Default::default()
+        };
+        let analysis = Analysis {
+            quotes: vec![Quote {
+                start: 1,
+                end: 30,
+                text: "Мы <b>исходили</b> из интересов".into(),
+                speaker: Some("Айбек <Смадияров>".into()),
+                role: None,
+                direct: true,
+            }],
+            ..Default::default()
+        };
+        let html = body_html(&article, Some(&analysis));
+        assert!(html.contains("<mark class=\"quote\" title=\"Цитата: Айбек &lt;Смадияров&gt;\">Мы &lt;b&gt;исходили&lt;/b&gt; из интересов</mark>"), "{html}");
+        assert!(!html.contains("<b>"));
+        let q = quotes_html(Some(&analysis));
+        assert!(q.contains("Айбек &lt;Смадияров&gt;"), "{q}");
+        assert!(!q.contains("<Смадияров>"));
+    }
+}

@@ -1,0 +1,774 @@
+//! The server over real HTTP on 127.0.0.1: API contract, portal pages, feeds, XSS safety.
+
+mod common;
+
+use std::collections::HashSet;
+
+use common::{get, request, start};
+use khronika_serve::ServeConfig;
+
+fn cfg() -> ServeConfig {
+    ServeConfig::default()
+}
+
+async fn first_id(s: &common::Server, q: &str) -> i64 {
+    let r = get(s.addr, &format!("/api/v1/search?q={q}"), &[]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.json()["items"][0]["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("no hit for {q}: {}", r.body))
+}
+
+// ---------------- API ----------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn articles_paginate_with_cursor_without_gaps_or_duplicates() {
+    let s = start(23, cfg()).await;
+    let mut seen = HashSet::new();
+    let mut cursor: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/articles?limit=7&cursor={}", urlenc(c)),
+            None => "/api/v1/articles?limit=7".to_string(),
+        };
+        let r = get(s.addr, &path, &[]).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(r
+            .header("content-type")
+            .unwrap_or("")
+            .starts_with("application/json"));
+        let v = r.json();
+        let items = v["items"].as_array().cloned().unwrap_or_default();
+        assert!(items.len() <= 7);
+        let mut prev: Option<String> = None;
+        for it in &items {
+            let id = it["id"].as_i64().unwrap_or(-1);
+            assert!(seen.insert(id), "duplicate {id}");
+            let p = it["published"].as_str().unwrap_or("").to_string();
+            if let Some(pp) = &prev {
+                assert!(pp >= &p, "not newest first: {pp} then {p}");
+            }
+            prev = Some(p);
+        }
+        pages += 1;
+        match v["next"].as_str() {
+            Some(n) => cursor = Some(n.to_string()),
+            None => break,
+        }
+        assert!(pages < 20, "pagination does not end");
+    }
+    assert_eq!(seen.len(), 25);
+    assert_eq!(pages, 4);
+}
+
+fn urlenc(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_filters_and_errors() {
+    let s = start(6, cfg()).await;
+    let lenta = s.sources[1].0;
+    let r = get(
+        s.addr,
+        &format!("/api/v1/articles?source={lenta}&limit=100"),
+        &[],
+    )
+    .await;
+    let items = r.json()["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(items.len(), 4, "{}", r.body);
+    assert!(items
+        .iter()
+        .all(|i| i["source"]["id"].as_i64() == Some(lenta)));
+
+    let r = get(s.addr, "/api/v1/articles?tag=%D0%A8%D0%9E%D0%A1", &[]).await;
+    let items = r.json()["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(items.len(), 1, "{}", r.body);
+
+    let r = get(
+        s.addr,
+        "/api/v1/articles?since=2024-06-17T06%3A30%3A00Z&limit=100",
+        &[],
+    )
+    .await;
+    let n = r.json()["items"].as_array().map(|a| a.len()).unwrap_or(0);
+    assert_eq!(
+        n, 1,
+        "only the reference article is from 06:30 on: {}",
+        r.body
+    );
+    let r = get(s.addr, "/api/v1/articles?until=2024-06-10&limit=100", &[]).await;
+    let n = r.json()["items"].as_array().map(|a| a.len()).unwrap_or(0);
+    assert_eq!(n, 1, "only the ШОС article is before 10 June: {}", r.body);
+
+    for (path, status, code) in [
+        ("/api/v1/articles?limit=0", 400, "bad_request"),
+        ("/api/v1/articles?limit=abc", 400, "bad_request"),
+        ("/api/v1/articles?since=yesterday", 400, "bad_request"),
+        ("/api/v1/articles?source=x", 400, "bad_request"),
+        ("/api/v1/articles/abc", 400, "bad_request"),
+        ("/api/v1/articles/987654", 404, "not_found"),
+        ("/api/v1/search", 400, "bad_request"),
+        ("/api/v1/search?q=a&sort=sideways", 400, "bad_request"),
+        ("/api/v1/entities?type=XYZ", 400, "bad_request"),
+        ("/api/v1/no-such-thing", 404, "not_found"),
+        ("/api/v1/stories/none", 404, "not_found"),
+    ] {
+        let r = get(s.addr, path, &[]).await;
+        assert_eq!(r.status, status, "{path}: {}", r.body);
+        let v = r.json();
+        assert_eq!(v["error"]["code"], code, "{path}");
+        assert_eq!(v["error"]["status"], status, "{path}");
+        assert!(v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn etag_gives_304_and_changes_with_content() {
+    let s = start(2, cfg()).await;
+    for path in ["/api/v1/articles", "/", "/feed.rss"] {
+        let r = get(s.addr, path, &[]).await;
+        assert_eq!(r.status, 200);
+        let etag = r
+            .header("etag")
+            .unwrap_or_else(|| panic!("no etag on {path}"))
+            .to_string();
+        let r2 = get(s.addr, path, &[("If-None-Match", &etag)]).await;
+        assert_eq!(r2.status, 304, "{path}");
+        assert!(r2.body.is_empty());
+        let r3 = get(s.addr, path, &[("If-None-Match", "W/\"other\"")]).await;
+        assert_eq!(r3.status, 200);
+    }
+    // A takedown changes the list, so the old ETag no longer matches.
+    let r = get(s.addr, "/api/v1/articles", &[]).await;
+    let etag = r.header("etag").unwrap_or_default().to_string();
+    let id = r.json()["items"][0]["id"].as_i64().unwrap_or(0);
+    s.store
+        .set_article_hidden(khronika_store::ArticleId(id), true)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    s.app.sync_index().await.unwrap_or_else(|e| panic!("{e}"));
+    let r = get(s.addr, "/api/v1/articles", &[("If-None-Match", &etag)]).await;
+    assert_eq!(r.status, 200);
+    assert!(r.json()["items"]
+        .as_array()
+        .is_some_and(|a| a.iter().all(|i| i["id"] != id)));
+    let r = get(s.addr, &format!("/api/v1/articles/{id}"), &[]).await;
+    assert_eq!(r.status, 410);
+    let r = get(s.addr, &format!("/article/{id}"), &[]).await;
+    assert_eq!(r.status, 410);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_understands_russian_word_forms_and_phrases() {
+    let s = start(4, cfg()).await;
+    let cases: [(&str, &[&str]); 6] = [
+        (
+            "саммита",
+            &["Исходили из своих интересов", "Итоги саммита ШОС"],
+        ),
+        (
+            "саммиту",
+            &["Исходили из своих интересов", "Итоги саммита ШОС"],
+        ),
+        ("Смадиярову", &["Исходили из своих интересов"]),
+        ("нейтралитетом", &["Исходили из своих интересов"]),
+        (
+            "%22%D1%81%D0%B0%D0%BC%D0%BC%D0%B8%D1%82%D0%B0+%D0%A8%D0%9E%D0%A1%22",
+            &["Итоги саммита ШОС"],
+        ),
+        ("дождём", &["Новость номер"]),
+    ];
+    for (q, want) in cases {
+        let r = get(
+            s.addr,
+            &format!("/api/v1/search?q={}&limit=50", enc_if_needed(q)),
+            &[],
+        )
+        .await;
+        assert_eq!(r.status, 200, "{q}: {}", r.body);
+        let v = r.json();
+        let titles: Vec<String> = v["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|i| i["title"].as_str().map(str::to_string))
+            .collect();
+        for w in want {
+            assert!(
+                titles.iter().any(|t| t.starts_with(w)),
+                "{q}: {w} missing in {titles:?}"
+            );
+        }
+        if q.starts_with('%') {
+            assert_eq!(titles.len(), 1, "phrase matched too much: {titles:?}");
+        }
+    }
+    // Snippets mark the matched inflection.
+    let r = get(
+        s.addr,
+        &format!("/api/v1/search?q={}", enc_if_needed("нейтралитет")),
+        &[],
+    )
+    .await;
+    let v = r.json();
+    let sn = &v["items"][0]["snippet"];
+    let text = sn["text"].as_str().unwrap_or_default();
+    let hl = &sn["highlights"][0];
+    let (a, b) = (
+        hl[0].as_u64().unwrap_or(0) as usize,
+        hl[1].as_u64().unwrap_or(0) as usize,
+    );
+    assert_eq!(text.get(a..b), Some("нейтралитета"), "{text}");
+    // Filter by source narrows.
+    let r = get(
+        s.addr,
+        &format!(
+            "/api/v1/search?q={}&source={}",
+            enc_if_needed("саммит"),
+            s.sources[1].0
+        ),
+        &[],
+    )
+    .await;
+    assert_eq!(r.json()["total"], 1);
+}
+
+fn enc_if_needed(q: &str) -> String {
+    if q.starts_with('%') {
+        q.to_string()
+    } else {
+        urlenc(q)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn directories_openapi_health_metrics_cors() {
+    let mut c = cfg();
+    c.cors_origins = vec!["https://app.example".into()];
+    let s = start(3, c).await;
+    let r = get(s.addr, "/api/v1/openapi.json", &[]).await;
+    assert_eq!(r.status, 200);
+    let v = r.json();
+    assert_eq!(v["openapi"], "3.0.3");
+    for p in [
+        "/articles",
+        "/articles/{id}",
+        "/search",
+        "/stories",
+        "/entities",
+        "/tags",
+        "/sources",
+        "/latest",
+        "/popular",
+    ] {
+        assert!(v["paths"][p].is_object(), "{p} undocumented");
+    }
+    let r = get(s.addr, "/api/v1/sources", &[]).await;
+    assert_eq!(r.json()["items"].as_array().map(|a| a.len()), Some(2));
+    let r = get(s.addr, "/api/v1/tags", &[]).await;
+    assert!(r.json()["items"].as_array().is_some_and(|a| !a.is_empty()));
+    let r = get(s.addr, "/api/v1/latest?limit=2", &[]).await;
+    assert_eq!(r.json()["items"].as_array().map(|a| a.len()), Some(2));
+    let r = get(s.addr, "/api/v1/stories", &[]).await;
+    assert_eq!(r.status, 200);
+
+    let r = get(s.addr, "/healthz", &[]).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json()["status"], "ok");
+
+    let r = get(
+        s.addr,
+        "/api/v1/articles",
+        &[("Origin", "https://app.example")],
+    )
+    .await;
+    assert_eq!(
+        r.header("access-control-allow-origin"),
+        Some("https://app.example")
+    );
+    let r = get(
+        s.addr,
+        "/api/v1/articles",
+        &[("Origin", "https://evil.example")],
+    )
+    .await;
+    assert_eq!(r.header("access-control-allow-origin"), None);
+    let r = request(
+        s.addr,
+        "OPTIONS",
+        "/api/v1/articles",
+        &[
+            ("Origin", "https://app.example"),
+            ("Access-Control-Request-Method", "GET"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, 204);
+    assert!(r
+        .header("access-control-allow-methods")
+        .is_some_and(|m| m.contains("GET")));
+
+    let r = get(s.addr, "/metrics", &[]).await;
+    assert_eq!(r.status, 200);
+    for m in [
+        "khronika_http_requests_total{route=\"/api/v1/articles\",status=\"200\"}",
+        "khronika_http_request_duration_seconds_bucket",
+        "khronika_index_documents 5",
+        "khronika_index_size_bytes",
+        "khronika_index_lag_changes 0",
+        "khronika_ingest_lag_seconds",
+    ] {
+        assert!(r.body.contains(m), "{m} missing:\n{}", r.body);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn views_feed_popular_without_personal_data() {
+    let s = start(3, cfg()).await;
+    let id = first_id(&s, "ШОС").await;
+    for _ in 0..3 {
+        assert_eq!(
+            get(s.addr, &format!("/article/{id}"), &[]).await.status,
+            200
+        );
+    }
+    let n = s.app.flush_views().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(n, 3);
+    s.app.invalidate();
+    let r = get(s.addr, "/api/v1/popular", &[]).await;
+    let v = r.json();
+    assert_eq!(v["items"][0]["id"], id, "{}", r.body);
+    assert_eq!(v["items"][0]["views"], 3);
+}
+
+// ---------------- portal ----------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn article_page_like_the_seed_done_right() {
+    let s = start(5, cfg()).await;
+    let id = first_id(&s, "Смадияров").await;
+    let r = get(s.addr, &format!("/article/{id}"), &[]).await;
+    assert_eq!(r.status, 200);
+    assert!(r
+        .header("content-type")
+        .unwrap_or("")
+        .starts_with("text/html"));
+    let b = &r.body;
+    assert!(b.contains("<h1>Исходили из своих интересов"), "headline");
+    assert!(b.contains("href=\"/source/"), "source link");
+    assert!(
+        b.contains("Оригинал на Bizmedia.kz"),
+        "link to the original"
+    );
+    // 07:00 UTC is 12:00 in Almaty.
+    assert!(
+        b.contains("17 июня 2024 в 12:00"),
+        "Russian timestamp in Asia/Almaty"
+    );
+    assert!(b.contains("class=\"lead\""));
+    assert!(b.contains("<mark class=\"quote\" title=\"Цитата: Айбек Смадияров\">Мы исходили из своих интересов"), "direct quote highlighted");
+    assert!(
+        b.contains("Кто что сказал") && b.contains("официальный представитель МИД"),
+        "quotes attributed"
+    );
+    assert!(
+        b.contains(
+            "href=\"/tag/%D0%9A%D0%B0%D0%B7%D0%B0%D1%85%D1%81%D1%82%D0%B0%D0%BD\">#Казахстан</a>"
+        ),
+        "tags as links"
+    );
+    assert!(
+        b.contains("Продолжая тему") && b.contains("Итоги саммита ШОС"),
+        "related by shared tag"
+    );
+    // Sidebar lists are outside the article element.
+    let article_end = b.find("</article>").unwrap_or(0);
+    let latest = b.find("Последние новости").unwrap_or(0);
+    assert!(latest > article_end, "sidebar mixed into the text");
+    // Reader's zone from the cookie.
+    let r = get(
+        s.addr,
+        &format!("/article/{id}"),
+        &[("Cookie", "tz=Europe%2FMoscow")],
+    )
+    .await;
+    assert!(r.body.contains("17 июня 2024 в 10:00"), "Moscow time");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lead_and_link_sources_are_not_republished() {
+    let s = start(0, cfg()).await;
+    let id = first_id(&s, "ШОС").await;
+    let r = get(s.addr, &format!("/article/{id}"), &[]).await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Лидеры подписали декларацию."));
+    assert!(
+        !r.body.contains("Секретный текст"),
+        "full text of a lead+link source shown"
+    );
+    assert!(r.body.contains("Читать полностью на Лента"));
+    let r = get(s.addr, &format!("/api/v1/articles/{id}"), &[]).await;
+    let v = r.json();
+    assert_eq!(v["body_available"], false);
+    assert!(!r.body.contains("Секретный текст"));
+    // Search snippets of such a source stay short and come from the text the index holds.
+    let r = get(s.addr, "/feed.rss?source=2", &[]).await;
+    assert!(!r.body.contains("Секретный текст"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn portal_pages_render_and_link() {
+    let s = start(8, cfg()).await;
+    let front = get(s.addr, "/", &[]).await;
+    assert_eq!(front.status, 200);
+    assert!(front.body.contains("Главное") && front.body.contains("Лента новостей"));
+    assert!(front.body.contains("<html lang=\"ru\">"));
+    // Every internal link on the front page answers 200.
+    let mut links: Vec<String> = front
+        .body
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .filter(|l| l.starts_with('/'))
+        .map(|l| l.replace("&amp;", "&"))
+        .collect();
+    links.sort();
+    links.dedup();
+    assert!(links.len() > 10, "{links:?}");
+    for l in &links {
+        let r = get(s.addr, l, &[]).await;
+        assert_eq!(r.status, 200, "{l}");
+    }
+    let r = get(
+        s.addr,
+        "/search?q=%D1%81%D0%B0%D0%BC%D0%BC%D0%B8%D1%82%D0%B0",
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body.contains("<mark>саммита</mark>") || r.body.contains("<mark>саммите</mark>"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("Найдено 2 статьи"), "count with plural");
+    let r = get(
+        s.addr,
+        "/search?q=&tag=%D0%9F%D0%BE%D0%B3%D0%BE%D0%B4%D0%B0&sort=date",
+        &[],
+    )
+    .await;
+    assert!(
+        r.body.contains("Найдено 3 статьи"),
+        "tag filter on the search page"
+    );
+    let r = get(s.addr, "/entity/%D0%90%D0%B9%D0%B1%D0%B5%D0%BA%20%D0%A1%D0%BC%D0%B0%D0%B4%D0%B8%D1%8F%D1%80%D0%BE%D0%B2", &[]).await;
+    assert_eq!(r.status, 200, "entity page by name");
+    assert!(r.body.contains("Что говорил") && r.body.contains("Мы исходили из своих интересов"));
+    assert!(r.body.contains("Хронология упоминаний"));
+    for (path, status) in [
+        ("/article/999999", 404),
+        ("/article/abc", 404),
+        ("/nowhere", 404),
+        ("/story/x", 404),
+        ("/source/9999", 404),
+    ] {
+        let r = get(s.addr, path, &[]).await;
+        assert_eq!(r.status, status, "{path}");
+        assert!(
+            r.body.contains("<html lang=\"ru\">"),
+            "{path} error page is HTML"
+        );
+    }
+    let r = get(s.addr, "/timezone?set=Asia%2FTashkent", &[]).await;
+    assert_eq!(r.status, 303);
+    assert!(r
+        .header("set-cookie")
+        .is_some_and(|c| c.starts_with("tz=Asia%2FTashkent")));
+}
+
+// ---------------- feeds ----------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn feeds_parse_with_a_real_feed_parser() {
+    let s = start(5, cfg()).await;
+    let tag = urlenc("Погода");
+    let entity = urlenc("Айбек Смадияров");
+    let q = urlenc("саммит");
+    for (path, expect) in [
+        ("/feed.rss".to_string(), 7usize),
+        ("/feed.atom".to_string(), 7),
+        (format!("/feed.rss?source={}", s.sources[0].0), 4),
+        (format!("/feed.atom?tag={tag}"), 2),
+        (format!("/feed.rss?entity={entity}"), 1),
+        (format!("/feed.atom?q={q}"), 2),
+    ] {
+        let r = get(s.addr, &path, &[]).await;
+        assert_eq!(r.status, 200, "{path}");
+        let feed = feed_rs::parser::parse(r.body.as_bytes())
+            .unwrap_or_else(|e| panic!("{path}: {e}\n{}", r.body));
+        assert_eq!(feed.entries.len(), expect, "{path}");
+        for e in &feed.entries {
+            let link = e.links.first().map(|l| l.href.clone()).unwrap_or_default();
+            assert!(
+                link.starts_with(&format!("http://{}/article/", s.addr)),
+                "{link}"
+            );
+            assert!(e.title.as_ref().is_some_and(|t| !t.content.is_empty()));
+            assert!(e.published.is_some() || e.updated.is_some());
+        }
+    }
+}
+
+// ---------------- XSS ----------------
+
+const ALLOWED_TAGS: &[&str] = &[
+    "html",
+    "head",
+    "meta",
+    "title",
+    "link",
+    "body",
+    "a",
+    "header",
+    "form",
+    "label",
+    "input",
+    "button",
+    "nav",
+    "div",
+    "main",
+    "aside",
+    "section",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "p",
+    "ul",
+    "ol",
+    "li",
+    "time",
+    "span",
+    "br",
+    "article",
+    "mark",
+    "figure",
+    "blockquote",
+    "figcaption",
+    "footer",
+    "select",
+    "option",
+    "code",
+    "pre",
+    "table",
+    "tr",
+    "td",
+    "strong",
+];
+const ALLOWED_ATTRS: &[&str] = &[
+    "lang",
+    "charset",
+    "name",
+    "content",
+    "rel",
+    "href",
+    "type",
+    "title",
+    "class",
+    "id",
+    "role",
+    "action",
+    "method",
+    "for",
+    "placeholder",
+    "value",
+    "aria-label",
+    "aria-labelledby",
+    "datetime",
+    "start",
+    "selected",
+];
+
+/// Checks every tag in `html` against our own vocabulary: an escaped payload can never
+/// produce a tag, an attribute or a URL we do not write ourselves.
+fn assert_only_our_markup(html: &str, ctx: &str) {
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        let end = rest
+            .find('>')
+            .unwrap_or_else(|| panic!("{ctx}: unclosed tag"));
+        let tag = &rest[..end];
+        rest = &rest[end + 1..];
+        if tag.starts_with('!') || tag.starts_with('/') {
+            assert!(
+                tag == "!DOCTYPE html" || tag[1..].chars().all(|c| c.is_ascii_alphanumeric()),
+                "{ctx}: odd tag <{tag}>"
+            );
+            continue;
+        }
+        let name: String = tag
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        assert!(ALLOWED_TAGS.contains(&name.as_str()), "{ctx}: tag <{tag}>");
+        // Attributes: name="value" pairs; values never contain a raw quote (escaped).
+        let mut attrs = &tag[name.len()..];
+        loop {
+            attrs = attrs.trim_start();
+            if attrs.is_empty() {
+                break;
+            }
+            let an: String = attrs
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            assert!(
+                ALLOWED_ATTRS.contains(&an.as_str()),
+                "{ctx}: attribute {an:?} in <{tag}>"
+            );
+            attrs = &attrs[an.len()..];
+            if let Some(v) = attrs.strip_prefix("=\"") {
+                let close = v
+                    .find('"')
+                    .unwrap_or_else(|| panic!("{ctx}: unterminated value in <{tag}>"));
+                let value = &v[..close];
+                if an == "href" || an == "action" {
+                    let ok = value.starts_with('/')
+                        || value.starts_with("http://")
+                        || value.starts_with("https://")
+                        || value.starts_with('#')
+                        || value == "data:,";
+                    assert!(ok, "{ctx}: unsafe URL {value:?}");
+                }
+                attrs = &v[close + 1..];
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn xss_corpus_is_inert_everywhere() {
+    let s = start(0, cfg()).await;
+    let corpus: Vec<String> = include_str!("fixtures/xss.txt")
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(|l| l.replace("\\u0000", "\u{0}"))
+        .collect();
+    assert!(corpus.len() >= 25);
+    let hostile_source = s
+        .store
+        .add_source(&khronika_store::NewSource {
+            name: "<script>alert('src')</script>".into(),
+            home_url: "javascript:alert(1)".into(),
+            display: khronika_store::DisplayPolicy::FullText,
+            ..Default::default()
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut batch = Vec::new();
+    for (i, p) in corpus.iter().enumerate() {
+        let mut a = common::plain(
+            &format!("Заголовок {i} {p}"),
+            &format!("Лид {p}"),
+            &format!("Текст «{p}» конец"),
+            &[p.as_str(), "xss"],
+            common::seed_time(),
+        );
+        a.authors = vec![p.clone()];
+        a.canonical_url = url::Url::parse("https://ok.example/x").ok();
+        a.blocks.push(khronika_model::Block::List {
+            ordered: false,
+            items: vec![p.clone()],
+        });
+        a.blocks.push(khronika_model::Block::Heading {
+            level: 9,
+            text: p.clone(),
+        });
+        a.blocks.push(khronika_model::Block::Table {
+            rows: vec![vec![p.clone()]],
+        });
+        let analysis = khronika_model::Analysis {
+            quotes: vec![khronika_model::Quote {
+                start: 0,
+                end: 0,
+                text: p.clone(),
+                speaker: Some(p.clone()),
+                role: Some(p.clone()),
+                direct: true,
+            }],
+            entities: vec![khronika_model::Mention {
+                start: 0,
+                end: 0,
+                kind: khronika_model::EntityKind::Person,
+                text: p.clone(),
+                normal: p.clone(),
+            }],
+            ..Default::default()
+        };
+        batch.push(common::new_article(
+            Some(hostile_source),
+            &format!("https://hostile.example/{i}"),
+            a,
+            Some(analysis),
+        ));
+    }
+    let outcomes = s
+        .store
+        .put_articles(&batch)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    s.app.sync_index().await.unwrap_or_else(|e| panic!("{e}"));
+    let mut pages = vec![
+        "/".to_string(),
+        "/tags".into(),
+        "/sources".into(),
+        "/entities".into(),
+        format!("/source/{}", hostile_source.0),
+        "/search?q=script".into(),
+        "/search?q=alert&tag=xss".into(),
+        format!("/search?q={}", urlenc("\"><script>alert(1)</script>")),
+        "/tag/xss".into(),
+    ];
+    for o in &outcomes {
+        pages.push(format!("/article/{}", o.id().0));
+    }
+    for (i, p) in corpus.iter().enumerate().take(6) {
+        pages.push(format!("/tag/{}", urlenc(p)));
+        pages.push(format!("/entity/{}", urlenc(p)));
+        pages.push(format!(
+            "/search?q={}&entity={}&i={i}",
+            urlenc(p),
+            urlenc(p)
+        ));
+    }
+    for p in &pages {
+        let r = get(s.addr, p, &[]).await;
+        assert!(r.status == 200 || r.status == 404, "{p}: {}", r.status);
+        assert_only_our_markup(&r.body, p);
+        assert!(!r.body.to_ascii_lowercase().contains("<script"), "{p}");
+    }
+    // Feeds: the payload survives as text, never as markup.
+    let r = get(s.addr, "/feed.rss?tag=xss", &[]).await;
+    let feed = feed_rs::parser::parse(r.body.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(feed.entries.len(), corpus.len().min(30));
+    assert!(feed.entries.iter().any(|e| e
+        .title
+        .as_ref()
+        .is_some_and(|t| t.content.contains("<script>alert(1)</script>"))));
+    // The checker itself must catch markup (so passing above means something).
+    let caught =
+        std::panic::catch_unwind(|| assert_only_our_markup("<p onclick=\"x\">", "self-test"));
+    assert!(caught.is_err());
+    let caught = std::panic::catch_unwind(|| {
+        assert_only_our_markup("<a href=\"javascript:x\">", "self-test")
+    });
+    assert!(caught.is_err());
+}
