@@ -267,11 +267,11 @@ impl RawPage {
             etag: self.etag.clone(),
             last_modified: self.last_modified.clone(),
             fetched_at: self.fetched_at,
-            body: if keep_body {
-                self.body.clone()
-            } else {
-                Vec::new()
-            },
+            // Compressed here, in the parallel workers, not on the single store writer.
+            precompressed: keep_body
+                .then(|| khronika_store::gzip_body(&self.body).ok())
+                .flatten(),
+            body: Vec::new(),
             keep_body,
         }
     }

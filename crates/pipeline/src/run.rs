@@ -9,7 +9,7 @@ use chrono::Utc;
 use khronika_ingest::feeds::{looks_like_sitemap, parse_feed, parse_sitemap};
 use khronika_ingest::html::{looks_like_article, same_site_links};
 use khronika_ingest::{FetchConfig, FetchError, Fetcher, Response, Validators};
-use khronika_store::{ArticleFilter, NewFetch, PageRequest, Source, Store};
+use khronika_store::{ArticleFilter, NewFetch, PageRequest, PageState, Source, Store};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use url::Url;
@@ -175,6 +175,7 @@ fn fetch_record(source: &Source, url: &Url, status: u16, resp: Option<&Response>
         fetched_at: resp.map(|r| r.fetched_at).unwrap_or_else(Utc::now),
         body: Vec::new(),
         keep_body: false,
+        precompressed: None,
     }
 }
 
@@ -269,14 +270,9 @@ async fn list_urls(
 }
 
 /// Whether a URL's last answer says not to ask again yet.
-async fn skip_for_now(ctx: &Ctx, url: &Url) -> bool {
-    match ctx.store.page_state(url.as_str()).await {
-        Ok(Some(s)) => {
-            matches!(s.status, 404 | 410 | STATUS_TOO_LARGE)
-                && Utc::now() - s.fetched_at < PERMANENT_SKIP
-        }
-        _ => false,
-    }
+fn skip_for_now(state: &PageState) -> bool {
+    matches!(state.status, 404 | 410 | STATUS_TOO_LARGE)
+        && Utc::now() - state.fetched_at < PERMANENT_SKIP
 }
 
 /// Fetch one page, store what it holds, and return its in-site article links if asked.
@@ -290,16 +286,26 @@ async fn fetch_page(
     let Ok(_permit) = ctx.slots.clone().acquire_owned().await else {
         return Vec::new();
     };
-    if ctx.cancel.is_cancelled() || skip_for_now(&ctx, &url).await {
+    if ctx.cancel.is_cancelled() {
         return Vec::new();
     }
-    let validators = match validators_for(&*ctx.store, &url).await {
-        Ok(v) => v,
+    let state = match ctx.store.page_state(url.as_str()).await {
+        Ok(s) => s,
         Err(e) => {
             tracing::warn!(%url, error = %e, "page state lookup failed");
             None
         }
     };
+    if state.as_ref().is_some_and(skip_for_now) {
+        return Vec::new();
+    }
+    let validators = state.and_then(|s| {
+        let v = Validators {
+            etag: s.etag,
+            last_modified: s.last_modified,
+        };
+        (!v.is_empty()).then_some(v)
+    });
     let result = tokio::select! {
         r = ctx.fetcher.fetch(&url, validators.as_ref()) => r,
         _ = ctx.cancel.cancelled() => return Vec::new(),

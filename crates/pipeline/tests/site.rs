@@ -285,3 +285,59 @@ async fn private_addresses_are_refused_by_name_by_redirect_and_by_dns_answer() {
         .await;
     assert!(ok.is_ok_and(|r| r.status == 200));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crawl_mode_follows_article_links_from_the_home_page() {
+    let site = site::start(0, None).await;
+    let dir = tempfile::tempdir().expect("tmp");
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path()).await.expect("store"));
+    store
+        .add_source(&NewSource {
+            name: "crawl".into(),
+            home_url: site.url("/"),
+            ..Default::default()
+        })
+        .await
+        .expect("add source");
+    let opts = IngestOptions {
+        crawl_depth: Some(1),
+        ..options(&site)
+    };
+    let counts = ingest(store.clone(), &opts, CancellationToken::new())
+        .await
+        .expect("crawl");
+    // Article-like links of the home page (not the section-less /old/gamma, not /private/).
+    let expected = [
+        "/news/2025/04/01/alpha",
+        "/news/2025/04/02/beta",
+        "/news/2025/04/04/cp1251",
+        "/news/2025/04/06/flaky",
+        "/news/2025/04/07/changing",
+    ];
+    for p in expected {
+        assert!(
+            store
+                .article_by_url(&site.url(p))
+                .await
+                .expect("q")
+                .is_some(),
+            "{p} not crawled ({counts})"
+        );
+    }
+    assert_eq!(
+        store.stats().await.expect("stats").articles as usize,
+        expected.len(),
+        "{counts}"
+    );
+    assert!(
+        store
+            .article_by_url(&site.url("/"))
+            .await
+            .expect("q")
+            .is_none(),
+        "the home page became an article"
+    );
+    let log = site.log();
+    assert!(log.iter().all(|h| !h.path.starts_with("/private/")));
+    assert_eq!(log.iter().filter(|h| h.path == "/").count(), 1);
+}

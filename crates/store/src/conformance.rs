@@ -711,6 +711,7 @@ pub async fn fetches_and_pages(store: &dyn Store) -> CheckResult {
             .as_bytes()
             .to_vec(),
         keep_body: true,
+        precompressed: None,
         source_id: None,
     };
     let mut a = sample("https://r.example/a", "Стр", "Страница.", 10, &[]);
@@ -731,6 +732,29 @@ pub async fn fetches_and_pages(store: &dyn Store) -> CheckResult {
     ensure!(
         raw.first().is_some_and(|r| r.body == page.body),
         "raw page does not round-trip"
+    );
+    // A precompressed body is stored as given and reads back decompressed.
+    let body2 = "<html><body><p>Другая страница</p></body></html>"
+        .as_bytes()
+        .to_vec();
+    let pre = NewFetch {
+        url: "https://r.example/b".into(),
+        final_url: "https://r.example/b".into(),
+        precompressed: Some(crate::gzip_body(&body2).map_err(e)?),
+        body: Vec::new(),
+        ..page.clone()
+    };
+    let mut b = sample("https://r.example/b", "Стр2", "Другая.", 10, &[]);
+    b.fetch = Some(pre);
+    store.put_articles(&[b]).await.map_err(e)?;
+    let raw2 = store
+        .raw_pages(raw.first().map(|r| r.id), 10)
+        .await
+        .map_err(e)?;
+    ensure!(
+        raw2.len() == 1 && raw2.first().is_some_and(|r| r.body == body2),
+        "precompressed body does not round-trip: {} pages",
+        raw2.len()
     );
     // A 304 keeps the validators and the article link.
     let not_modified = NewFetch {
@@ -769,7 +793,7 @@ pub async fn fetches_and_pages(store: &dyn Store) -> CheckResult {
     ensure!(st.status == 404 && st.etag.is_none(), "after 404: {st:?}");
     ensure!(
         store
-            .raw_pages(raw.first().map(|r| r.id), 10)
+            .raw_pages(raw2.last().map(|r| r.id), 10)
             .await
             .map_err(e)?
             .is_empty(),

@@ -146,6 +146,11 @@ pub async fn open_sqlite(data_dir: &Path) -> Result<Arc<dyn Store>> {
     Ok(Arc::new(SqliteStore::open(data_dir).await?))
 }
 
+/// Compress a raw page the way the store keeps it (gzip), for [`NewFetch::precompressed`].
+pub fn gzip_body(bytes: &[u8]) -> Result<Vec<u8>> {
+    sqlite::gzip(bytes)
+}
+
 /// The hash that decides whether an article changed: title, lead and body text, with
 /// whitespace runs folded, so markup and page chrome never count. Hex SHA-256.
 pub fn content_hash(article: &Article) -> String {

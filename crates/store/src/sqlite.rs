@@ -197,7 +197,7 @@ fn parse_ts(s: &str) -> Result<DateTime<Utc>> {
         .map_err(|e| StoreError::Corrupt(format!("bad time {s:?}: {e}")))
 }
 
-fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
+pub(crate) fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     enc.write_all(bytes)
         .and_then(|_| enc.finish())
@@ -312,10 +312,10 @@ fn check_source(s: &NewSource) -> Result<()> {
 // ---------- fetches ----------
 
 fn insert_fetch(tx: &Transaction<'_>, f: &NewFetch, keep_body: bool) -> Result<i64> {
-    let body = if keep_body && !f.body.is_empty() {
-        Some(gzip(&f.body)?)
-    } else {
-        None
+    let body = match (&f.precompressed, keep_body) {
+        (Some(gz), true) if !gz.is_empty() => Some(gz.clone()),
+        (None, true) if !f.body.is_empty() => Some(gzip(&f.body)?),
+        _ => None,
     };
     tx.prepare_cached(
         "INSERT INTO fetches (source_id, url, final_url, status, content_type, etag,

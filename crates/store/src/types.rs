@@ -119,6 +119,10 @@ pub struct NewFetch {
     pub body: Vec<u8>,
     /// Whether to keep the body (pages yes; feeds, errors and 304s no).
     pub keep_body: bool,
+    /// The body already gzip-compressed with [`gzip_body`](crate::gzip_body) by the caller
+    /// (so compression runs in parallel workers, not on the single writer); when set it is
+    /// stored instead of compressing `body`, which may then be empty.
+    pub precompressed: Option<Vec<u8>>,
 }
 
 /// What the store remembers about a URL for the next conditional request.
