@@ -138,6 +138,8 @@ impl RobotsInfo {
 struct HostGate {
     slots: Semaphore,
     next_start: Mutex<Instant>,
+    /// A per-site delay replacing the default (robots.txt may still ask for more).
+    delay: Option<Duration>,
 }
 
 /// The fetcher. Share one per run (`Arc<Fetcher>`); it is cheap to call concurrently.
@@ -230,9 +232,38 @@ impl Fetcher {
                 Arc::new(HostGate {
                     slots: Semaphore::new(self.config.per_host_concurrency.max(1)),
                     next_start: Mutex::new(Instant::now()),
+                    delay: None,
                 })
             })
             .clone()
+    }
+
+    /// Per-site politeness overriding the defaults for the URL's origin: the minimum delay
+    /// between request starts (robots.txt crawl-delay still wins when larger) and the
+    /// requests in flight. Call before the first request to that site.
+    pub fn set_host_politeness(
+        &self,
+        url: &Url,
+        delay: Option<Duration>,
+        concurrency: Option<usize>,
+    ) {
+        let key = origin_key(url);
+        let mut gates = match self.gates.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        gates.insert(
+            key,
+            Arc::new(HostGate {
+                slots: Semaphore::new(
+                    concurrency
+                        .unwrap_or(self.config.per_host_concurrency)
+                        .clamp(1, 256),
+                ),
+                next_start: Mutex::new(Instant::now()),
+                delay: delay.map(|d| d.min(self.config.max_delay)),
+            }),
+        );
     }
 
     /// robots.txt for the URL's origin, fetched once per fetcher.
@@ -316,7 +347,7 @@ impl Fetcher {
 
     /// The gap this fetcher keeps between request starts on the URL's host.
     pub async fn host_delay(&self, url: &Url) -> Duration {
-        let mut delay = self.config.default_delay;
+        let mut delay = self.gate(url).delay.unwrap_or(self.config.default_delay);
         if self.config.respect_robots {
             if let Some(d) = self.robots(url).await.crawl_delay {
                 delay = delay.max(d.min(self.config.max_delay));
@@ -372,7 +403,9 @@ impl Fetcher {
             let delay = if check_robots {
                 self.host_delay(&current).await
             } else {
-                self.config.default_delay
+                self.gate(&current)
+                    .delay
+                    .unwrap_or(self.config.default_delay)
             };
             let resp = self.send_with_retries(&current, validators, delay).await?;
             let status = resp.status().as_u16();

@@ -396,6 +396,13 @@ async fn ingest_source(
 ) -> Result<(), PipelineError> {
     let home = Url::parse(&source.home_url)
         .map_err(|e| PipelineError::Input(format!("source {}: bad home URL: {e}", source.name)))?;
+    if source.politeness.delay_ms.is_some() || source.politeness.max_concurrency.is_some() {
+        ctx.fetcher.set_host_politeness(
+            &home,
+            source.politeness.delay_ms.map(Duration::from_millis),
+            source.politeness.max_concurrency.map(|c| c as usize),
+        );
+    }
     let mut candidates: Vec<Url> = Vec::new();
     let mut list_fetches = Vec::new();
     for list in source.feeds.iter().chain(source.sitemaps.iter()) {

@@ -341,3 +341,38 @@ async fn crawl_mode_follows_article_links_from_the_home_page() {
     assert!(log.iter().all(|h| !h.path.starts_with("/private/")));
     assert_eq!(log.iter().filter(|h| h.path == "/").count(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sources_own_delay_is_kept_between_requests() {
+    let site = site::start(0, None).await;
+    let dir = tempfile::tempdir().expect("tmp");
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path()).await.expect("store"));
+    store
+        .add_source(&NewSource {
+            name: "slow".into(),
+            home_url: site.url("/"),
+            feeds: vec![site.url("/rss.xml")],
+            politeness: khronika_store::Politeness {
+                delay_ms: Some(150),
+                max_concurrency: Some(1),
+            },
+            ..Default::default()
+        })
+        .await
+        .expect("add source");
+    ingest(store.clone(), &options(&site), CancellationToken::new())
+        .await
+        .expect("run");
+    let log = site.log();
+    assert!(log.len() > 5);
+    let min_gap = log
+        .windows(2)
+        .skip(1)
+        .map(|w| w[1].at.duration_since(w[0].at))
+        .min()
+        .expect("gaps");
+    assert!(
+        min_gap >= Duration::from_millis(140),
+        "source delay not kept: {min_gap:?}"
+    );
+}
