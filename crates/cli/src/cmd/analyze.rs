@@ -161,7 +161,7 @@ pub fn run(_global: &GlobalOpts, args: AnalyzeArgs) -> Result<ExitCode> {
                         writeln!(out)?;
                     }
                     AnalyzeFormat::Json => {
-                        write!(out, "{}\n", if written == 0 { "" } else { "," })?;
+                        writeln!(out, "{}", if written == 0 { "" } else { "," })?;
                         match &result {
                             Ok(rec) => serde_json::to_writer_pretty(&mut out, rec)?,
                             Err(err) => serde_json::to_writer_pretty(&mut out, err)?,
@@ -181,4 +181,42 @@ pub fn run(_global: &GlobalOpts, args: AnalyzeArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jsonl_pretty_json_and_arrays_are_all_read() {
+        let jsonl = b"{\"id\":\"a\",\"text\":\"x\"}\n{\"id\":7,\"text\":\"y\",\"ref\":\"2024-06-17T12:00:00+05:00\"}\n";
+        let got = records(jsonl, "in").expect("jsonl");
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].id, Value::String("a".into()));
+        assert_eq!(got[1].id, serde_json::json!(7));
+        assert!(got[1].reference.is_some() && got[0].reference.is_none());
+
+        let pretty = b"[\n {\"id\": \"p\", \"text\": \"z\", \"published\": \"2024-06-17T12:00:00+05:00\"},\n {\"text\": \"w\"}\n]";
+        let got = records(pretty, "arr.json").expect("array");
+        assert_eq!(got.len(), 2);
+        assert!(
+            got[0].reference.is_some(),
+            "extract's `published` is the reference"
+        );
+        assert_eq!(got[1].id, Value::String("arr.json#2".into()));
+        assert_eq!(got[1].text.as_deref(), Some("w"));
+    }
+
+    #[test]
+    fn bad_json_names_the_input_and_record() {
+        let err = records(b"{\"id\":1,\"text\":\"a\"}\nnot json", "feed.jsonl")
+            .err()
+            .expect("error");
+        let msg = format!("{err:#}");
+        assert!(
+            msg.contains("feed.jsonl") && msg.contains("record 2"),
+            "{msg}"
+        );
+        assert!(records(b"", "empty").expect("empty input").is_empty());
+    }
 }
