@@ -572,8 +572,10 @@ fn put_one(tx: &Transaction<'_>, na: &NewArticle) -> Result<PutOutcome> {
         // Same text under another URL of the same source: one article, one more URL.
         None if has_content(&na.article) => tx
             .prepare_cached(
+                // `+source_id`: keeps the planner on the hash index; without statistics it
+                // would pick the source index and scan every article of the source.
                 "SELECT id, version, content_hash FROM articles
-                 WHERE content_hash = ?1 AND source_id IS ?2 LIMIT 1",
+                 WHERE content_hash = ?1 AND +source_id IS ?2 LIMIT 1",
             )?
             .query_row(params![na.content_hash, na.source_id.map(|s| s.0)], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
