@@ -117,7 +117,8 @@ pub fn run(_global: &GlobalOpts, args: ExtractArgs) -> Result<ExitCode> {
                 tz: args.tz,
             };
             let article = read_input(path).and_then(|bytes| {
-                extract(&bytes, &opts).with_context(|| format!("cannot extract an article from {path}"))
+                extract(&bytes, &opts)
+                    .with_context(|| format!("cannot extract an article from {path}"))
             });
             (id, article)
         })
@@ -150,7 +151,11 @@ pub fn run(_global: &GlobalOpts, args: ExtractArgs) -> Result<ExitCode> {
                 failures += 1;
                 eprintln!("khronika: {err:#}");
                 if let OutputFormat::Jsonl = args.format {
-                    let record = ErrorRecord { id, path, error: format!("{err:#}") };
+                    let record = ErrorRecord {
+                        id,
+                        path,
+                        error: format!("{err:#}"),
+                    };
                     serde_json::to_writer(&mut out, &record)?;
                     writeln!(out)?;
                 }
@@ -166,5 +171,9 @@ pub fn run(_global: &GlobalOpts, args: ExtractArgs) -> Result<ExitCode> {
         writeln!(out)?;
     }
     out.flush()?;
-    Ok(if failures == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if failures == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

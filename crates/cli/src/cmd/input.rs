@@ -13,8 +13,8 @@ pub fn read_input(path: &str) -> Result<Vec<u8>> {
     let raw = if path == "-" {
         read_limited(std::io::stdin().lock(), "standard input")?
     } else {
-        let file = std::fs::File::open(Path::new(path))
-            .with_context(|| format!("cannot open {path}"))?;
+        let file =
+            std::fs::File::open(Path::new(path)).with_context(|| format!("cannot open {path}"))?;
         read_limited(file, path)?
     };
     if raw.starts_with(&[0x1f, 0x8b]) {
