@@ -187,22 +187,16 @@ impl App {
     }
 
     pub async fn flush_views(&self) -> Result<u64, ServeError> {
-        let pending: Vec<(i64, u64)> = match self.views.lock() {
-            Ok(mut v) => v.drain().collect(),
+        let pending: Vec<(ArticleId, u64)> = match self.views.lock() {
+            Ok(mut v) => v.drain().map(|(id, n)| (ArticleId(id), n)).collect(),
             Err(_) => Vec::new(),
         };
-        let mut n = 0;
-        for (id, count) in pending {
-            for _ in 0..count {
-                match self.store.record_view(ArticleId(id)).await {
-                    Ok(()) => n += 1,
-                    // Deleted meanwhile: its views no longer matter.
-                    Err(khronika_store::StoreError::NotFound(_)) => break,
-                    Err(e) => return Err(e.into()),
-                }
-            }
+        if pending.is_empty() {
+            return Ok(0);
         }
-        Ok(n)
+        // One transaction for all; ids deleted meanwhile are skipped by the store.
+        self.store.record_views(&pending).await?;
+        Ok(pending.iter().map(|(_, n)| n).sum())
     }
 
     /// Brings the index up to date with the store's change feed.
