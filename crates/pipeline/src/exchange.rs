@@ -137,7 +137,7 @@ pub async fn import_jsonl(
             tags: rec.tags,
             ..Default::default()
         };
-        let analysis = understand.analyze(&article);
+        let analysis = understand.analyze(&article, now);
         Report::add(&report.fetched, 1);
         writer
             .article(NewArticle {

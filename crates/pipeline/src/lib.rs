@@ -222,7 +222,9 @@ impl Understand {
         }
     }
 
-    pub fn analyze(&self, article: &Article) -> Option<Analysis> {
+    /// Analyse the article's text; relative dates ("вчера", "15 июня") resolve against the
+    /// publication time, else `seen_at` (when the page was fetched or imported).
+    pub fn analyze(&self, article: &Article, seen_at: DateTime<Utc>) -> Option<Analysis> {
         #[cfg(feature = "analysis")]
         {
             let a = self.analyzer.as_ref()?;
@@ -230,11 +232,13 @@ impl Understand {
             if text.is_empty() {
                 return None;
             }
-            Some(a.analyze(&text))
+            let reference = article.published.unwrap_or_else(|| seen_at.fixed_offset());
+            let opts = khronika_understand::AnalyzeOptions::at(reference, None);
+            Some(a.analyze_with(&text, &opts))
         }
         #[cfg(not(feature = "analysis"))]
         {
-            let _ = article;
+            let _ = (article, seen_at);
             None
         }
     }
@@ -335,7 +339,7 @@ pub fn process_page(
             }
         }
     }
-    let analysis = understand.analyze(&article);
+    let analysis = understand.analyze(&article, page.fetched_at);
     Ok(Some(NewArticle {
         source_id: page.source_id,
         url: url.to_string(),
