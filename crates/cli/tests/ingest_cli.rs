@@ -207,3 +207,43 @@ fn sources_import_from_toml_and_opml_and_list() {
     let out = khronika(&dir, &["source", "remove", "Бета"]);
     assert!(!out.status.success(), "removing twice must fail");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn source_add_discovers_feed_and_sitemap() {
+    let site = site::start(0, None).await;
+    let data = tempfile::tempdir().expect("tmp");
+    let home = site.url("/");
+    let out = tokio::task::spawn_blocking({
+        let d = data.path().to_path_buf();
+        move || khronika(&d, &["source", "add", &home])
+    })
+    .await
+    .expect("join");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains(&format!("feed    {}", site.url("/rss.xml"))),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("sitemap {}", site.url("/news-sitemap.xml"))),
+        "{stdout}"
+    );
+    // Without --allow-private-hosts the same address is refused.
+    let strict = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(data.path().join("strict"))
+        .args(["source", "add", &site.url("/"), "--name", "x"])
+        .output()
+        .expect("run");
+    assert!(!strict.status.success());
+    assert!(
+        String::from_utf8_lossy(&strict.stderr).contains("private"),
+        "{}",
+        String::from_utf8_lossy(&strict.stderr)
+    );
+}
