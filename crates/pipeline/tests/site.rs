@@ -376,3 +376,29 @@ async fn a_sources_own_delay_is_kept_between_requests() {
         "source delay not kept: {min_gap:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn too_many_requests_waits_for_retry_after() {
+    let site = site::start(0, None).await;
+    let fetcher = Fetcher::new(FetchConfig {
+        respect_robots: false,
+        ..fetch_config(&site)
+    })
+    .expect("fetcher");
+    let r = fetcher
+        .fetch(&url::Url::parse(&site.url("/busy")).expect("url"), None)
+        .await
+        .expect("fetch");
+    assert_eq!(r.status, 200);
+    let hits: Vec<_> = site
+        .log()
+        .into_iter()
+        .filter(|h| h.path == "/busy")
+        .collect();
+    assert_eq!(hits.len(), 2);
+    let gap = hits[1].at.duration_since(hits[0].at);
+    assert!(
+        gap >= Duration::from_millis(950),
+        "Retry-After: 1 not honoured: {gap:?}"
+    );
+}

@@ -357,6 +357,17 @@ fn route(s: &State, path: &str, headers: &HashMap<String, String>, addr: SocketA
                 )
             }
         }
+        "/busy" => {
+            if s.counts.get(path).copied().unwrap_or(0) <= 1 {
+                response(
+                    "429 Too Many Requests",
+                    &[("Retry-After", "1".into())],
+                    b"slow down",
+                )
+            } else {
+                article("Занятая страница", "/busy", "", headers, addr, noise)
+            }
+        }
         "/news/2025/04/07/changing" => {
             let extra = format!("Обновление номер {}.", s.generation);
             article(
