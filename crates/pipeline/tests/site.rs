@@ -52,6 +52,32 @@ async fn add_source(store: &dyn Store, site: &Site) {
         .expect("add source");
 }
 
+/// Requests (after the first, robots.txt) arrive at least `delay` apart on average, and no
+/// two closer than 60% of it: arrival times jitter on a loaded machine, request starts do not
+/// (the crawler's gate spaces the starts; without it gaps are a few milliseconds).
+fn assert_gaps(log: &[site::Hit], delay: Duration) {
+    let gaps: Vec<Duration> = log
+        .windows(2)
+        .skip(1)
+        .map(|w| w[1].at.duration_since(w[0].at))
+        .collect();
+    assert!(
+        gaps.len() >= 4,
+        "too few requests to measure: {}",
+        gaps.len()
+    );
+    let min = gaps.iter().min().copied().unwrap_or_default();
+    let mean = gaps.iter().sum::<Duration>() / gaps.len() as u32;
+    assert!(
+        mean >= delay.mul_f32(0.97),
+        "mean gap {mean:?} under {delay:?}"
+    );
+    assert!(
+        min >= delay.mul_f32(0.6),
+        "min gap {min:?} far under {delay:?}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fixture_site_twice_stores_each_allowed_article_once_then_only_the_change() {
     let site = site::start(0, Some(0.2)).await;
@@ -128,16 +154,7 @@ async fn fixture_site_twice_stores_each_allowed_article_once_then_only_the_chang
         .is_some_and(|u| u.starts_with("khronika/"))));
     // Crawl-delay 0.2 s: gaps between request starts (after robots.txt, which comes first).
     assert_eq!(log.first().map(|h| h.path.as_str()), Some("/robots.txt"));
-    let min_gap = log
-        .windows(2)
-        .skip(1)
-        .map(|w| w[1].at.duration_since(w[0].at))
-        .min()
-        .expect("several requests");
-    assert!(
-        min_gap >= Duration::from_millis(190),
-        "crawl delay not respected: min gap {min_gap:?}"
-    );
+    assert_gaps(&log, Duration::from_millis(200));
     // Each page once: no URL requested twice except the flaky one.
     let mut paths: Vec<&str> = log
         .iter()
@@ -365,16 +382,7 @@ async fn a_sources_own_delay_is_kept_between_requests() {
         .expect("run");
     let log = site.log();
     assert!(log.len() > 5);
-    let min_gap = log
-        .windows(2)
-        .skip(1)
-        .map(|w| w[1].at.duration_since(w[0].at))
-        .min()
-        .expect("gaps");
-    assert!(
-        min_gap >= Duration::from_millis(140),
-        "source delay not kept: {min_gap:?}"
-    );
+    assert_gaps(&log, Duration::from_millis(150));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
