@@ -90,6 +90,12 @@ pub struct AddArgs {
     /// Do not look for feeds and sitemaps.
     #[arg(long)]
     pub no_discover: bool,
+    /// Minimum milliseconds between requests to this site (robots.txt may ask for more).
+    #[arg(long, value_name = "MS")]
+    pub delay_ms: Option<u64>,
+    /// Requests in flight to this site.
+    #[arg(long, value_name = "N")]
+    pub max_concurrency: Option<u32>,
 }
 
 pub fn run(global: &GlobalOpts, args: SourceArgs) -> Result<ExitCode> {
@@ -188,6 +194,10 @@ async fn add(global: &GlobalOpts, store: &dyn Store, a: AddArgs) -> Result<ExitC
             feeds: feeds.clone(),
             sitemaps: sitemaps.clone(),
             display,
+            politeness: khronika_store::Politeness {
+                delay_ms: a.delay_ms,
+                max_concurrency: a.max_concurrency,
+            },
             ..Default::default()
         })
         .await?;
