@@ -79,6 +79,7 @@ pub const CHECKS: &[&str] = &[
     "entities_and_quotes",
     "views_and_takedowns",
     "fetches_and_pages",
+    "stories",
 ];
 
 /// Run the check called `name` (one of [`CHECKS`]) on `store`.
@@ -91,6 +92,7 @@ pub async fn run_check(name: &str, store: &dyn Store) -> CheckResult {
         "entities_and_quotes" => entities_and_quotes(store).await,
         "views_and_takedowns" => views_and_takedowns(store).await,
         "fetches_and_pages" => fetches_and_pages(store).await,
+        "stories" => stories(store).await,
         other => Err(format!("no such check {other:?}")),
     };
     r.map_err(|m| format!("{name}: {m}"))
@@ -798,6 +800,120 @@ pub async fn fetches_and_pages(store: &dyn Store) -> CheckResult {
             .map_err(e)?
             .is_empty(),
         "raw_pages after the last id"
+    );
+    Ok(())
+}
+
+pub async fn stories(store: &dyn Store) -> CheckResult {
+    let batch: Vec<NewArticle> = (1..=4u32)
+        .map(|i| {
+            sample(
+                &format!("https://s.example/{i}"),
+                &format!("С{i}"),
+                &format!("Текст {i}."),
+                i,
+                &[],
+            )
+        })
+        .collect();
+    let ids: Vec<ArticleId> = store
+        .put_articles(&batch)
+        .await
+        .map_err(e)?
+        .iter()
+        .map(|o| o.id())
+        .collect();
+    let (a1, a2, a3, a4) = match ids.as_slice() {
+        [a, b, c, d] => (*a, *b, *c, *d),
+        _ => return Err("four outcomes expected".into()),
+    };
+    let before = store.current_change_seq().await.map_err(e)?;
+    let s1 = store
+        .put_story(&NewStory {
+            title: "Саммит".into(),
+            articles: vec![a1, a2],
+        })
+        .await
+        .map_err(e)?;
+    let s2 = store
+        .put_story(&NewStory {
+            title: "Выборы".into(),
+            articles: vec![a3],
+        })
+        .await
+        .map_err(e)?;
+    let st = store
+        .get_story(s1)
+        .await
+        .map_err(e)?
+        .ok_or("story missing")?;
+    ensure!(
+        st.articles == vec![a2, a1],
+        "story articles newest first: {st:?}"
+    );
+    ensure!(st.first_seen < st.last_seen, "story span: {st:?}");
+    let art = store.get_article(a1).await.map_err(e)?.ok_or("article")?;
+    ensure!(
+        art.story_id == Some(s1),
+        "article's story: {:?}",
+        art.story_id
+    );
+    let changed = store.articles_changed_since(before, 100).await.map_err(e)?;
+    ensure!(
+        changed.len() == 3,
+        "story membership must enter the change feed: {}",
+        changed.len()
+    );
+    // Moving an article: it leaves its old story.
+    store.add_to_story(s2, &[a2, a4]).await.map_err(e)?;
+    let st1 = store
+        .get_story(s1)
+        .await
+        .map_err(e)?
+        .ok_or("story missing")?;
+    ensure!(
+        st1.articles == vec![a1],
+        "moved article still in the old story: {st1:?}"
+    );
+    let page = store
+        .list_stories(&PageRequest {
+            cursor: None,
+            limit: 1,
+        })
+        .await
+        .map_err(e)?;
+    ensure!(
+        page.items.first().map(|s| s.id) == Some(s2),
+        "latest story first: {page:?}"
+    );
+    let rest = store
+        .list_stories(&PageRequest {
+            cursor: page.next.clone(),
+            limit: 5,
+        })
+        .await
+        .map_err(e)?;
+    ensure!(
+        rest.items.iter().map(|s| s.id).collect::<Vec<_>>() == vec![s1] && rest.next.is_none(),
+        "second page: {rest:?}"
+    );
+    ensure!(
+        store.add_to_story(StoryId(999_999), &[a1]).await.is_err(),
+        "missing story accepted"
+    );
+    ensure!(
+        store
+            .put_story(&NewStory {
+                title: "X".into(),
+                articles: vec![ArticleId(999_999)]
+            })
+            .await
+            .is_err(),
+        "missing article accepted"
+    );
+    ensure!(
+        store.get_story(s1).await.map_err(e)?.is_some(),
+        "a failed put touched stories"
     );
     Ok(())
 }

@@ -23,6 +23,8 @@
 //!   lets an index catch up incrementally.
 //! * **Reading**: [`Store::list_articles`] filters by source, tag, entity and date range,
 //!   newest first, with an opaque cursor.
+//! * **Stories**: the organise stage groups articles into stories ([`Store::put_story`],
+//!   [`Store::add_to_story`]); an article is in one story at most ([`StoredArticle::story_id`]).
 //! * **Display policy and takedowns**: a source is shown as full text or lead + link
 //!   ([`DisplayPolicy`], default lead + link); an article or a whole source can be hidden.
 //! * **Migrations**: ordered SQL files under `migrations/<backend>/`, applied in order and
@@ -128,6 +130,16 @@ pub trait Store: Send + Sync {
     async fn entity_quotes(&self, id: EntityId, limit: usize) -> Result<Vec<EntityQuote>>;
     /// Tags by number of visible articles.
     async fn tags(&self, limit: usize) -> Result<Vec<TagCount>>;
+
+    // ---- stories (filled by the organise stage) ----
+    /// Create a story with its first articles; an article belongs to one story at most, so
+    /// articles are moved from any story they were in.
+    async fn put_story(&self, story: &NewStory) -> Result<StoryId>;
+    /// Add articles to a story (moving them from any other story).
+    async fn add_to_story(&self, id: StoryId, articles: &[ArticleId]) -> Result<()>;
+    async fn get_story(&self, id: StoryId) -> Result<Option<Story>>;
+    /// Stories by latest article, newest first.
+    async fn list_stories(&self, page: &PageRequest) -> Result<Page<Story>>;
 
     // ---- popularity ----
     /// Count one view of an article (no data about the reader is kept).

@@ -680,7 +680,8 @@ fn put_one(tx: &Transaction<'_>, na: &NewArticle) -> Result<PutOutcome> {
 
 const ARTICLE_SELECT: &str =
     "SELECT a.id, a.source_id, a.url, a.version, a.content_hash, a.first_seen,
-        a.updated_at, a.hidden, s.hidden, s.display, a.change_seq, v.article, v.analysis
+        a.updated_at, a.hidden, s.hidden, s.display, a.change_seq, v.article, v.analysis,
+        (SELECT sa.story_id FROM story_articles sa WHERE sa.article_id = a.id LIMIT 1)
      FROM articles a
      LEFT JOIN sources s ON s.id = a.source_id
      JOIN article_versions v ON v.article_id = a.id AND v.version = a.version";
@@ -699,6 +700,7 @@ type RawArticle = (
     i64,
     String,
     Option<String>,
+    Option<i64>,
 );
 
 fn raw_article(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawArticle> {
@@ -716,6 +718,7 @@ fn raw_article(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawArticle> {
         r.get(10)?,
         r.get(11)?,
         r.get(12)?,
+        r.get(13)?,
     ))
 }
 
@@ -728,8 +731,22 @@ fn display_of(source_id: Option<i64>, display: Option<&str>) -> DisplayPolicy {
 }
 
 fn finish_article(raw: RawArticle) -> Result<StoredArticle> {
-    let (id, source, url, version, hash, first, updated, hidden, s_hidden, display, seq, art, ana) =
-        raw;
+    let (
+        id,
+        source,
+        url,
+        version,
+        hash,
+        first,
+        updated,
+        hidden,
+        s_hidden,
+        display,
+        seq,
+        art,
+        ana,
+        story,
+    ) = raw;
     Ok(StoredArticle {
         id: ArticleId(id),
         source_id: source.map(SourceId),
@@ -746,6 +763,7 @@ fn finish_article(raw: RawArticle) -> Result<StoredArticle> {
             None => None,
         },
         change_seq: seq.max(0) as u64,
+        story_id: story.map(StoryId),
     })
 }
 
@@ -807,6 +825,66 @@ fn bump_articles(tx: &Transaction<'_>, where_sql: &str, arg: i64) -> Result<()> 
             .execute(params![id, seq])?;
     }
     Ok(())
+}
+
+/// Attach articles to a story (detaching them from any other), refresh its time span and
+/// put the articles in the change feed.
+fn attach_to_story(tx: &Transaction<'_>, story: i64, articles: &[ArticleId]) -> Result<()> {
+    for a in articles {
+        let exists: Option<i64> = tx
+            .prepare_cached("SELECT id FROM articles WHERE id = ?1")?
+            .query_row([a.0], |r| r.get(0))
+            .optional()?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound(format!("article {a}")));
+        }
+        tx.prepare_cached("DELETE FROM story_articles WHERE article_id = ?1")?
+            .execute([a.0])?;
+        tx.prepare_cached("INSERT INTO story_articles (story_id, article_id) VALUES (?1, ?2)")?
+            .execute(params![story, a.0])?;
+        let seq = next_seq(tx)?;
+        tx.prepare_cached("UPDATE articles SET change_seq = ?2 WHERE id = ?1")?
+            .execute(params![a.0, seq])?;
+    }
+    let span: (Option<i64>, Option<i64>) = tx.query_row(
+        "SELECT MIN(a.sort_ts), MAX(a.sort_ts) FROM story_articles sa
+         JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = ?1",
+        [story],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let to_ts = |t: Option<i64>| {
+        t.and_then(|t| DateTime::<Utc>::from_timestamp(t, 0))
+            .unwrap_or_else(Utc::now)
+    };
+    tx.execute(
+        "UPDATE stories SET first_seen = ?2, last_seen = ?3 WHERE id = ?1",
+        params![story, ts(&to_ts(span.0)), ts(&to_ts(span.1))],
+    )?;
+    Ok(())
+}
+
+fn load_story(conn: &Connection, id: i64) -> Result<Option<Story>> {
+    let row: Option<(i64, String, String, String)> = conn
+        .prepare_cached("SELECT id, title, first_seen, last_seen FROM stories WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .optional()?;
+    let Some((id, title, first, last)) = row else {
+        return Ok(None);
+    };
+    let articles = conn
+        .prepare_cached(
+            "SELECT a.id FROM story_articles sa JOIN articles a ON a.id = sa.article_id
+             WHERE sa.story_id = ?1 ORDER BY a.sort_ts DESC, a.id DESC",
+        )?
+        .query_map([id], |r| r.get(0).map(ArticleId))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(Some(Story {
+        id: StoryId(id),
+        title,
+        first_seen: parse_ts(&first)?,
+        last_seen: parse_ts(&last)?,
+        articles,
+    }))
 }
 
 #[async_trait]
@@ -1432,6 +1510,92 @@ impl Store for SqliteStore {
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(v)
+        })
+        .await
+    }
+
+    async fn put_story(&self, story: &NewStory) -> Result<StoryId> {
+        if story.title.trim().is_empty() {
+            return Err(StoreError::Invalid("a story needs a title".into()));
+        }
+        let story = story.clone();
+        self.write(move |c| {
+            let tx = c.transaction()?;
+            let now = ts(&Utc::now());
+            tx.execute(
+                "INSERT INTO stories (title, first_seen, last_seen) VALUES (?1, ?2, ?2)",
+                params![story.title, now],
+            )?;
+            let id = tx.last_insert_rowid();
+            attach_to_story(&tx, id, &story.articles)?;
+            tx.commit()?;
+            Ok(StoryId(id))
+        })
+        .await
+    }
+
+    async fn add_to_story(&self, id: StoryId, articles: &[ArticleId]) -> Result<()> {
+        let articles = articles.to_vec();
+        self.write(move |c| {
+            let tx = c.transaction()?;
+            let exists: Option<i64> = tx
+                .query_row("SELECT id FROM stories WHERE id = ?1", [id.0], |r| r.get(0))
+                .optional()?;
+            if exists.is_none() {
+                return Err(StoreError::NotFound(format!("story {id}")));
+            }
+            attach_to_story(&tx, id.0, &articles)?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn get_story(&self, id: StoryId) -> Result<Option<Story>> {
+        self.read(move |c| load_story(c, id.0)).await
+    }
+
+    async fn list_stories(&self, page: &PageRequest) -> Result<Page<Story>> {
+        let page = page.clone();
+        self.read(move |c| {
+            let limit = clamp_limit(page.limit);
+            let (last, after_id) = match &page.cursor {
+                Some(cur) => {
+                    let (t, id) = cur
+                        .split_once('_')
+                        .ok_or_else(|| StoreError::Invalid(format!("bad cursor {cur:?}")))?;
+                    let id: i64 = id
+                        .parse()
+                        .map_err(|_| StoreError::Invalid(format!("bad cursor {cur:?}")))?;
+                    (Some(t.to_owned()), id)
+                }
+                None => (None, i64::MAX),
+            };
+            let rows: Vec<(i64, String)> = c
+                .prepare_cached(
+                    "SELECT id, last_seen FROM stories
+                     WHERE ?1 IS NULL OR last_seen < ?1 OR (last_seen = ?1 AND id < ?2)
+                     ORDER BY last_seen DESC, id DESC LIMIT ?3",
+                )?
+                .query_map(params![last, after_id, limit + 1], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut items = Vec::new();
+            let mut next = None;
+            for (i, (id, last_seen)) in rows.iter().enumerate() {
+                if i as i64 == limit {
+                    next = rows
+                        .get(i.saturating_sub(1))
+                        .map(|(pid, pl)| format!("{pl}_{pid}"));
+                    break;
+                }
+                let _ = last_seen;
+                if let Some(st) = load_story(c, *id)? {
+                    items.push(st);
+                }
+            }
+            Ok(Page { items, next })
         })
         .await
     }

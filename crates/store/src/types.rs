@@ -212,6 +212,8 @@ pub struct StoredArticle {
     pub analysis: Option<Analysis>,
     /// The position of the article's last change in the change feed.
     pub change_seq: u64,
+    /// The story (thread of coverage) the article belongs to, once the organise stage ran.
+    pub story_id: Option<StoryId>,
 }
 
 /// One past or current version of an article.
@@ -331,4 +333,23 @@ pub struct StoreStats {
     pub versions: u64,
     pub fetches: u64,
     pub entities: u64,
+}
+
+/// A story to create: a title and its first articles.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct NewStory {
+    pub title: String,
+    pub articles: Vec<ArticleId>,
+}
+
+/// A story: the articles about one event, across sources and days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Story {
+    pub id: StoryId,
+    pub title: String,
+    /// Earliest and latest article time (published, else first seen).
+    pub first_seen: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
+    /// Newest first.
+    pub articles: Vec<ArticleId>,
 }
