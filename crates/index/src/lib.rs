@@ -17,6 +17,7 @@
 //! the hits it returns (`limit`, capped at [`MAX_LIMIT`]); never fetch thousands of hits.
 //! Writers are single: one process holds the index writer lock at a time.
 
+use std::collections::HashMap;
 use std::ops::Bound;
 use std::path::Path;
 use std::sync::Mutex;
@@ -49,6 +50,8 @@ const SNIPPET_CHARS: usize = 240;
 const RU_ANALYZER: &str = "ru_stem";
 /// Writer memory: tantivy's minimum per thread is 15 MB; one thread is plenty for news.
 const WRITER_HEAP: usize = 50_000_000;
+/// Candidates taken by BM25 before the recency boost reorders them.
+const RERANK_DEPTH: usize = 200;
 /// Half-life of the recency boost, in days.
 const RECENCY_HALF_LIFE_DAYS: f64 = 14.0;
 
@@ -630,9 +633,9 @@ impl SearchIndex {
 
         let limit = q.limit.clamp(1, MAX_LIMIT);
         let offset = q.offset.min(MAX_OFFSET);
-        let top = TopDocs::with_limit(limit).and_offset(offset);
         let by_date = q.sort == SortBy::Date || text_query.is_none();
         let (scored, total): (Vec<(f32, DocAddress)>, usize) = if by_date {
+            let top = TopDocs::with_limit(limit).and_offset(offset);
             let (docs, total) = searcher.search(
                 &query,
                 &(
@@ -642,18 +645,36 @@ impl SearchIndex {
             )?;
             (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), total)
         } else {
+            // BM25 top-k first (tantivy prunes with block-max WAND when only scores are
+            // collected), then recency applied to those candidates. Scoring every match with
+            // a custom function, or counting in the same pass, would visit every match.
+            let depth = (offset + limit).max(RERANK_DEPTH);
+            let top = searcher.search(&query, &TopDocs::with_limit(depth).order_by_score())?;
+            let total = searcher.search(&query, &Count)?;
             let now = Utc::now().timestamp();
-            let collector = top.tweak_score(move |seg: &tantivy::SegmentReader| {
-                let col = seg.fast_fields().date("published").ok();
-                move |doc: tantivy::DocId, score: Score| {
+            let mut columns: HashMap<u32, Option<tantivy::columnar::Column<tantivy::DateTime>>> =
+                HashMap::new();
+            let mut rescored: Vec<(f32, DocAddress)> = top
+                .into_iter()
+                .map(|(score, addr)| {
+                    let col = columns.entry(addr.segment_ord).or_insert_with(|| {
+                        searcher
+                            .segment_reader(addr.segment_ord)
+                            .fast_fields()
+                            .date("published")
+                            .ok()
+                    });
                     let published = col
                         .as_ref()
-                        .and_then(|c| c.first(doc))
+                        .and_then(|c| c.first(addr.doc_id))
                         .map(|d| d.into_timestamp_secs());
-                    score * recency_factor(published, now)
-                }
-            });
-            searcher.search(&query, &(collector, Count))?
+                    (score * recency_factor(published, now), addr)
+                })
+                .collect();
+            rescored.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let page: Vec<(f32, DocAddress)> =
+                rescored.into_iter().skip(offset).take(limit).collect();
+            (page, total)
         };
 
         let body_gen = text_query

@@ -1,7 +1,9 @@
 //! Load benchmark of the portal and API over real HTTP on 127.0.0.1:
 //! `cargo bench -p khronika-serve --bench load -- [ARTICLES] [SECONDS]` (defaults 100000, 10).
 //!
-//! Builds a store of synthetic Russian articles (deterministic), indexes it, serves it on
+//! Builds a store of synthetic articles (deterministic: a topic of real Russian words per
+//! article amid Zipf-distributed filler words, so a query word occurs in about 1% of the
+//! articles, as in real news), indexes it, serves it on
 //! its own 2-thread runtime and drives it from a separate runtime with 64 keep-alive
 //! connections. Prints requests/s and latency percentiles for:
 //! * a cached article page (`/article/{id}` over 100 hot articles),
@@ -169,32 +171,55 @@ impl Rng {
     }
 }
 
-fn sentence(r: &mut Rng) -> String {
-    let mut s = format!(
-        "{} {} {} {} в {}",
-        r.pick(ADJ),
-        r.pick(NOUNS),
-        r.pick(VERBS),
-        r.pick(NOUNS),
-        r.pick(PLACES)
-    );
-    for _ in 0..(r.next() % 6) {
-        s.push(' ');
-        s.push_str(r.pick(NOUNS));
-    }
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str() + ".",
-        None => s,
-    }
+const SYLLABLES: &[&str] = &[
+    "ка", "ро", "ми", "ста", "лин", "пер", "во", "да", "ны", "тор", "ве", "за", "лу", "сен", "жа",
+    "бо", "ри", "гу", "мет", "ол", "пра", "кс", "нд", "ти",
+];
+const ENDINGS: &[&str] = &["", "а", "ы", "е", "ой", "ами", "ов", "ия"];
+
+/// The filler vocabulary: 30,000 made-up words drawn with a Zipf-like (log-uniform) law,
+/// so word frequencies look like a real corpus (a few very common words, a long tail).
+fn filler_words() -> Vec<String> {
+    let mut r = Rng(7);
+    (0..30_000)
+        .map(|_| {
+            let n = 2 + r.next() % 3;
+            let mut w: String = (0..n).map(|_| r.pick(SYLLABLES)).collect();
+            w.push_str(r.pick(ENDINGS));
+            w
+        })
+        .collect()
 }
 
-fn article(r: &mut Rng, i: usize) -> Article {
-    let title = sentence(r);
-    let lead = sentence(r) + " " + &sentence(r);
+fn zipf<'a>(r: &mut Rng, words: &'a [String]) -> &'a str {
+    let u = (r.next() % 1_000_000) as f64 / 1_000_000.0;
+    let i = ((words.len() as f64).powf(u) as usize).saturating_sub(1);
+    words
+        .get(i.min(words.len() - 1))
+        .map(String::as_str)
+        .unwrap_or("")
+}
+
+fn filler(r: &mut Rng, words: &[String], n: usize) -> String {
+    (0..n).map(|_| zipf(r, words)).collect::<Vec<_>>().join(" ")
+}
+
+/// An article about one topic: a real noun, adjective and place (the words queries use)
+/// amid Zipf-distributed filler.
+fn article(r: &mut Rng, i: usize, words: &[String]) -> Article {
+    let (adj, noun, verb, place) = (r.pick(ADJ), r.pick(NOUNS), r.pick(VERBS), r.pick(PLACES));
+    let title = format!("{adj} {noun} {verb} в {place}: {}", filler(r, words, 3));
+    let lead = format!("{} {noun} {}.", filler(r, words, 8), filler(r, words, 8));
     let blocks = (0..5)
-        .map(|_| Block::Paragraph {
-            text: (0..6).map(|_| sentence(r)).collect::<Vec<_>>().join(" "),
+        .map(|k| Block::Paragraph {
+            text: match k {
+                1 => format!(
+                    "{} {adj} {noun} {}.",
+                    filler(r, words, 30),
+                    filler(r, words, 30)
+                ),
+                _ => format!("{}.", filler(r, words, 60)),
+            },
         })
         .collect();
     let t0 = Utc
@@ -205,7 +230,7 @@ fn article(r: &mut Rng, i: usize) -> Article {
         title: Some(title),
         lead: Some(lead),
         blocks,
-        tags: vec![r.pick(NOUNS).to_string(), r.pick(PLACES).to_string()],
+        tags: vec![noun.to_string(), place.to_string()],
         published: Some((t0 + chrono::Duration::minutes(i as i64 * 5)).fixed_offset()),
         ..Default::default()
     }
@@ -385,11 +410,12 @@ fn main() {
         }
         let t = Instant::now();
         let mut r = Rng(42);
+        let words = filler_words();
         let mut i = 0;
         while i < n_articles {
             let batch: Vec<NewArticle> = (i..(i + 1000).min(n_articles))
                 .map(|k| {
-                    let a = article(&mut r, k);
+                    let a = article(&mut r, k, &words);
                     NewArticle {
                         source_id: Some(sources[k % sources.len()]),
                         url: format!("https://source{}.example/news/{k}", k % 10),

@@ -127,8 +127,18 @@ pub(crate) async fn popular(app: &App, limit: usize) -> Result<Vec<(Item, u64)>,
     Ok(out)
 }
 
-/// The sidebar: latest and popular, never mixed into an article's text.
+/// The sidebar: latest and popular, never mixed into an article's text. Cached on its own
+/// (it is the same on every page), so uncached pages do not query the store for it.
 async fn sidebar(app: &App, tz: Tz) -> Result<String, Response> {
+    let c = app
+        .cached(format!("sidebar|{tz}"), HTML, || async {
+            Ok((StatusCode::OK, render_sidebar(app, tz).await?))
+        })
+        .await?;
+    Ok(String::from_utf8_lossy(&c.body).into_owned())
+}
+
+async fn render_sidebar(app: &App, tz: Tz) -> Result<String, Response> {
     let now = Utc::now();
     let mut o = String::new();
     o.push_str(
