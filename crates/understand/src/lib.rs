@@ -70,10 +70,19 @@ pub struct Analyzer {
 #[derive(Debug, Clone, Default)]
 pub struct AnalyzeOptions {
     /// The time relative dates ("вчера", "15 июня") are resolved against, usually the
-    /// publication time. Without it no dates are reported.
-    pub reference: Option<DateTime<FixedOffset>>,
-    /// The source's time zone (Asia/Almaty, …) for clock times without an offset.
-    pub tz: Option<chrono_tz::Tz>,
+    /// publication time; it may be a wall-clock time without an offset (then values come
+    /// out without one too). Without it no dates are reported. The source's zone, when
+    /// known, is part of the reference (see [`AnalyzeOptions::at`]).
+    pub reference: Option<khronika_dates::Reference>,
+}
+
+impl AnalyzeOptions {
+    /// Resolve dates against `reference`, seen from the source's zone `tz` when known.
+    pub fn at(reference: DateTime<FixedOffset>, tz: Option<chrono_tz::Tz>) -> Self {
+        AnalyzeOptions {
+            reference: Some(khronika_dates::Reference::new(reference, tz)),
+        }
+    }
 }
 
 impl Analyzer {
@@ -133,7 +142,7 @@ impl Analyzer {
         normal::normalize(&self.morph, text, &mut entities);
         let quotes = quotes::find_quotes(text, &entities);
         let dates = match opts.reference {
-            Some(reference) => khronika_dates::find_dates(text, reference, opts.tz),
+            Some(reference) => khronika_dates::find_dates_at(text, &reference),
             None => Vec::new(),
         };
         Analysis {

@@ -212,10 +212,9 @@ fn analysis_is_deterministic_and_shareable_across_threads() {
 #[test]
 fn dates_are_found_when_a_reference_is_given() {
     let text = "Саммит прошел 15-16 июня в Швейцарии.";
-    let opts = khronika_understand::AnalyzeOptions {
-        reference: chrono::DateTime::parse_from_rfc3339("2024-06-17T12:00:00+05:00").ok(),
-        tz: None,
-    };
+    let reference =
+        chrono::DateTime::parse_from_rfc3339("2024-06-17T12:00:00+05:00").expect("valid");
+    let opts = khronika_understand::AnalyzeOptions::at(reference, None);
     let a = analyzer().analyze_with(text, &opts);
     assert!(!a.dates.is_empty(), "{a:?}");
     assert!(analyzer().analyze(text).dates.is_empty());

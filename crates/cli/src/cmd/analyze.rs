@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use chrono::{DateTime, FixedOffset};
 use clap::{Args, ValueEnum};
+use khronika_dates::Reference;
 use khronika_model::{DateMention, Mention, Quote, Span};
 use khronika_understand::{AnalyzeOptions, Analyzer};
 use rayon::prelude::*;
@@ -60,22 +61,23 @@ struct ErrorRecord {
 struct Input {
     id: Value,
     text: Option<String>,
-    reference: Option<DateTime<FixedOffset>>,
+    /// The record's own `ref` (or `published`), RFC 3339 or a wall-clock time.
+    reference: Option<String>,
 }
 
 /// Records are analysed in batches so memory stays bounded on big inputs.
 const BATCH: usize = 512;
 
-fn record(value: Value, fallback_id: String) -> Input {
-    let id = value
-        .get("id")
-        .cloned()
-        .unwrap_or(Value::String(fallback_id));
+/// A record without an `id` is named by its 0-based position in its input, the
+/// convention of the scorers in `../shared/tools` ("line order is the id").
+fn record(value: Value, fallback_id: usize) -> Input {
+    let id = value.get("id").cloned().unwrap_or(Value::from(fallback_id));
     let text = value.get("text").and_then(Value::as_str).map(str::to_owned);
     let reference = ["ref", "published"]
         .iter()
         .filter_map(|k| value.get(*k).and_then(Value::as_str))
-        .find_map(|s| DateTime::parse_from_rfc3339(s).ok());
+        .find(|s| !s.trim().is_empty())
+        .map(str::to_owned);
     Input {
         id,
         text,
@@ -92,13 +94,11 @@ fn records(bytes: &[u8], path: &str) -> Result<Vec<Input>> {
         match value {
             Value::Array(items) => {
                 for item in items {
-                    let k = out.len() + 1;
-                    out.push(record(item, format!("{path}#{k}")));
+                    out.push(record(item, out.len()));
                 }
             }
             other => {
-                let k = out.len() + 1;
-                out.push(record(other, format!("{path}#{k}")));
+                out.push(record(other, out.len()));
             }
         }
     }
@@ -133,10 +133,14 @@ pub fn run(_global: &GlobalOpts, args: AnalyzeArgs) -> Result<ExitCode> {
                             error: "record has no string field \"text\"".into(),
                         });
                     };
-                    let opts = AnalyzeOptions {
-                        reference: input.reference.or(args.reference),
-                        tz: args.tz,
-                    };
+                    // A record's naive `ref` ("2025-04-03T12:00:00") is a wall-clock time:
+                    // dates then come out without an offset, as the reference has none.
+                    let reference = input
+                        .reference
+                        .as_deref()
+                        .and_then(|s| Reference::parse(s, args.tz))
+                        .or_else(|| args.reference.map(|r| Reference::new(r, args.tz)));
+                    let opts = AnalyzeOptions { reference };
                     let a = analyzer.analyze_with(text, &opts);
                     Ok(AnalyzeRecord {
                         id: input.id.clone(),
@@ -203,7 +207,11 @@ mod tests {
             got[0].reference.is_some(),
             "extract's `published` is the reference"
         );
-        assert_eq!(got[1].id, Value::String("arr.json#2".into()));
+        assert_eq!(
+            got[1].id,
+            serde_json::json!(1),
+            "0-based position, as the scorers read it"
+        );
         assert_eq!(got[1].text.as_deref(), Some("w"));
     }
 
