@@ -3,6 +3,7 @@
 //! ```sh
 //! cargo bench -p khronika-extract --bench extraction            # both sides
 //! cargo bench -p khronika-extract --bench extraction -- --no-python
+//! cargo bench -p khronika-extract --bench extraction -- --no-rs-trafilatura
 //! ```
 //!
 //! Reads `../shared/data/extraction/scrapinghub/` and `../shared/data/pages-ru/` (override
@@ -11,6 +12,12 @@
 //! `pages-ru/truth.jsonl`, and times the extraction call single-threaded (pages already in
 //! memory, one warm-up, fastest of 5 passes, the same for trafilatura). Trafilatura runs through
 //! `bench/trafilatura_bench.py` with `KHRONIKA_PYTHON` (default `/work/venv/bin/python`).
+//!
+//! rs-trafilatura (the Rust port) runs through `bench/rs-trafilatura/`, a standalone cargo
+//! project outside the workspace with its own `Cargo.lock`, so no workspace crate depends on
+//! it. The bench builds it (release, `--locked`, target dir `<bench target>/rs-trafilatura`;
+//! the first build takes a few minutes) and runs it on the same pages with the same protocol;
+//! if the build or the run fails, its rows are left out with a line saying so.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -87,6 +94,7 @@ fn score(python: &str, tools: &Path, gt: &Path, pred: &Path) -> Value {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let no_python = args.iter().any(|a| a == "--no-python");
+    let no_rs_traf = args.iter().any(|a| a == "--no-rs-trafilatura");
     let verbose = args.iter().any(|a| a == "--verbose");
     let python = std::env::var("KHRONIKA_PYTHON").unwrap_or_else(|_| {
         if Path::new("/work/venv/bin/python").exists() {
@@ -256,14 +264,14 @@ fn main() {
     }
 
     // --- trafilatura, same machine, same run.
+    let manifest = json!({
+        "passes": PASSES,
+        "pages": pages.iter().map(|p| json!({"set": p.set, "id": p.id, "path": p.path})).collect::<Vec<_>>(),
+    });
+    let mpath = out_dir.join("manifest.json");
+    std::fs::write(&mpath, manifest.to_string()).expect("write manifest");
     let mut traf: Option<Value> = None;
     if !no_python {
-        let manifest = json!({
-            "passes": PASSES,
-            "pages": pages.iter().map(|p| json!({"set": p.set, "id": p.id, "path": p.path})).collect::<Vec<_>>(),
-        });
-        let mpath = out_dir.join("manifest.json");
-        std::fs::write(&mpath, manifest.to_string()).expect("write manifest");
         let tout = out_dir.join("trafilatura.json");
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/trafilatura_bench.py");
         let status = Command::new(&python)
@@ -286,11 +294,32 @@ fn main() {
         }
     }
 
+    // --- rs-trafilatura, same machine, same run, same manifest and output format.
+    let mut rs_traf: Option<Value> = None;
+    if !no_rs_traf {
+        match run_rs_trafilatura(&mpath, &out_dir.join("rs-trafilatura.json")) {
+            Ok(v) => {
+                for (set, gt) in &gt_paths {
+                    let p = out_dir.join(format!("rs-trafilatura-{set}.json"));
+                    std::fs::write(&p, v["pages"][set].to_string()).expect("write preds");
+                    quality.insert(("rs-trafilatura", set), score(&python, &tools, gt, &p));
+                }
+                rs_traf = Some(v);
+            }
+            Err(e) => println!(
+                "rs-trafilatura skipped: {e} (its rows are missing; --no-rs-trafilatura skips it)"
+            ),
+        }
+    }
+    let anchors: [(&str, Option<&Value>); 2] = [
+        ("trafilatura", traf.as_ref()),
+        ("rs-trafilatura", rs_traf.as_ref()),
+    ];
+
     // --- pages-ru metadata and snippet checks.
     let mut meta_rows = Vec::new();
     let (mut title_ok, mut date_ok, mut date_n, mut author_ok, mut author_n) = (0, 0, 0, 0, 0);
     let (mut mc_ok, mut mc_n, mut mnc_ok, mut mnc_n) = (0, 0, 0, 0);
-    let (mut t_title_ok, mut t_date_ok, mut t_author_ok) = (0, 0, 0);
     for t in &ru_truth {
         let file = t["file"].as_str().unwrap_or_default();
         let Some(a) = articles.get(&("pages-ru".to_string(), file.to_string())) else {
@@ -335,17 +364,6 @@ fn main() {
                 println!("  must_not_contain present in {file}: {s}");
             }
         }
-        if let Some(tv) = &traf {
-            let tp = &tv["pages"]["pages-ru"][file];
-            t_title_ok +=
-                (tp["title"].as_str().map(norm_ws) == t["title"].as_str().map(norm_ws)) as usize;
-            t_date_ok += date_match(truth_date, tp["date"].as_str()) as usize;
-            let ta: Vec<String> = tp["author"]
-                .as_str()
-                .map(|s| s.split([',', ';']).map(norm_ws).collect())
-                .unwrap_or_default();
-            t_author_ok += (ta == truth_authors) as usize;
-        }
         if verbose {
             meta_rows.push(format!(
                 "  {file}: title {} date {} ({:?} vs {}) author {} ({:?} vs {:?})",
@@ -370,30 +388,26 @@ fn main() {
     // --- report.
     println!("khronika-extract benchmark (single thread, pages in memory, fastest of {PASSES} passes, both tools alike)");
     println!();
-    println!("| set | tool | pages | F1 | P | R | acc | pages/s | speed ratio |");
+    println!("| set | tool | pages | F1 | P | R | acc | pages/s | khronika speed / this tool |");
     println!("|---|---|---|---|---|---|---|---|---|");
     for set in sets {
         let (full, _, _, n, _) = ours[set];
         let our_rate = n as f64 / full;
-        let traf_rate = traf
-            .as_ref()
-            .and_then(|v| v["seconds"][set].as_f64())
-            .map(|s| n as f64 / s);
-        for tool in ["khronika", "trafilatura"] {
+        let rate_of = |tool: &str| -> Option<f64> {
+            if tool == "khronika" {
+                return Some(our_rate);
+            }
+            let (_, v) = anchors.iter().find(|(name, _)| *name == tool)?;
+            v.and_then(|v| v["seconds"][set].as_f64())
+                .map(|s| n as f64 / s)
+        };
+        for tool in ["khronika", "trafilatura", "rs-trafilatura"] {
             let q = quality.get(&(tool, set)).cloned().unwrap_or(Value::Null);
             if q.is_null() {
                 continue;
             }
-            let rate = if tool == "khronika" {
-                Some(our_rate)
-            } else {
-                traf_rate
-            };
-            let ratio = match (tool, traf_rate) {
-                ("khronika", Some(tr)) => format!("{:.1}x", our_rate / tr),
-                ("trafilatura", Some(_)) => "1.0x".into(),
-                _ => "-".into(),
-            };
+            let rate = rate_of(tool);
+            let ratio = rate.map_or("-".into(), |r| format!("{:.1}x", our_rate / r));
             println!(
                 "| {set} | {tool} | {n} | {:.3} | {:.3} | {:.3} | {:.3} | {} | {ratio} |",
                 q["f1"].as_f64().unwrap_or(0.0),
@@ -407,8 +421,25 @@ fn main() {
     println!();
     println!("pages-ru metadata ({} pages): khronika title {title_ok}/{}  published {date_ok}/{date_n}  author {author_ok}/{author_n}  must_contain {mc_ok}/{mc_n}  must_not_contain absent {mnc_ok}/{mnc_n}",
         ru_truth.len(), ru_truth.len());
-    if traf.is_some() {
-        println!("pages-ru metadata: trafilatura title {t_title_ok}/{}  published {t_date_ok}/{date_n}  author {t_author_ok}/{author_n}", ru_truth.len());
+    for (tool, v) in anchors {
+        if let Some(v) = v {
+            let (t_title_ok, t_date_ok, t_author_ok) = anchor_meta(v, &ru_truth);
+            println!("pages-ru metadata: {tool} title {t_title_ok}/{}  published {t_date_ok}/{date_n}  author {t_author_ok}/{author_n}", ru_truth.len());
+        }
+    }
+    for (tool, v) in anchors {
+        if let Some(v) = v {
+            let failed: u64 = v["failed"]
+                .as_object()
+                .map_or(0, |m| m.values().filter_map(Value::as_u64).sum());
+            let version = v["version"].as_str().unwrap_or("?");
+            let failed = if failed > 0 {
+                format!(", {failed} pages failed (empty prediction)")
+            } else {
+                String::new()
+            };
+            println!("{tool} {version}{failed}");
+        }
     }
     for r in meta_rows {
         println!("{r}");
@@ -433,6 +464,75 @@ fn main() {
         );
     }
     println!("predictions in {}", out_dir.display());
+}
+
+/// Title / published / author hits of an anchor tool on pages-ru, from its output JSON.
+fn anchor_meta(v: &Value, ru_truth: &[Value]) -> (usize, usize, usize) {
+    let (mut title_ok, mut date_ok, mut author_ok) = (0, 0, 0);
+    for t in ru_truth {
+        let file = t["file"].as_str().unwrap_or_default();
+        let tp = &v["pages"]["pages-ru"][file];
+        title_ok +=
+            (tp["title"].as_str().map(norm_ws) == t["title"].as_str().map(norm_ws)) as usize;
+        let truth_date = t["published"].as_str().unwrap_or("");
+        if !truth_date.is_empty() {
+            date_ok += date_match(truth_date, tp["date"].as_str()) as usize;
+        }
+        let truth_authors: Vec<String> = t["author"]
+            .as_str()
+            .map(|s| s.split(',').map(norm_ws).collect())
+            .unwrap_or_default();
+        let authors: Vec<String> = tp["author"]
+            .as_str()
+            .map(|s| s.split([',', ';']).map(norm_ws).collect())
+            .unwrap_or_default();
+        author_ok += (authors == truth_authors) as usize;
+    }
+    (title_ok, date_ok, author_ok)
+}
+
+/// Builds (release, locked to its own Cargo.lock) and runs the standalone rs-trafilatura
+/// project on the manifest; returns its output JSON, or why it could not.
+fn run_rs_trafilatura(manifest: &Path, out: &Path) -> Result<Value, String> {
+    let project = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/rs-trafilatura");
+    // The bench binary lives in <target>/release/deps/; the project builds beside it.
+    let target = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.ancestors().nth(3).map(Path::to_path_buf))
+        .unwrap_or_else(std::env::temp_dir)
+        .join("rs-trafilatura");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    eprintln!(
+        "building rs-trafilatura in {} (first build takes minutes)",
+        target.display()
+    );
+    let built = Command::new(&cargo)
+        .args([
+            "build",
+            "--release",
+            "--locked",
+            "--quiet",
+            "--manifest-path",
+        ])
+        .arg(project.join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(&target)
+        .status()
+        .map_err(|e| format!("cannot start {cargo}: {e}"))?;
+    if !built.success() {
+        return Err(format!("build failed ({built})"));
+    }
+    let bin = target.join("release/rs-trafilatura-bench");
+    let ran = Command::new(&bin)
+        .arg(manifest)
+        .arg(out)
+        .status()
+        .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
+    if !ran.success() {
+        return Err(format!("run failed ({ran})"));
+    }
+    let bytes = std::fs::read(out).map_err(|e| format!("read {}: {e}", out.display()))?;
+    serde_json::from_slice(&bytes).map_err(|e| format!("output {}: {e}", out.display()))
 }
 
 /// Published matches truth: same instant to the minute, or same day when truth is a date.
