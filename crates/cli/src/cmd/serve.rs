@@ -78,11 +78,25 @@ pub async fn serve_store(
     let app = App::new(store, index, cfg).await?;
     let addr = listener.local_addr()?;
     eprintln!("khronika: serving on http://{addr}/  (API: http://{addr}/api/v1/openapi.json; Ctrl-C stops)");
-    khronika_serve::serve_on(app, listener, async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    khronika_serve::serve_on(app, listener, shutdown_signal()).await?;
     Ok(())
+}
+
+/// Ctrl-C or SIGTERM: stop accepting, finish requests, flush view counts (and let `demo`
+/// remove its temporary directory).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 pub fn run(global: &GlobalOpts, args: ServeArgs) -> Result<ExitCode> {
