@@ -386,7 +386,7 @@ fn main() {
     }
 
     // --- report.
-    println!("khronika-extract benchmark (single thread, pages in memory, fastest of {PASSES} passes, both tools alike)");
+    println!("khronika-extract benchmark (single thread, pages in memory, fastest of {PASSES} passes, all tools alike)");
     println!();
     println!("| set | tool | pages | F1 | P | R | acc | pages/s | khronika speed / this tool |");
     println!("|---|---|---|---|---|---|---|---|---|");
