@@ -15,7 +15,8 @@ use crate::cmd::serve::{open_index, serve_store, WebOpts};
 use crate::cmd::source::runtime;
 use crate::GlobalOpts;
 
-/// The pages, compiled in so the demo works from any directory.
+/// The pages, compiled in so the demo works from any directory. Pages that are also
+/// extractor test fixtures are taken from there rather than kept twice.
 const PAGES: &[(&str, &[u8])] = &[
     (
         "aif-ru-terakt-franciya.html",
@@ -23,19 +24,19 @@ const PAGES: &[(&str, &[u8])] = &[
     ),
     (
         "bizmedia-kz-article.html",
-        include_bytes!("../../demo/pages/bizmedia-kz-article.html"),
+        include_bytes!("../../../extract/tests/fixtures/bizmedia-kz-article.html"),
     ),
     (
         "football-ua-podolski.html",
-        include_bytes!("../../demo/pages/football-ua-podolski.html"),
+        include_bytes!("../../../extract/tests/fixtures/football-ua-podolski.html"),
     ),
     (
         "gazeta-windows-update.html",
-        include_bytes!("../../demo/pages/gazeta-windows-update.html"),
+        include_bytes!("../../../extract/tests/fixtures/gazeta-windows-update.html"),
     ),
     (
         "inform-kz-sko-ptica.html",
-        include_bytes!("../../demo/pages/inform-kz-sko-ptica.html"),
+        include_bytes!("../../../extract/tests/fixtures/inform-kz-sko-ptica.html"),
     ),
     (
         "kommersant-masterhost.html",
@@ -59,7 +60,7 @@ const PAGES: &[(&str, &[u8])] = &[
     ),
     (
         "mk-volgograd-maslenica.html",
-        include_bytes!("../../demo/pages/mk-volgograd-maslenica.html"),
+        include_bytes!("../../../extract/tests/fixtures/mk-volgograd-maslenica.html"),
     ),
     (
         "ria-konfiskaciya-konstituciya.html",
@@ -67,7 +68,7 @@ const PAGES: &[(&str, &[u8])] = &[
     ),
     (
         "tass-ckad-5.html",
-        include_bytes!("../../demo/pages/tass-ckad-5.html"),
+        include_bytes!("../../../extract/tests/fixtures/tass-ckad-5.html"),
     ),
     (
         "unn-moldova-sandu.html",
