@@ -42,16 +42,30 @@ impl std::fmt::Display for Lang {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Block {
-    Paragraph { text: String },
+    Paragraph {
+        text: String,
+    },
     /// `level` is 1..=6 as in `<h1>`..`<h6>`.
-    Heading { level: u8, text: String },
-    List { ordered: bool, items: Vec<String> },
+    Heading {
+        level: u8,
+        text: String,
+    },
+    List {
+        ordered: bool,
+        items: Vec<String>,
+    },
     /// A block quotation (`<blockquote>`), not an inline «quote».
-    Quote { text: String },
+    Quote {
+        text: String,
+    },
     /// Preformatted text or code, whitespace kept.
-    Preformatted { text: String },
+    Preformatted {
+        text: String,
+    },
     /// A table flattened to rows of cell texts.
-    Table { rows: Vec<Vec<String>> },
+    Table {
+        rows: Vec<Vec<String>>,
+    },
 }
 
 impl Block {
@@ -145,8 +159,12 @@ mod tests {
         let a = Article {
             lead: Some("Лид.".into()),
             blocks: vec![
-                Block::Paragraph { text: "Первый.".into() },
-                Block::Paragraph { text: String::new() },
+                Block::Paragraph {
+                    text: "Первый.".into(),
+                },
+                Block::Paragraph {
+                    text: String::new(),
+                },
                 Block::List {
                     ordered: false,
                     items: vec!["а".into(), "б".into()],
