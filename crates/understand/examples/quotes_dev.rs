@@ -51,12 +51,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let per = |x: f64| 1000.0 * x / rows.len().max(1) as f64;
     println!(
-        "quotes-dev: {} paragraphs, analyze (tokens+NER+normal forms) {:.2} ms/par, quotes {:.3} ms/par, dates {:.3} ms/par: quotes+dates = {:.1} % of analyze",
+        "quotes-dev: {} paragraphs, analyze (tokens+NER+normal forms) {:.2} ms/par, quotes {:.3} ms/par, dates {:.3} ms/par: quotes+dates = {:.1} % of analyze; {:.0} full analyses/s",
         rows.len(),
         per(ner_s),
         per(q_s),
         per(d_s),
-        100.0 * (q_s + d_s) / ner_s.max(1e-12)
+        100.0 * (q_s + d_s) / ner_s.max(1e-12),
+        rows.len() as f64 / (ner_s + q_s + d_s).max(1e-12)
     );
     let status = Command::new("python3")
         .args([&scorer, &dev, &out_path])
