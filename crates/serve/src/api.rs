@@ -124,7 +124,10 @@ fn summary_json(app: &App, s: &khronika_store::ArticleSummary) -> Value {
         "title": s.title,
         "lead": s.lead,
         "source": s.source_id.map(|id| json!({"id": id.0, "name": app.source_name(Some(id), &s.url)})),
-        "published": crate::pages::summary_time(s).to_rfc3339(),
+        // `published` is what the page states (null when it states nothing: never a guess);
+        // `time` is what lists are ordered by: published, else when we first saw it.
+        "published": s.published,
+        "time": crate::pages::summary_time(s).to_rfc3339(),
         "first_seen": s.first_seen.to_rfc3339(),
         "version": s.version,
         "display": s.display.as_str(),
@@ -145,7 +148,8 @@ fn article_json(app: &App, a: &StoredArticle) -> Value {
         "blocks": if full { json!(art.blocks) } else { json!([]) },
         "body_available": full,
         "authors": art.authors,
-        "published": published_of(a).to_rfc3339(),
+        "published": art.published.map(|p| p.to_rfc3339()),
+        "time": published_of(a).to_rfc3339(),
         "modified": art.modified.map(|m| m.to_rfc3339()),
         "tags": art.tags,
         "lang": art.lang,
@@ -518,7 +522,8 @@ async fn popular(
                 if !art.hidden {
                     items.push(
                         json!({"id": art.id.0, "title": art.article.title, "views": p.views,
-                                      "published": published_of(&art).to_rfc3339()}),
+                                      "published": art.article.published.map(|p| p.to_rfc3339()),
+                                      "time": published_of(&art).to_rfc3339()}),
                     );
                 }
             }

@@ -45,7 +45,7 @@ async fn articles_paginate_with_cursor_without_gaps_or_duplicates() {
         for it in &items {
             let id = it["id"].as_i64().unwrap_or(-1);
             assert!(seen.insert(id), "duplicate {id}");
-            let p = it["published"].as_str().unwrap_or("").to_string();
+            let p = it["time"].as_str().unwrap_or("").to_string();
             if let Some(pp) = &prev {
                 assert!(pp >= &p, "not newest first: {pp} then {p}");
             }
@@ -771,4 +771,55 @@ async fn xss_corpus_is_inert_everywhere() {
         assert_only_our_markup("<a href=\"javascript:x\">", "self-test")
     });
     assert!(caught.is_err());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_undated_page_has_no_published_time_in_the_api() {
+    let s = common::start(0, khronika_serve::ServeConfig::default()).await;
+    let mut undated = common::plain(
+        "Страница без даты",
+        "Лид без даты.",
+        "Текст без даты.",
+        &[],
+        common::seed_time(),
+    );
+    undated.published = None;
+    let put = s
+        .store
+        .put_articles(&[common::new_article(
+            Some(s.sources[0]),
+            "https://bizmedia.kz/news/undated",
+            undated,
+            None,
+        )])
+        .await
+        .unwrap_or_else(|e| panic!("put: {e}"));
+    let id = put.first().map(|p| p.id().0).unwrap_or(-1);
+    let r = get(s.addr, &format!("/api/v1/articles/{id}"), &[]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v = r.json();
+    assert!(v["published"].is_null(), "a guessed date: {v}");
+    assert!(v["time"].as_str().is_some_and(|t| !t.is_empty()), "{v}");
+    assert_eq!(
+        v["time"], v["first_seen"],
+        "undated articles order by first sight"
+    );
+
+    let dated = get(s.addr, "/api/v1/articles?limit=50", &[]).await.json();
+    let items = dated["items"].as_array().cloned().unwrap_or_default();
+    let instant = |v: &serde_json::Value| {
+        v.as_str()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+    };
+    let dated_items: Vec<_> = items
+        .iter()
+        .filter(|it| it["published"].is_string())
+        .collect();
+    assert!(!dated_items.is_empty(), "{dated}");
+    for it in dated_items {
+        assert_eq!(instant(&it["published"]), instant(&it["time"]), "{it}");
+    }
+    assert!(items
+        .iter()
+        .any(|it| it["published"].is_null() && it["id"] == id));
 }
