@@ -17,7 +17,7 @@
 //! the hits it returns (`limit`, capped at [`MAX_LIMIT`]); never fetch thousands of hits.
 //! Writers are single: one process holds the index writer lock at a time.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;
 use std::path::Path;
 use std::sync::Mutex;
@@ -30,7 +30,6 @@ use tantivy::schema::{
     Field, IndexRecordOption, OwnedValue, Schema, TextFieldIndexing, TextOptions, Value, FAST,
     INDEXED, STORED, STRING,
 };
-use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::{
     RemoveLongFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
 };
@@ -337,21 +336,41 @@ fn stem_len(word: &str) -> usize {
         }
     }
     let wb = w.as_bytes();
-    // Every ending is Cyrillic, two bytes a letter: comparing the last letter's bytes first
-    // rejects almost every ending without a call to `memcmp`.
     let Some(&[l0, l1]) = wb.len().checked_sub(2).and_then(|i| wb.get(i..)) else {
         return w.len();
     };
-    for ending in RU_ENDINGS {
-        let e = str::as_bytes(ending);
-        if e.len() > wb.len() || e.get(e.len().saturating_sub(2)..) != Some(&[l0, l1][..]) {
-            continue;
-        }
+    for e in endings_by_last_letter(l0, l1) {
         if wb.ends_with(e) && chars - e.len() / 2 >= MIN_STEM_CHARS {
             return wb.len() - e.len();
         }
     }
     w.len()
+}
+
+/// The endings that end in the letter whose UTF-8 bytes are `l0 l1`, in [`RU_ENDINGS`]
+/// order. Every ending is Cyrillic (two bytes a letter), so a word can only lose endings
+/// that share its last letter; trying just those keeps stemming from dominating snippets.
+fn endings_by_last_letter(l0: u8, l1: u8) -> &'static [&'static [u8]] {
+    type Table = Vec<([u8; 2], Vec<&'static [u8]>)>;
+    static TABLE: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut t: Table = Vec::new();
+        for ending in RU_ENDINGS {
+            let e = str::as_bytes(ending);
+            let Some(&[a, b]) = e.len().checked_sub(2).and_then(|i| e.get(i..)) else {
+                continue;
+            };
+            match t.iter_mut().find(|(k, _)| *k == [a, b]) {
+                Some((_, list)) => list.push(e),
+                None => t.push(([a, b], vec![e])),
+            }
+        }
+        t
+    });
+    table
+        .iter()
+        .find(|(k, _)| *k == [l0, l1])
+        .map_or(&[], |(_, list)| list.as_slice())
 }
 
 #[derive(Clone)]
@@ -832,18 +851,14 @@ impl SearchIndex {
 
         let body_gen = text_query
             .as_ref()
-            .map(
-                |tq| -> Result<(SnippetGenerator, SnippetGenerator, SnippetGenerator)> {
-                    let mut body = SnippetGenerator::create(&searcher, tq.as_ref(), f.body)?;
-                    body.set_max_num_chars(SNIPPET_CHARS);
-                    let mut lead = SnippetGenerator::create(&searcher, tq.as_ref(), f.lead)?;
-                    lead.set_max_num_chars(SNIPPET_CHARS);
-                    let mut title = SnippetGenerator::create(&searcher, tq.as_ref(), f.title)?;
-                    title.set_max_num_chars(1000);
-                    Ok((title, lead, body))
-                },
-            )
+            .map(|tq| -> Result<(Highlighter, Highlighter, Highlighter)> {
+                let body = Highlighter::create(&searcher, tq.as_ref(), f.body, SNIPPET_CHARS)?;
+                let lead = Highlighter::create(&searcher, tq.as_ref(), f.lead, SNIPPET_CHARS)?;
+                let title = Highlighter::create(&searcher, tq.as_ref(), f.title, 1000)?;
+                Ok((title, lead, body))
+            })
             .transpose()?;
+        let mut analyzer = russian_analyzer();
 
         let mut hits = Vec::with_capacity(scored.len());
         for (score, addr) in scored {
@@ -852,7 +867,7 @@ impl SearchIndex {
             let lead = first_str(&doc, f.lead);
             let (title_snippet, snippet) = match &body_gen {
                 Some((tg, lg, bg)) => {
-                    let ts = to_snippet(tg.snippet(&title));
+                    let ts = tg.snippet(&mut analyzer, &title);
                     let title_snippet = if ts.highlights.is_empty() {
                         Snippet {
                             text: title.clone(),
@@ -861,9 +876,9 @@ impl SearchIndex {
                     } else {
                         ts
                     };
-                    let mut s = to_snippet(bg.snippet_from_doc(&doc));
+                    let mut s = bg.snippet_from_doc(&mut analyzer, &doc, f.body);
                     if s.highlights.is_empty() {
-                        let ls = to_snippet(lg.snippet(&lead));
+                        let ls = lg.snippet(&mut analyzer, &lead);
                         if !ls.highlights.is_empty() || s.text.is_empty() {
                             s = ls;
                         }
@@ -1031,10 +1046,117 @@ fn first_str(doc: &TantivyDocument, field: Field) -> String {
         .to_string()
 }
 
-fn to_snippet(s: tantivy::snippet::Snippet) -> Snippet {
-    Snippet {
-        text: s.fragment().to_string(),
-        highlights: s.highlighted().iter().map(|r| (r.start, r.end)).collect(),
+/// The best fragment of a text with its matched words: tantivy's `SnippetGenerator`
+/// algorithm (same term weights, fragments, choice and highlights), reusing one analyser
+/// per search and looking tokens up as they come out of our analyser, which are already
+/// lower case (tantivy lower-cases every token again, a fifth of a search's CPU).
+struct Highlighter {
+    terms: BTreeMap<String, Score>,
+    max_bytes: usize,
+}
+
+struct Fragment {
+    score: Score,
+    start: usize,
+    stop: usize,
+    highlighted: Vec<(usize, usize)>,
+}
+
+impl Highlighter {
+    fn create(
+        searcher: &tantivy::Searcher,
+        query: &dyn Query,
+        field: Field,
+        max_bytes: usize,
+    ) -> Result<Self> {
+        let mut terms: BTreeSet<&Term> = BTreeSet::new();
+        query.query_terms(&mut |term, _| {
+            if term.field() == field {
+                terms.insert(term);
+            }
+        });
+        let mut out = BTreeMap::new();
+        for term in terms {
+            let value = term.value();
+            let Some(text) = value.as_str() else {
+                continue;
+            };
+            let doc_freq = searcher.doc_freq(term)?;
+            if doc_freq > 0 {
+                out.insert(text.to_string(), 1.0 / (1.0 + doc_freq as Score));
+            }
+        }
+        Ok(Highlighter {
+            terms: out,
+            max_bytes,
+        })
+    }
+
+    fn snippet_from_doc(
+        &self,
+        analyzer: &mut TextAnalyzer,
+        doc: &TantivyDocument,
+        field: Field,
+    ) -> Snippet {
+        let mut text = String::new();
+        for v in doc.get_all(field) {
+            if let Some(s) = v.as_str() {
+                text.push(' ');
+                text.push_str(s);
+            }
+        }
+        self.snippet(analyzer, text.trim())
+    }
+
+    fn snippet(&self, analyzer: &mut TextAnalyzer, text: &str) -> Snippet {
+        let empty = || Snippet::default();
+        if self.terms.is_empty() {
+            return empty();
+        }
+        let mut best: Option<Fragment> = None;
+        let consider = |frag: Fragment, best: &mut Option<Fragment>| {
+            // The first of equally scored fragments wins, as in tantivy.
+            if frag.score > 0.0 && best.as_ref().is_none_or(|b| frag.score > b.score) {
+                *best = Some(frag);
+            }
+        };
+        let mut frag = Fragment {
+            score: 0.0,
+            start: 0,
+            stop: 0,
+            highlighted: Vec::new(),
+        };
+        let mut ts = analyzer.token_stream(text);
+        while ts.advance() {
+            let tok = ts.token();
+            if tok.offset_to.wrapping_sub(frag.start) > self.max_bytes {
+                let next = Fragment {
+                    score: 0.0,
+                    start: tok.offset_from,
+                    stop: tok.offset_from,
+                    highlighted: Vec::new(),
+                };
+                consider(std::mem::replace(&mut frag, next), &mut best);
+            }
+            frag.stop = tok.offset_to;
+            if let Some(&score) = self.terms.get(&tok.text) {
+                frag.score += score;
+                frag.highlighted.push((tok.offset_from, tok.offset_to));
+            }
+        }
+        consider(frag, &mut best);
+        let Some(b) = best else { return empty() };
+        let Some(fragment) = text.get(b.start..b.stop) else {
+            return empty();
+        };
+        Snippet {
+            text: fragment.to_string(),
+            highlights: b
+                .highlighted
+                .iter()
+                .map(|&(from, to)| (from - b.start, to - b.start))
+                .collect(),
+        }
     }
 }
 
@@ -1078,6 +1200,7 @@ fn to_document(f: &Fields, d: &IndexDoc) -> TantivyDocument {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tantivy::snippet::SnippetGenerator;
 
     #[test]
     fn snippet_pieces_mark_matches_and_skip_bad_ranges() {
@@ -1100,6 +1223,91 @@ mod tests {
         let old = recency_factor(Some(now - 86_400 * 60), now);
         assert!(fresh > old, "{fresh} vs {old}");
         assert!(old >= 0.5);
+    }
+
+    #[test]
+    fn highlighter_matches_tantivys_snippet_generator() -> Result<()> {
+        let idx = SearchIndex::in_memory()?;
+        let words = "мирный саммит прошёл в Астане министр заявил что саммита не будет \
+                     Президент Смадияров и саммите МИРНОГО процесса Ёлка ёлки рубль";
+        let ws: Vec<&str> = words.split_whitespace().collect();
+        let docs: Vec<IndexDoc> = (0..40u64)
+            .map(|i| {
+                let pick = |k: u64, n: usize| -> String {
+                    (0..n)
+                        .map(|j| ws[((i * 7 + k * 13 + j as u64 * 5) % ws.len() as u64) as usize])
+                        .collect::<Vec<_>>()
+                        .join(if i % 3 == 0 { ", " } else { " " })
+                };
+                IndexDoc {
+                    id: i + 1,
+                    title: pick(1, 6),
+                    lead: pick(2, 15),
+                    body: pick(3, 40 + i as usize * 9),
+                    source: "s".into(),
+                    ..Default::default()
+                }
+            })
+            .collect();
+        idx.upsert(&docs)?;
+        idx.commit(None)?;
+        let searcher = idx.reader.searcher();
+        let f = idx.fields;
+        let mut analyzer = russian_analyzer();
+        let mut compared = 0;
+        for text in [
+            "саммит",
+            "мирный саммит",
+            "\"мирного саммита\"",
+            "ёлка OR рубль",
+            "нет",
+        ] {
+            let mut parser = QueryParser::for_index(&idx.index, vec![f.title, f.lead, f.body]);
+            parser.set_conjunction_by_default();
+            let (q, _) = parser.parse_query_lenient(text);
+            for (field, max) in [(f.title, 1000), (f.lead, 40), (f.body, 120), (f.body, 7)] {
+                let ours = Highlighter::create(&searcher, q.as_ref(), field, max)?;
+                let mut theirs = SnippetGenerator::create(&searcher, q.as_ref(), field)?;
+                theirs.set_max_num_chars(max);
+                for d in &docs {
+                    let doc: TantivyDocument = searcher.doc(
+                        searcher
+                            .search(
+                                &TermQuery::new(
+                                    Term::from_field_u64(f.id, d.id),
+                                    IndexRecordOption::Basic,
+                                ),
+                                &TopDocs::with_limit(1).order_by_score(),
+                            )?
+                            .first()
+                            .map(|x| x.1)
+                            .ok_or(IndexError::Poisoned)?,
+                    )?;
+                    let t = theirs.snippet_from_doc(&doc);
+                    let expect = Snippet {
+                        text: t.fragment().to_string(),
+                        highlights: t.highlighted().iter().map(|r| (r.start, r.end)).collect(),
+                    };
+                    assert_eq!(
+                        ours.snippet_from_doc(&mut analyzer, &doc, field),
+                        expect,
+                        "{text}"
+                    );
+                    compared += usize::from(!expect.highlights.is_empty());
+                }
+            }
+        }
+        assert!(compared > 50, "{compared}");
+        Ok(())
+    }
+
+    #[test]
+    fn lower_case_is_idempotent() {
+        // The highlighter skips tantivy's second lower-casing of analysed tokens.
+        for c in (0u32..0x11_0000).filter_map(char::from_u32) {
+            let once: String = c.to_lowercase().collect();
+            assert_eq!(once.to_lowercase(), once, "{c:?}");
+        }
     }
 
     #[test]
