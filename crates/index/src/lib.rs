@@ -3,7 +3,7 @@
 //!
 //! A [`SearchIndex`] is a tantivy index in a directory of the data dir (or in memory for
 //! tests). Text fields go through a Russian analyser (lower case, `ё` folded to `е`,
-//! Snowball Russian stemmer), so "саммита" finds "саммит" and "саммите"; quoted phrases
+//! our light Russian suffix stemmer, see [`stem_ru`]), so "саммита" finds "саммит" and "саммите"; quoted phrases
 //! ("мирный саммит") match as phrases. Filters are exact terms on source, tag, entity and
 //! story plus a publication date range. Ranking mixes BM25 with recency, or sorts purely by
 //! date on request.
