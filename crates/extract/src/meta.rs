@@ -16,6 +16,8 @@ pub struct JsonLdArticle {
     pub date_published: Option<String>,
     pub date_modified: Option<String>,
     pub authors: Vec<String>,
+    /// The author is stated to be an organisation (the outlet itself).
+    pub outlet_author: bool,
     pub images: Vec<String>,
     pub publisher: Option<String>,
     pub keywords: Vec<String>,
@@ -51,6 +53,8 @@ pub struct PageMeta {
     pub micro_published: Vec<String>,
     pub micro_modified: Vec<String>,
     pub micro_authors: Vec<String>,
+    /// Microdata states the author is an organisation (the outlet itself).
+    pub micro_outlet_author: bool,
     /// `itemprop=articleBody` elements (candidates for the body container).
     pub micro_body: Vec<NodeId>,
     /// All `<h1>` elements in document order.
@@ -211,7 +215,10 @@ fn microdata(dom: &Dom, id: NodeId, prop: &str, m: &mut PageMeta) {
             "author" | "creator"
                 if dom
                     .attr(id, "itemtype")
-                    .is_some_and(|t| t.contains("Organization")) => {}
+                    .is_some_and(|t| t.contains("Organization")) =>
+            {
+                m.micro_outlet_author = true
+            }
             "author" | "creator" => {
                 // An author item usually wraps a name: prefer its itemprop=name.
                 let end = dom.subtree_end(id);
@@ -328,6 +335,17 @@ fn string_of(v: Option<&Value>) -> Option<String> {
     }
 }
 
+/// True when `v` (an `author` value) is an Organization, or a list of nothing else.
+fn is_organization(v: Option<&Value>) -> bool {
+    match v {
+        Some(Value::Object(o)) => type_names(o.get("@type"))
+            .iter()
+            .any(|t| t.contains("Organization")),
+        Some(Value::Array(a)) => !a.is_empty() && a.iter().all(|x| is_organization(Some(x))),
+        _ => false,
+    }
+}
+
 fn names_of(v: Option<&Value>) -> Vec<String> {
     match v {
         // An organisation credited as author is the outlet, not a byline.
@@ -388,6 +406,7 @@ fn article(obj: &serde_json::Map<String, Value>) -> JsonLdArticle {
             .or_else(|| string_of(obj.get("dateCreated"))),
         date_modified: string_of(obj.get("dateModified")),
         authors: names_of(obj.get("author")),
+        outlet_author: is_organization(obj.get("author")),
         images: urls_of(obj.get("image"))
             .into_iter()
             .chain(urls_of(obj.get("thumbnailUrl")))

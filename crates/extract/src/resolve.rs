@@ -471,16 +471,54 @@ fn dates(
     pubs.extend(jl.and_then(|j| j.date_published.clone()));
     pubs.extend(m.micro_published.iter().cloned());
     pubs.extend(m.published.iter().cloned());
-    let mut published = pick(&pubs).map(|s| s.value);
-    if published.is_none() {
-        published = visible_date(dom, st, opts, headline, choice, fallback);
-    }
     let mut mods: Vec<String> = Vec::new();
     mods.extend(jl.and_then(|j| j.date_modified.clone()));
     mods.extend(m.micro_modified.iter().cloned());
     mods.extend(m.modified.iter().cloned());
+    let published = pick(&pubs).map(|s| s.value);
     let modified = pick(&mods).map(|s| s.value);
-    (published, modified)
+    if published.is_some() && modified.is_some() {
+        return (published, modified);
+    }
+    let (seen_published, seen_modified) = visible_dates(dom, st, opts, headline, choice, fallback);
+    (published.or(seen_published), modified.or(seen_modified))
+}
+
+/// Words that mark an update time in an article header ("Обновлено: 3 апреля 2025 в 08:00").
+const MODIFIED_LABELS: &[&str] = &[
+    "последнее обновление",
+    "обновлено",
+    "обновлён",
+    "обновлен",
+    "изменено",
+    "изменён",
+    "изменен",
+    "жаңартылды",
+    "updated",
+    "last modified",
+    "modified",
+];
+
+/// Splits a header text at its first update label: (what precedes it, what follows it).
+fn split_at_modified_label(text: &str) -> (&str, Option<&str>) {
+    let lower = text.to_lowercase();
+    // Offsets in `lower` are offsets in `text` only when lower-casing kept every length.
+    if lower.len() != text.len() {
+        return (text, None);
+    }
+    let found = MODIFIED_LABELS
+        .iter()
+        .filter_map(|l| lower.find(l).map(|at| (at, at + l.len())))
+        .min_by_key(|&(at, _)| at);
+    match found {
+        Some((at, end)) if text.is_char_boundary(at) && text.is_char_boundary(end) => {
+            let after = text[end..].trim_start_matches(|c: char| {
+                c.is_whitespace() || matches!(c, ':' | '-' | '–' | '—' | '.')
+            });
+            (&text[..at], Some(after))
+        }
+        _ => (text, None),
+    }
 }
 
 /// Date/time-named elements and `<time>` in the article header region.
@@ -576,26 +614,53 @@ fn in_list_or_aside(dom: &Dom, id: NodeId) -> bool {
     false
 }
 
-fn visible_date(
+/// Publication and update times printed in the article header. An element labelled as an
+/// update ("Обновлено: …", class `updated`/`modified`) gives the modified time and is never
+/// taken for the publication time; "Опубликовано: … Обновлено: …" in one element gives both.
+fn visible_dates(
     dom: &Dom,
     st: &[Stats],
     opts: &ExtractOptions,
     headline: Option<NodeId>,
     choice: &body::BodyChoice,
     fallback: Option<FixedOffset>,
-) -> Option<chrono::DateTime<FixedOffset>> {
+) -> (
+    Option<chrono::DateTime<FixedOffset>>,
+    Option<chrono::DateTime<FixedOffset>>,
+) {
+    let (mut published, mut modified) = (None, None);
     for id in header_region_candidates(dom, st, headline, choice) {
-        if let Some(dt) = dom
+        let marked_modified = ["class", "id", "itemprop"].iter().any(|a| {
+            dom.attr(id, a).is_some_and(|v| {
+                let v = v.to_ascii_lowercase();
+                v.contains("modif") || v.contains("updat")
+            })
+        });
+        let attr = dom
             .attr(id, "datetime")
             .and_then(|v| parse_iso(v, opts.tz, fallback))
-        {
-            return Some(dt.value);
+            .map(|s| s.value);
+        let text = dom.text_of(id);
+        let (before, after) = split_at_modified_label(&text);
+        let only_modified = marked_modified || before.trim().is_empty() && after.is_some();
+        if only_modified {
+            if modified.is_none() {
+                modified =
+                    attr.or_else(|| crate::visible::parse_phrase(after.unwrap_or(&text), opts));
+            }
+        } else {
+            if published.is_none() {
+                published = attr.or_else(|| crate::visible::parse_phrase(before, opts));
+            }
+            if modified.is_none() {
+                modified = after.and_then(|a| crate::visible::parse_phrase(a, opts));
+            }
         }
-        if let Some(dt) = crate::visible::parse_phrase(&dom.text_of(id), opts) {
-            return Some(dt);
+        if published.is_some() && modified.is_some() {
+            break;
         }
     }
-    None
+    (published, modified)
 }
 
 const AUTHOR_PREFIXES: &[&str] = &[
@@ -683,16 +748,26 @@ fn authors(
             !(ns.contains(&na) || na.contains(&ns))
         }) && !a.contains('.')
     };
+    // The page's own markup may credit the outlet as the author (schema.org Organization, or
+    // `<meta name=author>` naming the site). Then a name printed somewhere near the text is
+    // not taken for a byline: the publisher has said whose piece this is.
+    let mut outlet_credited =
+        m.jsonld.as_ref().is_some_and(|j| j.outlet_author) || m.micro_outlet_author;
     for src in sources {
         let mut out: Vec<String> = Vec::new();
         for a in src.iter().flat_map(|s| split_authors(s)) {
-            if not_site(&a) && !out.contains(&a) {
+            if !not_site(&a) {
+                outlet_credited = true;
+            } else if !out.contains(&a) {
                 out.push(a);
             }
         }
         if !out.is_empty() {
             return out;
         }
+    }
+    if outlet_credited {
+        return Vec::new();
     }
     // Visible byline near the headline: an element named author/byline with a short text.
     let anchor = headline.or_else(|| choice.roots.first().copied());

@@ -141,6 +141,45 @@ fn visible_relative_date_resolves_against_fetch_time() {
 }
 
 #[test]
+fn visible_update_time_is_modified_never_published() {
+    let opts = ExtractOptions {
+        fetched_at: Some(DateTime::parse_from_rfc3339("2025-04-20T18:00:00+05:00").expect("time")),
+        tz: Some(chrono_tz::Asia::Almaty),
+        ..Default::default()
+    };
+    let dates = |before: &str| {
+        let a = extract(page("", before).as_bytes(), &opts).expect("extract");
+        (
+            a.published.map(|d| d.to_rfc3339()),
+            a.modified.map(|d| d.to_rfc3339()),
+        )
+    };
+    let published = Some("2025-04-02T21:32:00+05:00".to_string());
+    let updated = Some("2025-04-03T08:00:00+05:00".to_string());
+    // Both in one line.
+    assert_eq!(
+        dates("<h1>Пенсии пересчитают</h1><div class=\"article-date\">Опубликовано: 2 апреля 2025 в 21:32 | Обновлено: 3 апреля 2025 в 08:00</div>"),
+        (published.clone(), updated.clone())
+    );
+    // The update line comes first: it must not be taken for the publication time.
+    assert_eq!(
+        dates("<h1>Пенсии пересчитают</h1><div class=\"date-info\">Обновлено: 3 апреля 2025 в 08:00</div><div class=\"article-date\">2 апреля 2025 в 21:32</div>"),
+        (published.clone(), updated.clone())
+    );
+    // Marked by class only, with a machine-readable time.
+    assert_eq!(
+        dates("<h1>Пенсии пересчитают</h1><time class=\"updated\" datetime=\"2025-04-03T08:00:00+05:00\">3 апреля</time><time class=\"published\" datetime=\"2025-04-02T21:32:00+05:00\">2 апреля</time>"),
+        (published, updated)
+    );
+    // No update shown: no modified time.
+    assert_eq!(
+        dates("<h1>Пенсии пересчитают</h1><div class=\"article-date\">2 апреля 2025 в 21:32</div>")
+            .1,
+        None
+    );
+}
+
+#[test]
 fn sidebar_timestamps_are_not_the_article_date() {
     let sidebar: String = (0..6)
         .map(|i| format!("<li><a href=\"/n/{i}\">Заголовок другой новости номер {i} о событиях дня</a><span class=\"date\">2 апреля 2025 в 21:3{i}</span></li>"))
@@ -455,4 +494,29 @@ fn kazakh_text_under_a_russian_template_is_kazakh() {
         <p>Қазақстан Республикасының Үкіметі жаңа бағдарламаны бекітті, деп хабарлайды ведомствоның баспасөз қызметі.</p>\
         <p>Бағдарлама аясында өңірлерде жүзден астам мектеп салынады.</p></article></body></html>";
     assert_eq!(ex(html).lang.as_ref().map(|l| l.as_str()), Some("kk"));
+}
+
+#[test]
+fn visible_byline_unless_the_markup_credits_the_outlet() {
+    let byline = "<h1>Пенсии пересчитают по-новому</h1>\
+                  <div class=\"article-author\">Автор: Иван Петров</div>";
+    let site = r#"<meta property="og:site_name" content="Example.kz">"#;
+    // No author metadata: the visible byline is the author.
+    assert_eq!(ex(&page(site, byline)).authors, vec!["Иван Петров"]);
+    // `<meta name=author>` naming the site: the outlet's piece.
+    let head = format!(r#"{site}<meta name="author" content="Example.kz">"#);
+    assert!(ex(&page(&head, byline)).authors.is_empty());
+    // JSON-LD author of type Organization.
+    let head = format!(
+        r#"{site}<script type="application/ld+json">{{"@type":"NewsArticle",
+        "headline":"Пенсии пересчитают по-новому",
+        "author":{{"@type":"Organization","name":"Example.kz"}}}}</script>"#
+    );
+    assert!(ex(&page(&head, byline)).authors.is_empty());
+    // A person in the metadata still wins over everything.
+    let head = format!(
+        r#"{site}<script type="application/ld+json">{{"@type":"NewsArticle",
+        "author":[{{"@type":"Person","name":"Анна Сидорова"}}]}}</script>"#
+    );
+    assert_eq!(ex(&page(&head, byline)).authors, vec!["Анна Сидорова"]);
 }

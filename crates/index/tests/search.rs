@@ -248,3 +248,41 @@ fn related_prefers_shared_entities_and_skips_itself() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(none.is_empty());
 }
+
+#[test]
+fn an_index_of_another_schema_is_rebuilt_empty() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    {
+        let mut b = tantivy::schema::Schema::builder();
+        let title = b.add_text_field("title", tantivy::schema::TEXT | tantivy::schema::STORED);
+        let old =
+            tantivy::Index::create_in_dir(dir.path(), b.build()).unwrap_or_else(|e| panic!("{e}"));
+        let mut w: tantivy::IndexWriter = old
+            .writer_with_num_threads(1, 15_000_000)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut d = tantivy::TantivyDocument::default();
+        d.add_text(title, "старый документ");
+        w.add_document(d).unwrap_or_else(|e| panic!("{e}"));
+        let mut c = w.prepare_commit().unwrap_or_else(|e| panic!("{e}"));
+        c.set_payload("42");
+        c.commit().unwrap_or_else(|e| panic!("{e}"));
+    }
+    let idx = SearchIndex::open_or_create(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(idx.num_docs(), 0);
+    // No sequence: the caller's sync starts from the beginning of the store.
+    assert_eq!(idx.last_seq().unwrap_or_else(|e| panic!("{e}")), None);
+    idx.upsert(&[doc(1, "Новый заголовок", "розы", "a", day(1))])
+        .unwrap_or_else(|e| panic!("{e}"));
+    idx.commit(Some(1)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ids(&idx, &SearchQuery::text("роза")), vec![1]);
+}
+
+#[test]
+fn a_directory_that_is_not_an_index_is_never_deleted() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.path().join("notes.txt"), "мои заметки").unwrap_or_else(|e| panic!("{e}"));
+    // Opening creates an index next to the file and leaves the file alone.
+    let idx = SearchIndex::open_or_create(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(idx.num_docs(), 0);
+    assert!(dir.path().join("notes.txt").is_file());
+}

@@ -317,7 +317,7 @@ async fn search(
         {
             return Err(bad("give a query q or at least one filter"));
         }
-        let res = a.index.search(&sq).map_err(internal)?;
+        let res = a.search(sq).await.map_err(internal)?;
         let items: Vec<Value> = res
             .hits
             .iter()
