@@ -8,7 +8,8 @@
 //! connections. Prints requests/s and latency percentiles for:
 //! * a cached article page (`/article/{id}` over 100 hot articles),
 //! * search through the API with a fresh query string per request (no page cache),
-//! * the same search on the index directly, single thread (the engine's own latency).
+//! * the same search on the index directly, on one thread (the engine's own latency) and
+//!   on two (its throughput ceiling on 2 cores).
 //!
 //! Bounded: each scenario stops after SECONDS or 2,000,000 requests, whichever is first.
 
@@ -477,7 +478,13 @@ fn main() {
         Err(e) => return eprintln!("setup failed: {e}"),
     };
     let queries: Arc<Vec<String>> = Arc::new(
-        (0..200)
+        (0..600)
+            .filter(|i| {
+                std::env::var("QKIND")
+                    .ok()
+                    .and_then(|k| k.parse::<u64>().ok())
+                    .is_none_or(|k| i % 3 == k)
+            })
             .map(|i| {
                 let mut r = Rng(1000 + i);
                 match i % 3 {
@@ -506,6 +513,26 @@ fn main() {
         lat_us: lat,
     }
     .print("index.search (1 thread, no HTTP)");
+    // The engine on both cores, no HTTP: the ceiling for the API row below.
+    let t = Instant::now();
+    let done = AtomicU64::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..2 {
+            scope.spawn(|| {
+                while t.elapsed() < Duration::from_secs(secs.min(5)) {
+                    for q in queries.iter() {
+                        let _ = index.search(&SearchQuery::text(q.clone()));
+                        done.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            });
+        }
+    });
+    println!(
+        "{:<34} {:>9.0} req/s",
+        "index.search (2 threads, no HTTP)",
+        done.load(Ordering::Relaxed) as f64 / t.elapsed().as_secs_f64()
+    );
 
     let client_rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

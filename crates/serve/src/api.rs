@@ -105,10 +105,22 @@ where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<Value, Response>>,
 {
+    cached_json_text(app, key, headers, || async {
+        Ok(make().await?.to_string())
+    })
+    .await
+}
+
+/// Like [`cached_json`] for handlers that serialise their own types (no `Value` tree:
+/// a search answer is built on every cache miss).
+async fn cached_json_text<F, Fut>(app: &App, key: String, headers: &HeaderMap, make: F) -> Response
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<String, Response>>,
+{
     let res = app
         .cached(format!("api|{key}"), JSON, || async {
-            let v = make().await?;
-            Ok((StatusCode::OK, v.to_string()))
+            Ok((StatusCode::OK, make().await?))
         })
         .await;
     match res {
@@ -276,7 +288,7 @@ async fn search(
     let q = query_pairs(raw.as_deref());
     let a = app.clone();
     let key = format!("search|{}", raw.as_deref().unwrap_or(""));
-    cached_json(&app, key, &headers, move || async move {
+    cached_json_text(&app, key, &headers, move || async move {
         let limit = limit_param(&q, 10)?;
         let offset = match param(&q, "offset") {
             None => 0,
@@ -318,28 +330,82 @@ async fn search(
             return Err(bad("give a query q or at least one filter"));
         }
         let res = a.search(sq).await.map_err(internal)?;
-        let items: Vec<Value> = res
+        let items: Vec<SearchItem> = res
             .hits
             .iter()
-            .map(|h| {
-                json!({
-                    "id": h.id,
-                    "score": h.score,
-                    "title": h.title,
-                    "url": h.url,
-                    "source": h.source.parse::<i64>().ok().map(|id| json!({"id": id, "name": a.source_name(Some(SourceId(id)), h.url.as_deref().unwrap_or(""))})),
-                    "published": h.published.map(|p| p.to_rfc3339()),
-                    "snippet": {"text": h.snippet.text, "highlights": h.snippet.highlights},
-                    "title_highlights": h.title_snippet.highlights,
-                    "links": {"html": format!("/article/{}", h.id), "self": format!("/api/v1/articles/{}", h.id)},
-                })
+            .map(|h| SearchItem {
+                id: h.id,
+                score: h.score,
+                title: &h.title,
+                url: h.url.as_deref(),
+                source: h.source.parse::<i64>().ok().map(|id| SourceRef {
+                    id,
+                    name: a.source_name(Some(SourceId(id)), h.url.as_deref().unwrap_or("")),
+                }),
+                published: h.published.map(|p| p.to_rfc3339()),
+                snippet: SnippetJson {
+                    text: &h.snippet.text,
+                    highlights: &h.snippet.highlights,
+                },
+                title_highlights: &h.title_snippet.highlights,
+                links: Links {
+                    html: format!("/article/{}", h.id),
+                    this: format!("/api/v1/articles/{}", h.id),
+                },
             })
             .collect();
-        let next = (offset + items.len() < res.total.min(khronika_index::MAX_OFFSET))
+        let next_offset = (offset + items.len() < res.total.min(khronika_index::MAX_OFFSET))
             .then_some(offset + items.len());
-        Ok(json!({"total": res.total, "offset": offset, "items": items, "next_offset": next}))
+        serde_json::to_string(&SearchPage {
+            total: res.total,
+            offset,
+            items,
+            next_offset,
+        })
+        .map_err(internal)
     })
     .await
+}
+
+/// `/api/v1/search` answer (keys as in the OpenAPI document).
+#[derive(serde::Serialize)]
+struct SearchPage<'a> {
+    total: usize,
+    offset: usize,
+    items: Vec<SearchItem<'a>>,
+    next_offset: Option<usize>,
+}
+
+#[derive(serde::Serialize)]
+struct SearchItem<'a> {
+    id: u64,
+    score: f32,
+    title: &'a str,
+    url: Option<&'a str>,
+    source: Option<SourceRef>,
+    published: Option<String>,
+    snippet: SnippetJson<'a>,
+    title_highlights: &'a [(usize, usize)],
+    links: Links,
+}
+
+#[derive(serde::Serialize)]
+struct SourceRef {
+    id: i64,
+    name: String,
+}
+
+#[derive(serde::Serialize)]
+struct SnippetJson<'a> {
+    text: &'a str,
+    highlights: &'a [(usize, usize)],
+}
+
+#[derive(serde::Serialize)]
+struct Links {
+    html: String,
+    #[serde(rename = "self")]
+    this: String,
 }
 
 async fn stories(RawQuery(raw): RawQuery) -> Response {

@@ -40,11 +40,15 @@ use khronika_index::{Hit, IndexDoc, SearchIndex, SearchQuery, SearchResults};
 use khronika_store::{ArticleId, Source, SourceId, Store, StoredArticle};
 
 mod api;
+mod cache;
 mod feeds;
 pub mod html;
 mod metrics;
 mod pages;
 pub mod render;
+
+pub use cache::Cached;
+use cache::PageCache;
 
 pub use metrics::Metrics;
 
@@ -79,6 +83,8 @@ pub struct ServeConfig {
     pub cache_ttl: Duration,
     /// Most pages kept in the cache.
     pub cache_entries: usize,
+    /// About how many bytes of rendered pages the cache may hold.
+    pub cache_bytes: usize,
 }
 
 impl Default for ServeConfig {
@@ -90,6 +96,7 @@ impl Default for ServeConfig {
             sync_interval: Duration::from_secs(2),
             cache_ttl: Duration::from_secs(30),
             cache_entries: 20_000,
+            cache_bytes: 128 << 20,
         }
     }
 }
@@ -119,7 +126,7 @@ impl App {
         let app = Arc::new(App {
             store,
             index,
-            cache: PageCache::new(cfg.cache_entries, cfg.cache_ttl),
+            cache: PageCache::new(cfg.cache_entries, cfg.cache_bytes, cfg.cache_ttl),
             cfg,
             metrics: Metrics::default(),
             views: Mutex::new(HashMap::new()),
@@ -191,6 +198,11 @@ impl App {
     }
 
     /// Marks cached pages stale (data changed).
+    /// Entries and bytes in the page cache.
+    pub fn cache_usage(&self) -> (usize, usize) {
+        self.cache.usage()
+    }
+
     pub fn invalidate(&self) {
         self.generation.fetch_add(1, Ordering::Relaxed);
     }
@@ -394,7 +406,9 @@ pub fn spawn_background(app: AppState) {
         }
     });
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(5));
+        // The first flush is one period after start (an `interval` fires at once).
+        let period = Duration::from_secs(5);
+        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
         loop {
             tick.tick().await;
             if let Err(e) = app.flush_views().await {
@@ -435,53 +449,6 @@ async fn healthz(axum::extract::State(app): axum::extract::State<AppState>) -> R
 }
 
 // ---------- responses, caching, ETags ----------
-
-/// A rendered answer kept for reuse.
-#[derive(Clone)]
-pub struct Cached {
-    pub status: StatusCode,
-    pub content_type: &'static str,
-    pub body: axum::body::Bytes,
-    pub etag: String,
-    generation: u64,
-    at: Instant,
-}
-
-struct PageCache {
-    map: RwLock<HashMap<String, Cached>>,
-    max: usize,
-    ttl: Duration,
-}
-
-impl PageCache {
-    fn new(max: usize, ttl: Duration) -> Self {
-        PageCache {
-            map: RwLock::new(HashMap::new()),
-            max,
-            ttl,
-        }
-    }
-
-    fn get(&self, key: &str, generation: u64) -> Option<Cached> {
-        let map = self.map.read().ok()?;
-        let c = map.get(key)?;
-        (c.generation == generation && c.at.elapsed() < self.ttl).then(|| c.clone())
-    }
-
-    fn put(&self, key: String, c: Cached) {
-        if let Ok(mut map) = self.map.write() {
-            if map.len() >= self.max {
-                // Crude but bounded: drop everything stale, and if still full, everything.
-                let (generation, ttl) = (c.generation, self.ttl);
-                map.retain(|_, v| v.generation == generation && v.at.elapsed() < ttl);
-                if map.len() >= self.max {
-                    map.clear();
-                }
-            }
-            map.insert(key, c);
-        }
-    }
-}
 
 /// A weak ETag from the body's hash.
 pub fn etag_of(body: &[u8]) -> String {

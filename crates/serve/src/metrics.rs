@@ -170,6 +170,11 @@ pub async fn handler(State(app): State<AppState>) -> Response {
         "# TYPE khronika_page_cache_misses_total counter\nkhronika_page_cache_misses_total {}",
         app.metrics.cache_misses.load(Ordering::Relaxed)
     );
+    let (entries, bytes) = app.cache_usage();
+    let _ = writeln!(
+        out,
+        "# TYPE khronika_page_cache_entries gauge\nkhronika_page_cache_entries {entries}\n# TYPE khronika_page_cache_bytes gauge\nkhronika_page_cache_bytes {bytes}"
+    );
     let _ = writeln!(
         out,
         "# HELP khronika_index_documents Articles in the search index.\n# TYPE khronika_index_documents gauge\nkhronika_index_documents {}",

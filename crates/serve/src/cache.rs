@@ -1,0 +1,182 @@
+//! The page cache: rendered answers by URL (and reader zone), so a hot article page or
+//! API list is served without touching the store or the index.
+//!
+//! Sharded LRU, bounded both in entries and in bytes. Eviction drops one entry at a time
+//! under its shard's lock. (The first version cleared the whole map when it filled up:
+//! under a stream of distinct searches that meant dropping 20,000 answers inside one write
+//! lock every few seconds, which stalled every request and set the p99.)
+
+use std::num::NonZeroUsize;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::http::StatusCode;
+
+/// One rendered answer.
+#[derive(Clone)]
+pub struct Cached {
+    pub status: StatusCode,
+    pub content_type: &'static str,
+    pub body: axum::body::Bytes,
+    pub etag: String,
+    /// The data generation it was rendered from (see `App::invalidate`).
+    pub(crate) generation: u64,
+    pub(crate) at: Instant,
+}
+
+impl Cached {
+    /// Bytes this entry holds, key included, plus a rough per-entry overhead.
+    fn weight(&self, key: &str) -> usize {
+        key.len() + self.body.len() + self.etag.len() + 128
+    }
+}
+
+const SHARDS: usize = 16;
+
+struct Shard {
+    lru: lru::LruCache<String, Cached>,
+    bytes: usize,
+}
+
+pub(crate) struct PageCache {
+    shards: Vec<Mutex<Shard>>,
+    max_bytes_per_shard: usize,
+    ttl: Duration,
+}
+
+impl PageCache {
+    /// A cache of at most `max_entries` answers and about `max_bytes` bytes, each served
+    /// for at most `ttl`.
+    pub(crate) fn new(max_entries: usize, max_bytes: usize, ttl: Duration) -> Self {
+        let per_shard =
+            NonZeroUsize::new(max_entries.div_ceil(SHARDS)).unwrap_or(NonZeroUsize::MIN);
+        PageCache {
+            shards: (0..SHARDS)
+                .map(|_| {
+                    Mutex::new(Shard {
+                        lru: lru::LruCache::new(per_shard),
+                        bytes: 0,
+                    })
+                })
+                .collect(),
+            max_bytes_per_shard: (max_bytes / SHARDS).max(1),
+            ttl,
+        }
+    }
+
+    fn shard(&self, key: &str) -> Option<&Mutex<Shard>> {
+        use std::hash::{BuildHasher, BuildHasherDefault};
+        let h = BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
+            .hash_one(key);
+        self.shards.get((h as usize) % SHARDS)
+    }
+
+    /// The answer for `key` if it was rendered from `generation` less than `ttl` ago.
+    pub(crate) fn get(&self, key: &str, generation: u64) -> Option<Cached> {
+        let mut shard = self.shard(key)?.lock().ok()?;
+        let fresh = {
+            let c = shard.lru.get(key)?;
+            c.generation == generation && c.at.elapsed() < self.ttl
+        };
+        if fresh {
+            return shard.lru.peek(key).cloned();
+        }
+        if let Some(old) = shard.lru.pop(key) {
+            shard.bytes = shard.bytes.saturating_sub(old.weight(key));
+        }
+        None
+    }
+
+    pub(crate) fn put(&self, key: String, c: Cached) {
+        let Some(mut shard) = self.shard(&key).and_then(|s| s.lock().ok()) else {
+            return;
+        };
+        let weight = c.weight(&key);
+        if weight > self.max_bytes_per_shard {
+            return;
+        }
+        if let Some(old) = shard.lru.pop(&key) {
+            shard.bytes = shard.bytes.saturating_sub(old.weight(&key));
+        }
+        if let Some((k, evicted)) = shard.lru.push(key, c) {
+            shard.bytes = shard.bytes.saturating_sub(evicted.weight(&k));
+        }
+        shard.bytes += weight;
+        while shard.bytes > self.max_bytes_per_shard {
+            match shard.lru.pop_lru() {
+                Some((k, evicted)) => shard.bytes = shard.bytes.saturating_sub(evicted.weight(&k)),
+                None => {
+                    shard.bytes = 0;
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Entries and bytes held (for `/metrics`).
+    pub(crate) fn usage(&self) -> (usize, usize) {
+        self.shards
+            .iter()
+            .filter_map(|s| s.lock().ok().map(|s| (s.lru.len(), s.bytes)))
+            .fold((0, 0), |(n, b), (sn, sb)| (n + sn, b + sb))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(body: &str, generation: u64) -> Cached {
+        Cached {
+            status: StatusCode::OK,
+            content_type: "text/plain",
+            body: axum::body::Bytes::from(body.to_string()),
+            etag: "\"e\"".into(),
+            generation,
+            at: Instant::now(),
+        }
+    }
+
+    #[test]
+    fn serves_fresh_entries_of_the_current_generation() {
+        let c = PageCache::new(100, 1 << 20, Duration::from_secs(30));
+        c.put("/a".into(), answer("А", 1));
+        assert_eq!(c.get("/a", 1).map(|x| x.body), Some("А".into()));
+        // Data changed since: stale, and dropped.
+        assert!(c.get("/a", 2).is_none());
+        assert!(c.get("/a", 1).is_none());
+        let c = PageCache::new(100, 1 << 20, Duration::ZERO);
+        c.put("/b".into(), answer("Б", 1));
+        assert!(c.get("/b", 1).is_none(), "past its TTL");
+    }
+
+    #[test]
+    fn bounded_in_entries_evicting_the_least_recently_used() {
+        let c = PageCache::new(SHARDS * 4, 1 << 30, Duration::from_secs(30));
+        for i in 0..10_000 {
+            c.put(format!("/page/{i}"), answer("x", 1));
+            // Keep one page hot: it must survive the flood.
+            assert!(c.get("/page/0", 1).is_some(), "hot page evicted at {i}");
+        }
+        let (entries, _) = c.usage();
+        assert!(entries <= SHARDS * 4, "{entries}");
+        assert!(c.get("/page/9999", 1).is_some());
+        assert!(c.get("/page/5000", 1).is_none());
+    }
+
+    #[test]
+    fn bounded_in_bytes() {
+        let body = "я".repeat(5000); // 10 kB
+        let c = PageCache::new(1_000_000, 64 * 10_300, Duration::from_secs(30));
+        for i in 0..1000 {
+            c.put(format!("/p/{i}"), answer(&body, 1));
+        }
+        let (entries, bytes) = c.usage();
+        assert!(bytes <= 64 * 10_300, "{bytes}");
+        assert!(entries >= 16, "{entries}");
+        // Larger than a whole shard: not cached at all.
+        let huge = "я".repeat(100_000);
+        c.put("/huge".into(), answer(&huge, 1));
+        assert!(c.get("/huge", 1).is_none());
+    }
+}
