@@ -91,7 +91,11 @@ pub struct IndexDoc {
     /// Entity normal forms ("Айбек Смадияров"), matched case-insensitively.
     pub entities: Vec<String>,
     pub story: Option<String>,
+    /// The publication time the page states.
     pub published: Option<DateTime<Utc>>,
+    /// When the article was first seen: orders, filters and ages an article whose page
+    /// states no date.
+    pub first_seen: Option<DateTime<Utc>>,
 }
 
 /// How hits are ordered.
@@ -176,7 +180,10 @@ pub struct Hit {
     pub title: String,
     pub url: Option<String>,
     pub source: String,
+    /// The publication time the page states (`None` when it states none).
     pub published: Option<DateTime<Utc>>,
+    /// What hits are ordered and filtered by: published, else first seen.
+    pub time: Option<DateTime<Utc>>,
     pub title_snippet: Snippet,
     pub snippet: Snippet,
 }
@@ -199,6 +206,9 @@ struct Fields {
     tags: Field,
     entities: Field,
     story: Field,
+    /// Order key: published, else first seen (indexed, fast).
+    time: Field,
+    /// The stated publication time (stored only).
     published: Field,
 }
 
@@ -219,7 +229,8 @@ fn schema() -> (Schema, Fields) {
         tags: b.add_text_field("tags", STRING),
         entities: b.add_text_field("entities", STRING),
         story: b.add_text_field("story", STRING),
-        published: b.add_date_field("published", INDEXED | STORED | FAST),
+        time: b.add_date_field("time", INDEXED | STORED | FAST),
+        published: b.add_date_field("published", STORED),
     };
     (b.build(), fields)
 }
@@ -860,10 +871,10 @@ impl SearchIndex {
         term_filter(f.story, &q.story, false);
         if q.from.is_some() || q.to.is_some() {
             let lower = q.from.map_or(Bound::Unbounded, |d| {
-                Bound::Included(Term::from_field_date(f.published, to_tantivy_date(d)))
+                Bound::Included(Term::from_field_date(f.time, to_tantivy_date(d)))
             });
             let upper = q.to.map_or(Bound::Unbounded, |d| {
-                Bound::Excluded(Term::from_field_date(f.published, to_tantivy_date(d)))
+                Bound::Excluded(Term::from_field_date(f.time, to_tantivy_date(d)))
             });
             clauses.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
         }
@@ -880,7 +891,7 @@ impl SearchIndex {
             let (docs, total) = searcher.search(
                 &query,
                 &(
-                    top.order_by_fast_field::<tantivy::DateTime>("published", Order::Desc),
+                    top.order_by_fast_field::<tantivy::DateTime>("time", Order::Desc),
                     Count,
                 ),
             )?;
@@ -907,7 +918,7 @@ impl SearchIndex {
                         searcher
                             .segment_reader(addr.segment_ord)
                             .fast_fields()
-                            .date("published")
+                            .date("time")
                             .ok()
                     });
                     let published = col
@@ -964,17 +975,14 @@ impl SearchIndex {
                 .and_then(|v| v.as_u64())
                 .unwrap_or_default();
             let url = Some(first_str(&doc, f.url)).filter(|u| !u.is_empty());
-            let published = doc
-                .get_first(f.published)
-                .and_then(|v| v.as_datetime())
-                .and_then(|d| DateTime::from_timestamp(d.into_timestamp_secs(), 0));
             hits.push(Hit {
                 id,
                 score,
                 title,
                 url,
                 source: first_str(&doc, f.source),
-                published,
+                published: stored_date(&doc, f.published),
+                time: stored_date(&doc, f.time),
                 title_snippet,
                 snippet,
             });
@@ -1030,7 +1038,7 @@ impl SearchIndex {
         let now = Utc::now().timestamp();
         let collector = TopDocs::with_limit(limit.clamp(1, MAX_LIMIT)).tweak_score(
             move |seg: &tantivy::SegmentReader| {
-                let col = seg.fast_fields().date("published").ok();
+                let col = seg.fast_fields().date("time").ok();
                 move |doc: tantivy::DocId, score: Score| {
                     let published = col
                         .as_ref()
@@ -1059,10 +1067,8 @@ impl SearchIndex {
                 title,
                 url: Some(first_str(&doc, f.url)).filter(|u| !u.is_empty()),
                 source: first_str(&doc, f.source),
-                published: doc
-                    .get_first(f.published)
-                    .and_then(|v| v.as_datetime())
-                    .and_then(|d| DateTime::from_timestamp(d.into_timestamp_secs(), 0)),
+                published: stored_date(&doc, f.published),
+                time: stored_date(&doc, f.time),
                 snippet,
             });
         }
@@ -1473,6 +1479,12 @@ fn word_end_at_or_before(text: &str, mut pos: usize, floor: usize) -> usize {
     }
 }
 
+fn stored_date(doc: &TantivyDocument, field: Field) -> Option<DateTime<Utc>> {
+    doc.get_first(field)
+        .and_then(|v| v.as_datetime())
+        .and_then(|d| DateTime::from_timestamp(d.into_timestamp_secs(), 0))
+}
+
 fn stored_body(doc: &TantivyDocument, f: Fields) -> &str {
     doc.get_first(f.body)
         .and_then(|v| v.as_str())
@@ -1509,6 +1521,9 @@ fn to_document(f: &Fields, d: &IndexDoc) -> TantivyDocument {
     }
     if let Some(s) = &d.story {
         doc.add_text(f.story, s);
+    }
+    if let Some(t) = d.published.or(d.first_seen) {
+        doc.add_field_value(f.time, &OwnedValue::Date(to_tantivy_date(t)));
     }
     if let Some(p) = d.published {
         doc.add_field_value(f.published, &OwnedValue::Date(to_tantivy_date(p)));

@@ -21,6 +21,7 @@ fn doc(id: u64, title: &str, body: &str, source: &str, published: DateTime<Utc>)
         entities: vec![],
         story: None,
         published: Some(published),
+        first_seen: Some(published + Duration::hours(1)),
     }
 }
 
@@ -285,4 +286,37 @@ fn a_directory_that_is_not_an_index_is_never_deleted() {
     let idx = SearchIndex::open_or_create(dir.path()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(idx.num_docs(), 0);
     assert!(dir.path().join("notes.txt").is_file());
+}
+
+#[test]
+fn an_undated_article_is_ordered_by_first_seen_and_says_it_is_undated() {
+    let idx = corpus();
+    let mut undated = doc(9, "Саммит без даты", "Текст о саммите.", "lenta", day(1));
+    undated.published = None;
+    undated.first_seen = Some(day(20));
+    idx.upsert(&[undated]).unwrap_or_else(|e| panic!("{e}"));
+    idx.commit(Some(5)).unwrap_or_else(|e| panic!("{e}"));
+    let q = SearchQuery {
+        sort: SortBy::Date,
+        ..SearchQuery::text("саммит")
+    };
+    let res = idx.search(&q).unwrap_or_else(|e| panic!("{e}"));
+    let first = res.hits.first().unwrap_or_else(|| panic!("no hits"));
+    // Seen on the 20th, newer than every dated article: first by date.
+    assert_eq!(first.id, 9);
+    assert_eq!(first.published, None);
+    assert_eq!(first.time, Some(day(20)));
+    let dated = res
+        .hits
+        .iter()
+        .find(|h| h.id == 1)
+        .unwrap_or_else(|| panic!("no 1"));
+    assert_eq!(dated.published, Some(day(17)));
+    assert_eq!(dated.time, Some(day(17)));
+    // Date filters use the same time.
+    let q = SearchQuery {
+        from: Some(day(19)),
+        ..SearchQuery::text("саммит")
+    };
+    assert_eq!(ids(&idx, &q), vec![9]);
 }

@@ -343,6 +343,7 @@ async fn search(
                     name: a.source_name(Some(SourceId(id)), h.url.as_deref().unwrap_or("")),
                 }),
                 published: h.published.map(|p| p.to_rfc3339()),
+                time: h.time.map(|t| t.to_rfc3339()),
                 snippet: SnippetJson {
                     text: &h.snippet.text,
                     highlights: &h.snippet.highlights,
@@ -383,7 +384,10 @@ struct SearchItem<'a> {
     title: &'a str,
     url: Option<&'a str>,
     source: Option<SourceRef>,
+    /// What the page states; null when it states nothing.
     published: Option<String>,
+    /// The order key: published, else when we first saw the article.
+    time: Option<String>,
     snippet: SnippetJson<'a>,
     title_highlights: &'a [(usize, usize)],
     links: Links,
@@ -443,7 +447,7 @@ async fn story(
         let items: Vec<Value> = res
             .hits
             .iter()
-            .map(|h| json!({"id": h.id, "title": h.title, "published": h.published.map(|p| p.to_rfc3339())}))
+            .map(|h| json!({"id": h.id, "title": h.title, "published": h.published.map(|p| p.to_rfc3339()), "time": h.time.map(|t| t.to_rfc3339())}))
             .collect();
         Ok(json!({"id": id, "articles": items}))
     })

@@ -103,7 +103,7 @@ async fn entries(
                     .ok()
                     .map(|s| app.source_name(Some(SourceId(s)), h.url.as_deref().unwrap_or("")))
                     .unwrap_or_default(),
-                time: h.published.unwrap_or_else(Utc::now),
+                time: h.time.unwrap_or_else(Utc::now),
             })
             .collect();
         return Ok((title, list));

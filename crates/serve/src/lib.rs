@@ -270,7 +270,8 @@ pub fn index_doc(a: &StoredArticle) -> IndexDoc {
         tags: art.tags.clone(),
         entities,
         story: None,
-        published: Some(published_of(a)),
+        published: art.published.map(|p| p.with_timezone(&Utc)),
+        first_seen: Some(a.first_seen),
     }
 }
 

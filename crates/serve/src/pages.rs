@@ -452,7 +452,7 @@ pub async fn article(
                         .ok()
                         .map(|s| a.source_name(Some(SourceId(s)), ""))
                         .unwrap_or_default(),
-                    time: h.published.unwrap_or_else(Utc::now),
+                    time: h.time.unwrap_or_else(Utc::now),
                     lead: None,
                 })
                 .collect();
@@ -586,7 +586,7 @@ pub async fn search(
                     .unwrap_or_default();
                 esc_into(&mut m, &src);
                 m.push_str("</span>");
-                if let Some(p) = h.published {
+                if let Some(p) = h.time {
                     m.push_str("<time datetime=\"");
                     m.push_str(&p.to_rfc3339());
                     m.push_str("\">");
@@ -966,7 +966,7 @@ pub async fn story(
                     .ok()
                     .map(|s| a.source_name(Some(SourceId(s)), ""))
                     .unwrap_or_default(),
-                time: h.published.unwrap_or_else(Utc::now),
+                time: h.time.unwrap_or_else(Utc::now),
                 lead: None,
             })
             .collect();

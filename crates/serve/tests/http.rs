@@ -825,3 +825,57 @@ async fn an_undated_page_has_no_published_time_in_the_api() {
         .iter()
         .any(|it| it["published"].is_null() && it["id"] == id));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_says_when_a_page_states_no_date() {
+    let s = start(0, cfg()).await;
+    let mut undated = common::plain(
+        "Пресс-релиз без даты о саммите",
+        "Лид без даты.",
+        "Текст о саммите.",
+        &[],
+        chrono::Utc::now(),
+    );
+    undated.published = None;
+    s.store
+        .put_articles(&[common::new_article(
+            Some(s.sources[0]),
+            "https://example.kz/undated",
+            undated,
+            None,
+        )])
+        .await
+        .unwrap_or_else(|e| panic!("put: {e}"));
+    s.app.sync_index().await.unwrap_or_else(|e| panic!("{e}"));
+    let r = get(
+        s.addr,
+        &format!("/api/v1/search?q={}&limit=50", enc_if_needed("саммит")),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v = r.json();
+    let items = v["items"].as_array().cloned().unwrap_or_default();
+    let undated = items
+        .iter()
+        .find(|i| i["title"] == "Пресс-релиз без даты о саммите")
+        .unwrap_or_else(|| panic!("undated article not found: {}", r.body));
+    assert!(undated["published"].is_null(), "{undated}");
+    assert!(undated["time"].is_string(), "{undated}");
+    // Dated hits say the same as the article endpoint.
+    for item in items.iter().filter(|i| !i["published"].is_null()) {
+        let a = get(s.addr, &format!("/api/v1/articles/{}", item["id"]), &[])
+            .await
+            .json();
+        assert_eq!(
+            item["published"]
+                .as_str()
+                .map(|p| chrono::DateTime::parse_from_rfc3339(p).ok()),
+            a["published"]
+                .as_str()
+                .map(|p| chrono::DateTime::parse_from_rfc3339(p).ok()),
+            "{item} vs {a}"
+        );
+        assert_eq!(item["time"], item["published"]);
+    }
+}

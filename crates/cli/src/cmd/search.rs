@@ -80,7 +80,7 @@ pub fn run(global: &GlobalOpts, args: SearchArgs) -> Result<ExitCode> {
             println!("{} found", res.total);
             for h in &res.hits {
                 let date = h
-                    .published
+                    .time
                     .map(|p| p.format("%Y-%m-%d").to_string())
                     .unwrap_or_default();
                 println!("\n[{}] {}  {}", h.id, date, h.title);
