@@ -1229,7 +1229,15 @@ impl Highlighter {
             out.push_str("… ");
         }
         let shift = out.len();
-        out.push_str(text.get(start..end).unwrap_or_default());
+        // Paragraph breaks read as spaces in a one-line snippet (same byte length, so the
+        // highlight offsets hold).
+        out.extend(text.get(start..end).unwrap_or_default().chars().map(|c| {
+            if c == '\n' {
+                ' '
+            } else {
+                c
+            }
+        }));
         let highlights = matches
             .iter()
             .filter(|m| m.start >= start && m.end <= end)
@@ -1493,7 +1501,11 @@ fn stored_body(doc: &TantivyDocument, f: Fields) -> &str {
 
 fn plain_snippet(lead: &str, body: &str) -> Snippet {
     let src = if lead.trim().is_empty() { body } else { lead };
-    let mut text: String = src.chars().take(SNIPPET_CHARS).collect();
+    let mut text: String = src
+        .chars()
+        .take(SNIPPET_CHARS)
+        .map(|c| if c == '\n' { ' ' } else { c })
+        .collect();
     if text.len() < src.len() {
         text.push('…');
     }
@@ -1733,7 +1745,7 @@ mod tests {
                         best_window(&text, &matches, max)
                     );
                     let (start, end) = best_window(&text, &matches, max).expect("a window");
-                    assert_eq!(inner, &text[start..end]);
+                    assert_eq!(inner, text[start..end].replace('\n', " "));
                     if start > 0 {
                         let before = text[..start].chars().next_back();
                         assert!(!before.is_some_and(is_word_char), "cut word: {inner:?}");
