@@ -67,7 +67,8 @@ async fn entries(
     if get("q").is_some() || get("story").is_some() {
         let text = get("q").unwrap_or_default();
         let res = app
-            .search(SearchQuery {
+            .index
+            .search(&SearchQuery {
                 text: text.clone(),
                 source: get("source"),
                 tag: get("tag"),
@@ -77,7 +78,6 @@ async fn entries(
                 limit: FEED_ITEMS,
                 ..Default::default()
             })
-            .await
             .map_err(|e| {
                 crate::api::json_error(
                     StatusCode::INTERNAL_SERVER_ERROR,

@@ -36,7 +36,7 @@ use axum::routing::get;
 use axum::Router;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use khronika_index::{Hit, IndexDoc, SearchIndex, SearchQuery, SearchResults};
+use khronika_index::{IndexDoc, SearchIndex};
 use khronika_store::{ArticleId, Source, SourceId, Store, StoredArticle};
 
 mod api;
@@ -138,24 +138,6 @@ impl App {
         Ok(app)
     }
 
-    /// Runs a search. It runs on the calling async worker: a search is ~0.3 ms of CPU, and
-    /// moving it to blocking threads (a fair semaphore of one slot per core plus
-    /// `spawn_blocking`) gave 35% fewer searches a second on 2 cores in the load bench.
-    pub async fn search(&self, q: SearchQuery) -> Result<SearchResults, ServeError> {
-        Ok(self.index.search(&q)?)
-    }
-
-    /// Articles related to `id` (see [`SearchIndex::related`]), like [`App::search`].
-    pub async fn related(
-        &self,
-        id: u64,
-        entities: Vec<String>,
-        tags: Vec<String>,
-        limit: usize,
-    ) -> Result<Vec<Hit>, ServeError> {
-        Ok(self.index.related(id, &entities, &tags, limit)?)
-    }
-
     async fn refresh_sources(&self) -> Result<(), ServeError> {
         let list = self.store.list_sources().await?;
         if let Ok(mut map) = self.sources.write() {
@@ -197,12 +179,12 @@ impl App {
         self.generation.load(Ordering::Relaxed)
     }
 
-    /// Marks cached pages stale (data changed).
     /// Entries and bytes in the page cache.
     pub fn cache_usage(&self) -> (usize, usize) {
         self.cache.usage()
     }
 
+    /// Marks cached pages stale (data changed).
     pub fn invalidate(&self) {
         self.generation.fetch_add(1, Ordering::Relaxed);
     }

@@ -436,8 +436,8 @@ pub async fn article(
         // "Продолжая тему": until stories exist, articles sharing entities and tags.
         let names: Vec<String> = entities.iter().map(|(n, _)| n.clone()).collect();
         let related = a
-            .related(id.max(0) as u64, names, article.tags.clone(), 6)
-            .await
+            .index
+            .related(id.max(0) as u64, &names, &article.tags, 6)
             .unwrap_or_default();
         if !related.is_empty() {
             m.push_str("<section aria-labelledby=\"more-h\"><h2 id=\"more-h\">Продолжая тему</h2>");
@@ -555,8 +555,8 @@ pub async fn search(
 
         if any_filter {
             let res = a
-                .search(sq.clone())
-                .await
+                .index
+                .search(&sq)
                 .map_err(|e| server_error(&a, &e.to_string()))?;
             m.push_str("<p>");
             let total = res.total as u64;
@@ -939,13 +939,13 @@ pub async fn story(
     let a = app.clone();
     page(&app, key, &headers, move || async move {
         let res = a
-            .search(SearchQuery {
+            .index
+            .search(&SearchQuery {
                 story: Some(id.clone()),
                 sort: SortBy::Date,
                 limit: 100,
                 ..Default::default()
             })
-            .await
             .map_err(|e| server_error(&a, &e.to_string()))?;
         let Some(first) = res.hits.last() else {
             return Err(not_found_page(&a, "Такого сюжета нет."));
