@@ -741,13 +741,16 @@ fn authors(
         m.micro_authors.clone(),
         m.meta_authors.clone(),
     ];
-    let not_site = |a: &String| {
+    let names_the_outlet = |a: &String| {
         let na = norm(a);
-        site.is_none_or(|s| {
+        let is_site = site.is_some_and(|s| {
             let ns = norm(s);
-            !(ns.contains(&na) || na.contains(&ns))
-        }) && !a.contains('.')
+            ns.contains(&na) || na.contains(&ns)
+        });
+        // "INFORM.KZ", "bizmedia.kz": a domain for a name.
+        is_site || (a.contains('.') && !a.contains(char::is_whitespace))
     };
+    let not_site = |a: &String| !names_the_outlet(a) && !a.contains('.');
     // The page's own markup may credit the outlet as the author (schema.org Organization, or
     // `<meta name=author>` naming the site). Then a name printed somewhere near the text is
     // not taken for a byline: the publisher has said whose piece this is.
@@ -756,9 +759,9 @@ fn authors(
     for src in sources {
         let mut out: Vec<String> = Vec::new();
         for a in src.iter().flat_map(|s| split_authors(s)) {
-            if !not_site(&a) {
+            if names_the_outlet(&a) {
                 outlet_credited = true;
-            } else if !out.contains(&a) {
+            } else if not_site(&a) && !out.contains(&a) {
                 out.push(a);
             }
         }

@@ -513,6 +513,9 @@ fn visible_byline_unless_the_markup_credits_the_outlet() {
         "author":{{"@type":"Organization","name":"Example.kz"}}}}</script>"#
     );
     assert!(ex(&page(&head, byline)).authors.is_empty());
+    // Initials in a meta author are not the outlet: the visible byline still counts.
+    let head = format!(r#"{site}<meta name="author" content="И. Сидоров">"#);
+    assert_eq!(ex(&page(&head, byline)).authors, vec!["Иван Петров"]);
     // A person in the metadata still wins over everything.
     let head = format!(
         r#"{site}<script type="application/ld+json">{{"@type":"NewsArticle",
