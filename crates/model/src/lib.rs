@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 mod analysis;
+mod rubric;
 pub use analysis::*;
+pub use rubric::Rubric;
 
 /// A language tag, ISO 639-1 where one exists ("ru", "kk", "en").
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
