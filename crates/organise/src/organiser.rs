@@ -1,0 +1,739 @@
+//! Online, incremental threading: near-duplicates and stories over a recent window.
+//!
+//! Each arriving article is compared only with the articles of a recent window (by
+//! article time, [`Config::window`], and at most [`Config::max_docs`]), found through an
+//! inverted index over its heaviest stems, so the cost per article does not grow with the
+//! archive. For every candidate the similarity mixes
+//!
+//! * TF-IDF cosine over stems (title words count double; IDF from the window itself,
+//!   smoothed by a prior so the first articles are not all alike),
+//! * the overlap of entity normal forms (IDF-weighted Jaccard; the analysis gives them
+//!   in the nominative, so "Токаева" and "Токаев" agree),
+//! * the overlap of numbers (casualty counts, sums, scores),
+//! * a penalty when both headlines name entities and neither text mentions the other's
+//!   (two governors announcing the same measure in two regions are two stories; so are
+//!   two tennis finals or two football matches — a pattern across regional, sports and
+//!   political news in the same-story pairs),
+//!
+//! and the article joins the story whose best members are, on average, similar enough.
+//! When it is close to two stories, they merge (the larger survives). A near-duplicate
+//! (MinHash of word shingles, or a TF-IDF cosine close to 1) joins its original's group;
+//! the earliest copy by article time is the original.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use chrono::{DateTime, Duration, Utc};
+use khronika_model::{EntityKind, Rubric};
+
+use crate::features::{overlap, sketch_similarity, Features};
+
+/// Tuning of the organiser. The defaults are what the benchmarks and the README report.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Only articles this close in time to the newest one are compared.
+    pub window: Duration,
+    /// At most this many articles are kept in the window (oldest leave first).
+    pub max_docs: usize,
+    /// Story score needed to join a story.
+    pub join: f32,
+    /// Score a second story needs for the two to merge.
+    pub merge: f32,
+    /// MinHash similarity above which two articles are copies.
+    pub duplicate_sketch: f32,
+    /// TF-IDF cosine above which two articles are copies whatever their shingles.
+    pub duplicate_cosine: f32,
+    /// Heaviest terms of a new article used to find candidates.
+    pub query_terms: usize,
+    /// Candidates scored in full.
+    pub candidates: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            window: Duration::hours(72),
+            max_docs: 200_000,
+            join: 0.36,
+            merge: 0.45,
+            duplicate_sketch: 0.45,
+            duplicate_cosine: 0.9,
+            query_terms: 24,
+            candidates: 48,
+        }
+    }
+}
+
+/// Weight of the entity overlap in the similarity.
+const W_ENTITIES: f32 = 0.2;
+/// Weight of the number overlap.
+const W_NUMBERS: f32 = 0.1;
+/// Penalty for headlines about different actors or places.
+const W_CONFLICT: f32 = 0.25;
+/// Documents the IDF prior pretends to have seen, each without the term: keeps the first
+/// articles of a run from weighting every shared word as rare or as common.
+const IDF_PRIOR_DOCS: f64 = 200.0;
+/// A term in more than this share of the window is not used to find candidates.
+const MAX_QUERY_DF_SHARE: f64 = 0.05;
+/// Story members compared with a new article (the most recent ones).
+const MEMBERS_COMPARED: usize = 16;
+/// A story's score is the mean similarity of its best this-many members.
+const BEST_MEMBERS: usize = 3;
+/// Main entities kept per story.
+const MAIN_ENTITIES: usize = 6;
+
+/// An article arriving (or restored from the store).
+#[derive(Debug, Clone)]
+pub struct Arrival {
+    pub id: i64,
+    pub source: Option<i64>,
+    /// Published, else first seen.
+    pub time: DateTime<Utc>,
+    pub title: String,
+    pub rubric: Rubric,
+    pub features: Features,
+}
+
+/// What was decided for one article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub article: i64,
+    pub story: Option<i64>,
+    pub duplicate_of: Option<i64>,
+    pub rubric: Rubric,
+}
+
+/// A story's state after a placement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoryView {
+    pub id: i64,
+    pub title: String,
+    pub first_seen: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
+    pub sources: u32,
+    pub article_count: u32,
+    pub entities: Vec<String>,
+    pub rubric: Option<Rubric>,
+}
+
+/// The outcome of placing one article: its decision first, then any article whose
+/// decision changed with it (copies re-pointed to an earlier original, members of a
+/// merged story), the stories touched, and merges `(from, into)`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Placement {
+    pub decisions: Vec<Decision>,
+    pub stories: Vec<StoryView>,
+    pub merges: Vec<(i64, i64)>,
+}
+
+struct Doc {
+    id: i64,
+    time: DateTime<Utc>,
+    title: String,
+    title_words: usize,
+    rubric: Rubric,
+    /// Unit-length TF-IDF vector sorted by term hash (IDF as of arrival).
+    vec: Vec<(u64, f32)>,
+    terms: Vec<u64>,
+    entities: Vec<u64>,
+    title_names: Vec<u64>,
+    numbers: Vec<u64>,
+    sketch: Vec<u64>,
+    story: Option<i64>,
+    original: Option<i64>,
+    /// Sum of similarities to the other members of its story seen so far.
+    centrality: f32,
+}
+
+struct Story {
+    id: i64,
+    /// Members still in the window, oldest first.
+    members: Vec<i64>,
+    article_count: u32,
+    sources: HashSet<i64>,
+    first: DateTime<Utc>,
+    last: DateTime<Utc>,
+    /// Entity name → (articles mentioning it, kind, order of first appearance).
+    entities: HashMap<String, (u32, EntityKind, u32)>,
+    rubrics: [u32; 8],
+    title: String,
+}
+
+/// The online organiser. Not thread-safe by design: placements are a serial decision
+/// (one writer), everything expensive ([`Features::extract`]) happens before.
+pub struct Organiser {
+    cfg: Config,
+    docs: HashMap<i64, Doc>,
+    arrival: VecDeque<i64>,
+    postings: HashMap<u64, Vec<(i64, f32)>>,
+    df: HashMap<u64, u32>,
+    edf: HashMap<u64, u32>,
+    stories: HashMap<i64, Story>,
+    /// Merged story → survivor, so restored state can name either.
+    redirects: HashMap<i64, i64>,
+    newest: Option<DateTime<Utc>>,
+}
+
+fn rubric_index(r: Rubric) -> usize {
+    Rubric::ALL.iter().position(|x| *x == r).unwrap_or(0)
+}
+
+fn dot(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
+    let (mut i, mut j, mut s) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                s += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    s
+}
+
+impl Default for Organiser {
+    fn default() -> Self {
+        Organiser::new(Config::default())
+    }
+}
+
+impl Organiser {
+    pub fn new(cfg: Config) -> Self {
+        Organiser {
+            cfg,
+            docs: HashMap::new(),
+            arrival: VecDeque::new(),
+            postings: HashMap::new(),
+            df: HashMap::new(),
+            edf: HashMap::new(),
+            stories: HashMap::new(),
+            redirects: HashMap::new(),
+            newest: None,
+        }
+    }
+
+    /// Articles currently in the window.
+    pub fn window_len(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// Stories with at least one article in the window.
+    pub fn live_stories(&self) -> usize {
+        self.stories.len()
+    }
+
+    fn idf(&self, df: u32) -> f32 {
+        let n = self.docs.len() as f64 + IDF_PRIOR_DOCS;
+        ((n + 1.0) / (f64::from(df) + 1.0)).ln() as f32
+    }
+
+    fn weigh(&self, f: &Features) -> Vec<(u64, f32)> {
+        let mut v: Vec<(u64, f32)> = f
+            .terms
+            .iter()
+            .map(|&(t, tf)| {
+                let df = self.df.get(&t).copied().unwrap_or(0);
+                (t, (1.0 + tf.ln()) * self.idf(df))
+            })
+            .collect();
+        let norm = v.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            v.iter_mut().for_each(|x| x.1 /= norm);
+        }
+        v
+    }
+
+    fn entity_similarity(&self, a: &[u64], b: &[u64]) -> f32 {
+        if a.is_empty() || b.is_empty() {
+            return 0.0;
+        }
+        let w = |e: &u64| self.idf(self.edf.get(e).copied().unwrap_or(0));
+        let (mut i, mut j) = (0, 0);
+        let (mut inter, mut union) = (0.0, 0.0);
+        while i < a.len() || j < b.len() {
+            if j >= b.len() || (i < a.len() && a[i] < b[j]) {
+                union += w(&a[i]);
+                i += 1;
+            } else if i >= a.len() || b[j] < a[i] {
+                union += w(&b[j]);
+                j += 1;
+            } else {
+                let x = w(&a[i]);
+                inter += x;
+                union += x;
+                i += 1;
+                j += 1;
+            }
+        }
+        if union > 0.0 {
+            inter / union
+        } else {
+            0.0
+        }
+    }
+
+    /// Similarity of a new article (vector `v`, features `f`) to a stored one.
+    fn similarity(&self, v: &[(u64, f32)], f: &Features, keys: &[u64], d: &Doc) -> (f32, f32) {
+        let cos = dot(v, &d.vec);
+        let mut s = cos + W_ENTITIES * self.entity_similarity(&f.entities, &d.entities);
+        if !f.numbers.is_empty() && !d.numbers.is_empty() {
+            let n = overlap(&f.numbers, &d.numbers) as f32;
+            s += W_NUMBERS * n / f.numbers.len().min(d.numbers.len()) as f32;
+        }
+        // Names of one headline missing from the other article altogether, both ways.
+        let missing = |names: &[u64], terms: &[u64]| {
+            if names.is_empty() {
+                0.0
+            } else {
+                1.0 - overlap(names, terms) as f32 / names.len() as f32
+            }
+        };
+        let conflict = missing(&f.title_names, &d.terms).min(missing(&d.title_names, keys));
+        s -= W_CONFLICT * conflict;
+        (s, cos)
+    }
+
+    fn candidates(&self, v: &[(u64, f32)]) -> Vec<i64> {
+        let max_df = (self.docs.len() as f64 * MAX_QUERY_DF_SHARE).max(20.0) as u32;
+        let mut q: Vec<&(u64, f32)> = v
+            .iter()
+            .filter(|(t, _)| self.df.get(t).is_some_and(|&df| df <= max_df))
+            .collect();
+        q.sort_unstable_by(|a, b| b.1.total_cmp(&a.1));
+        q.truncate(self.cfg.query_terms);
+        let mut acc: HashMap<i64, f32> = HashMap::new();
+        for (t, w) in q {
+            if let Some(list) = self.postings.get(t) {
+                for &(id, dw) in list {
+                    *acc.entry(id).or_default() += w * dw;
+                }
+            }
+        }
+        let mut c: Vec<(i64, f32)> = acc
+            .into_iter()
+            .filter(|(id, _)| self.docs.contains_key(id))
+            .collect();
+        c.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        c.truncate(self.cfg.candidates);
+        c.into_iter().map(|(id, _)| id).collect()
+    }
+
+    fn resolve(&self, mut story: i64) -> i64 {
+        let mut hops = 0;
+        while let Some(&next) = self.redirects.get(&story) {
+            story = next;
+            hops += 1;
+            if hops > 64 {
+                break;
+            }
+        }
+        story
+    }
+
+    /// Restore an article already organised (from the store, oldest first) without
+    /// deciding anything: it becomes part of the window and of its story.
+    pub fn restore(&mut self, a: Arrival, story: Option<i64>, duplicate_of: Option<i64>) {
+        self.account(&a.features);
+        let vec = self.weigh(&a.features);
+        let story = story.map(|s| self.resolve(s));
+        self.insert(a, vec, story, duplicate_of);
+        self.evict();
+    }
+
+    fn account(&mut self, f: &Features) {
+        for (t, _) in &f.terms {
+            *self.df.entry(*t).or_default() += 1;
+        }
+        for e in &f.entities {
+            *self.edf.entry(*e).or_default() += 1;
+        }
+    }
+
+    fn insert(
+        &mut self,
+        a: Arrival,
+        vec: Vec<(u64, f32)>,
+        story: Option<i64>,
+        original: Option<i64>,
+    ) {
+        if self.docs.contains_key(&a.id) {
+            self.remove(a.id);
+            // `remove` undid the accounting; count the new version again.
+            self.account(&a.features);
+        }
+        for &(t, w) in &vec {
+            self.postings.entry(t).or_default().push((a.id, w));
+        }
+        if let Some(sid) = story {
+            let st = self.stories.entry(sid).or_insert_with(|| Story {
+                id: sid,
+                members: Vec::new(),
+                article_count: 0,
+                sources: HashSet::new(),
+                first: a.time,
+                last: a.time,
+                entities: HashMap::new(),
+                rubrics: [0; 8],
+                title: a.title.clone(),
+            });
+            st.members.push(a.id);
+            st.article_count += 1;
+            if let Some(s) = a.source {
+                st.sources.insert(s);
+            }
+            st.first = st.first.min(a.time);
+            st.last = st.last.max(a.time);
+            st.rubrics[rubric_index(a.rubric)] += 1;
+            let order = st.entities.len() as u32;
+            for (name, kind) in &a.features.entity_names {
+                let e = st.entities.entry(name.clone()).or_insert((0, *kind, order));
+                e.0 += 1;
+            }
+        }
+        self.newest = Some(self.newest.map_or(a.time, |n| n.max(a.time)));
+        self.arrival.push_back(a.id);
+        let f = a.features;
+        self.docs.insert(
+            a.id,
+            Doc {
+                id: a.id,
+                time: a.time,
+                title: a.title,
+                title_words: f.title_words,
+                rubric: a.rubric,
+                vec,
+                terms: f.terms.iter().map(|t| t.0).collect(),
+                entities: f.entities,
+                title_names: f.title_names,
+                numbers: f.numbers,
+                sketch: f.sketch,
+                story,
+                original,
+                centrality: 0.0,
+            },
+        );
+    }
+
+    /// Drop an article from the window (its story keeps its counts).
+    fn remove(&mut self, id: i64) {
+        let Some(d) = self.docs.remove(&id) else {
+            return;
+        };
+        for t in &d.terms {
+            if let Some(n) = self.df.get_mut(t) {
+                *n -= 1;
+                if *n == 0 {
+                    self.df.remove(t);
+                    self.postings.remove(t);
+                    continue;
+                }
+            }
+            if let Some(list) = self.postings.get_mut(t) {
+                list.retain(|p| p.0 != id);
+            }
+        }
+        for e in &d.entities {
+            if let Some(n) = self.edf.get_mut(e) {
+                *n -= 1;
+                if *n == 0 {
+                    self.edf.remove(e);
+                }
+            }
+        }
+        if let Some(sid) = d.story {
+            if let Some(st) = self.stories.get_mut(&sid) {
+                st.members.retain(|m| *m != id);
+                if st.members.is_empty() {
+                    self.stories.remove(&sid);
+                }
+            }
+        }
+    }
+
+    fn evict(&mut self) {
+        let Some(newest) = self.newest else { return };
+        let horizon = newest - self.cfg.window;
+        while let Some(&front) = self.arrival.front() {
+            let old = self.docs.get(&front).is_none_or(|d| d.time < horizon);
+            if !old && self.docs.len() <= self.cfg.max_docs {
+                break;
+            }
+            self.arrival.pop_front();
+            // An id re-inserted later stays: only its latest arrival entry removes it.
+            if self.arrival.contains(&front) {
+                continue;
+            }
+            self.remove(front);
+        }
+    }
+
+    fn view(&self, sid: i64) -> Option<StoryView> {
+        let st = self.stories.get(&sid)?;
+        let mut ents: Vec<(&String, &(u32, EntityKind, u32))> = st
+            .entities
+            .iter()
+            .filter(|(_, v)| v.0 >= 2 || st.article_count == 1)
+            .collect();
+        ents.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.1 .2.cmp(&b.1 .2)));
+        let rubric = st
+            .rubrics
+            .iter()
+            .enumerate()
+            .max_by_key(|(i, n)| (**n, std::cmp::Reverse(*i)))
+            .filter(|(_, n)| **n > 0)
+            .map(|(i, _)| Rubric::ALL[i]);
+        Some(StoryView {
+            id: st.id,
+            title: st.title.clone(),
+            first_seen: st.first,
+            last_seen: st.last,
+            sources: st.sources.len() as u32,
+            article_count: st.article_count,
+            entities: ents
+                .into_iter()
+                .take(MAIN_ENTITIES)
+                .map(|(n, _)| n.clone())
+                .collect(),
+            rubric,
+        })
+    }
+
+    /// The most informative headline among the story's members in the window: the most
+    /// central one (closest on average to the others), with a small bonus for headlines
+    /// long enough to say what happened. Copies never name a story if an original can.
+    fn retitle(&mut self, sid: i64) {
+        let Some(st) = self.stories.get(&sid) else {
+            return;
+        };
+        let n = st.members.len().max(2) as f32 - 1.0;
+        let best = st
+            .members
+            .iter()
+            .filter_map(|m| self.docs.get(m))
+            .max_by(|a, b| {
+                let score = |d: &Doc| {
+                    d.centrality / n + 0.01 * d.title_words.min(14) as f32
+                        - if d.original.is_some() { 0.5 } else { 0.0 }
+                };
+                score(a).total_cmp(&score(b)).then(b.id.cmp(&a.id))
+            })
+            .map(|d| d.title.clone());
+        if let (Some(t), Some(st)) = (best, self.stories.get_mut(&sid)) {
+            if !t.trim().is_empty() {
+                st.title = t;
+            }
+        }
+    }
+
+    /// Decide for one arriving article: copy of what, which story. A second arrival of
+    /// the same id (a new version) is placed again from scratch.
+    pub fn place(&mut self, a: Arrival) -> Placement {
+        let previous_story = self.docs.get(&a.id).and_then(|d| d.story);
+        if self.docs.contains_key(&a.id) {
+            self.remove(a.id);
+        }
+        self.account(&a.features);
+        let vec = self.weigh(&a.features);
+        let cands = self.candidates(&vec);
+        let mut out = Placement::default();
+
+        // Near-duplicates first: a copy belongs wherever its original is.
+        let mut original: Option<i64> = None;
+        let mut best_copy = 0.0f32;
+        for id in &cands {
+            let Some(d) = self.docs.get(id) else { continue };
+            let sk = sketch_similarity(&a.features.sketch, &d.sketch);
+            let cos = dot(&vec, &d.vec);
+            if sk >= self.cfg.duplicate_sketch || cos >= self.cfg.duplicate_cosine {
+                let score = sk.max(cos);
+                if score > best_copy {
+                    best_copy = score;
+                    original = Some(d.original.unwrap_or(d.id));
+                }
+            }
+        }
+
+        // Story: score every candidate story by its best members.
+        let mut member_sims: HashMap<i64, Vec<(i64, f32)>> = HashMap::new();
+        let keys: Vec<u64> = a.features.terms.iter().map(|t| t.0).collect();
+        let news = a.rubric.is_news();
+        if news {
+            let mut seen: HashSet<i64> = HashSet::new();
+            for id in &cands {
+                let Some(sid) = self.docs.get(id).and_then(|d| d.story) else {
+                    continue;
+                };
+                if !seen.insert(sid) {
+                    continue;
+                }
+                let Some(st) = self.stories.get(&sid) else {
+                    continue;
+                };
+                let sims: Vec<(i64, f32)> = st
+                    .members
+                    .iter()
+                    .rev()
+                    .take(MEMBERS_COMPARED)
+                    .filter_map(|m| self.docs.get(m))
+                    .map(|d| (d.id, self.similarity(&vec, &a.features, &keys, d).0))
+                    .collect();
+                member_sims.insert(sid, sims);
+            }
+        }
+        let score_of = |sims: &Vec<(i64, f32)>| {
+            let mut s: Vec<f32> = sims.iter().map(|x| x.1).collect();
+            s.sort_unstable_by(|a, b| b.total_cmp(a));
+            let k = s.len().min(BEST_MEMBERS).max(1);
+            s.iter().take(k).sum::<f32>() / k as f32
+        };
+        let mut ranked: Vec<(i64, f32)> = member_sims
+            .iter()
+            .map(|(sid, sims)| (*sid, score_of(sims)))
+            .collect();
+        ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+
+        let copy_story = original
+            .and_then(|o| self.docs.get(&o))
+            .and_then(|d| d.story);
+        let mut story = if !news {
+            None
+        } else if let Some(s) = copy_story {
+            Some(s)
+        } else if let Some(&(sid, s)) = ranked.first() {
+            (s >= self.cfg.join).then_some(sid)
+        } else {
+            None
+        };
+
+        // Two stories both close to the new article: they are one story.
+        if let Some(target) = story {
+            let others: Vec<i64> = ranked
+                .iter()
+                .filter(|(sid, s)| *sid != target && *s >= self.cfg.merge)
+                .map(|x| x.0)
+                .collect();
+            let mut survivor = target;
+            for other in others {
+                let (keep, gone) = {
+                    let (ka, kb) = (
+                        self.stories.get(&survivor).map_or(0, |s| s.article_count),
+                        self.stories.get(&other).map_or(0, |s| s.article_count),
+                    );
+                    // The larger story survives; on a tie the older id.
+                    if kb > ka || (kb == ka && other < survivor) {
+                        (other, survivor)
+                    } else {
+                        (survivor, other)
+                    }
+                };
+                self.merge(gone, keep, &mut out);
+                survivor = keep;
+            }
+            story = Some(survivor);
+        }
+        if news && story.is_none() {
+            story = Some(a.id);
+        }
+
+        // The earliest copy is the original: a late-arriving earlier copy takes over.
+        let mut dup_of = original;
+        if let Some(o) = original {
+            if self.docs.get(&o).is_some_and(|d| a.time < d.time) {
+                dup_of = None;
+                let group: Vec<i64> = self
+                    .docs
+                    .values()
+                    .filter(|d| d.id == o || d.original == Some(o))
+                    .map(|d| d.id)
+                    .collect();
+                for id in group {
+                    if let Some(d) = self.docs.get_mut(&id) {
+                        d.original = Some(a.id);
+                        out.decisions.push(Decision {
+                            article: id,
+                            story: d.story,
+                            duplicate_of: Some(a.id),
+                            rubric: d.rubric,
+                        });
+                    }
+                }
+            }
+        }
+
+        let sims = story
+            .and_then(|s| member_sims.remove(&s))
+            .unwrap_or_default();
+        let id = a.id;
+        let rubric = a.rubric;
+        self.insert(a, vec, story, dup_of);
+        if let Some(sid) = story {
+            let mut total = 0.0;
+            for (m, s) in &sims {
+                if let Some(d) = self.docs.get_mut(m) {
+                    d.centrality += s;
+                    total += s;
+                }
+            }
+            if let Some(d) = self.docs.get_mut(&id) {
+                d.centrality += total;
+            }
+            self.retitle(sid);
+            if let Some(v) = self.view(sid) {
+                out.stories.push(v);
+            }
+        }
+        if let Some(prev) = previous_story.filter(|p| Some(*p) != story) {
+            if let Some(v) = self.view(prev) {
+                out.stories.push(v);
+            }
+        }
+        out.decisions.insert(
+            0,
+            Decision {
+                article: id,
+                story,
+                duplicate_of: dup_of,
+                rubric,
+            },
+        );
+        self.evict();
+        out
+    }
+
+    /// Move every member of `gone` into `keep`.
+    fn merge(&mut self, gone: i64, keep: i64, out: &mut Placement) {
+        let Some(g) = self.stories.remove(&gone) else {
+            return;
+        };
+        self.redirects.insert(gone, keep);
+        for m in &g.members {
+            if let Some(d) = self.docs.get_mut(m) {
+                d.story = Some(keep);
+                out.decisions.push(Decision {
+                    article: d.id,
+                    story: Some(keep),
+                    duplicate_of: d.original,
+                    rubric: d.rubric,
+                });
+            }
+        }
+        if let Some(k) = self.stories.get_mut(&keep) {
+            k.members.extend(&g.members);
+            k.members.sort_by_key(|m| self.docs.get(m).map(|d| d.time));
+            k.article_count += g.article_count;
+            k.sources.extend(g.sources);
+            k.first = k.first.min(g.first);
+            k.last = k.last.max(g.last);
+            for (i, n) in g.rubrics.iter().enumerate() {
+                k.rubrics[i] += n;
+            }
+            for (name, (n, kind, order)) in g.entities {
+                let e = k.entities.entry(name).or_insert((0, kind, order + 1000));
+                e.0 += n;
+            }
+        }
+        out.merges.push((gone, keep));
+    }
+}
