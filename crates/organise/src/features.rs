@@ -468,12 +468,12 @@ mod tests {
     #[test]
     fn stems_fold_inflection_and_case() {
         let a = Features::extract(&FeatureInput {
-            title: "Саммит мира",
-            text: "Саммита мира ждут.",
+            title: "Саммит президентов",
+            text: "Саммита президентов ждут.",
             entities: &[],
         });
         let b = Features::extract(&FeatureInput {
-            title: "САММИТЕ МИРУ",
+            title: "САММИТЕ ПРЕЗИДЕНТА",
             text: "",
             entities: &[],
         });
