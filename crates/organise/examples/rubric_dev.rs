@@ -32,7 +32,7 @@ fn fnv1a(s: &str) -> u64 {
 
 /// Half A is the even hashes.
 fn in_a(url: &str) -> bool {
-    fnv1a(url) % 2 == 0
+    fnv1a(url).is_multiple_of(2)
 }
 
 fn idx(r: Rubric) -> usize {
@@ -47,7 +47,10 @@ fn report(name: &str, pairs: &[(Rubric, Rubric)]) {
     let n = pairs.len();
     let correct: usize = (0..8).map(|i| m[i][i]).sum();
     println!("\n== {name}: {n} items");
-    println!("{:<14} {:>6} {:>6} {:>6} {:>5}", "class", "P", "R", "F1", "n");
+    println!(
+        "{:<14} {:>6} {:>6} {:>6} {:>5}",
+        "class", "P", "R", "F1", "n"
+    );
     let mut f1s = Vec::new();
     for (i, r) in Rubric::ALL.iter().enumerate() {
         let tp = m[i][i] as f64;
@@ -55,7 +58,11 @@ fn report(name: &str, pairs: &[(Rubric, Rubric)]) {
         let pred: usize = (0..8).map(|g| m[g][i]).sum();
         let p = if pred > 0 { tp / pred as f64 } else { 0.0 };
         let rc = if gold > 0 { tp / gold as f64 } else { 0.0 };
-        let f1 = if p + rc > 0.0 { 2.0 * p * rc / (p + rc) } else { 0.0 };
+        let f1 = if p + rc > 0.0 {
+            2.0 * p * rc / (p + rc)
+        } else {
+            0.0
+        };
         if gold > 0 || pred > 0 {
             f1s.push(f1);
         }
@@ -135,10 +142,7 @@ fn main() {
             if errors_a && p != it.gold {
                 println!(
                     "A-ERR gold={} pred={} | {} | {}",
-                    it.gold,
-                    p,
-                    it.url,
-                    it.title
+                    it.gold, p, it.url, it.title
                 );
             }
         } else {

@@ -143,6 +143,9 @@ pub fn classify(input: &RubricInput<'_>) -> Rubric {
 
 /// The first `n` chars of `s`.
 fn head(s: &str, n: usize) -> &str {
+    if s.len() <= n {
+        return s;
+    }
     match s.char_indices().nth(n) {
         Some((i, _)) => &s[..i],
         None => s,
@@ -324,7 +327,9 @@ fn headline_not_news(title: &str) -> f32 {
     let mut buf = String::new();
     let mut n = 0;
     let mut offsets = [(0usize, 0usize); 3];
+    let mut has_kotory = false;
     table::words(title, |w| {
+        has_kotory |= w.starts_with("котор");
         if n < 3 {
             let start = buf.len();
             buf.push_str(w);
@@ -339,11 +344,20 @@ fn headline_not_news(title: &str) -> f32 {
     let w0 = first[0];
     let w1 = first[1];
     // «Как + infinitive», «Что делать», «Чем заняться», «Где купить».
-    if matches!(w0, "как" | "что" | "где" | "чем" | "куда" | "какой" | "какие") && is_infinitive(w1)
+    if matches!(
+        w0,
+        "как" | "что" | "где" | "чем" | "куда" | "какой" | "какие"
+    ) && is_infinitive(w1)
     {
         score += 3.0;
     } else if w0 == "как" {
         score += 0.4;
+    }
+    // Explainers: «Что такое …», «Что значит …», «Чем отличается … от …».
+    if (w0 == "что" && matches!(w1, "такое" | "значит" | "означает"))
+        || (w0 == "чем" && w1.starts_with("отлича"))
+    {
+        score += 2.5;
     }
     // A list: «5 способов», «10 фильмов», «топ-7».
     let numeric = !w0.is_empty() && w0.bytes().all(|b| b.is_ascii_digit()) && w0.len() <= 2;
@@ -352,13 +366,44 @@ fn headline_not_news(title: &str) -> f32 {
     }
     if numeric {
         const LIST_NOUNS: &[&str] = &[
-            "способ", "причин", "правил", "ошиб", "признак", "фильм", "книг", "продукт",
-            "совет", "вещ", "привыч", "мест", "лайфхак", "иде", "рецепт", "упражнен", "секрет",
-            "факт", "шаг", "сериал", "блюд", "самых", "лучших", "полезн", "простых", "главных",
-            "необычн", "интересн", "важн", "признак", "трюк", "фраз",
+            "способ",
+            "причин",
+            "правил",
+            "ошиб",
+            "признак",
+            "фильм",
+            "книг",
+            "продукт",
+            "совет",
+            "вещ",
+            "привыч",
+            "мест",
+            "лайфхак",
+            "иде",
+            "рецепт",
+            "упражнен",
+            "секрет",
+            "факт",
+            "шаг",
+            "сериал",
+            "блюд",
+            "самых",
+            "лучших",
+            "полезн",
+            "простых",
+            "главных",
+            "необычн",
+            "интересн",
+            "важн",
+            "признак",
+            "трюк",
+            "фраз",
         ];
+        // «5 продуктов, которые …»: a number and a relative clause is the listicle form.
         score += if LIST_NOUNS.iter().any(|p| w1.starts_with(p)) {
             2.5
+        } else if has_kotory {
+            2.0
         } else {
             0.3
         };
@@ -375,9 +420,27 @@ fn headline_not_news(title: &str) -> f32 {
 /// leaving out the common nouns with the same endings («власть», «часть», «новости»).
 fn is_infinitive(w: &str) -> bool {
     const NOUNS: &[&str] = &[
-        "власть", "часть", "смерть", "сеть", "честь", "мать", "путь", "суть", "ртуть", "треть",
-        "нефть", "есть", "дочь", "ночь", "речь", "печь", "желчь", "кровать", "тетрадь",
-        "площадь", "лошадь",
+        "власть",
+        "часть",
+        "смерть",
+        "сеть",
+        "честь",
+        "мать",
+        "путь",
+        "суть",
+        "ртуть",
+        "треть",
+        "нефть",
+        "есть",
+        "дочь",
+        "ночь",
+        "речь",
+        "печь",
+        "желчь",
+        "кровать",
+        "тетрадь",
+        "площадь",
+        "лошадь",
     ];
     if w.chars().count() < 4 || NOUNS.contains(&w) || w.ends_with("ость") {
         return false;
@@ -394,11 +457,25 @@ fn is_infinitive(w: &str) -> bool {
 /// often has in the prepositional case excluded).
 fn is_imperative(w: &str) -> bool {
     const NOT_IMPERATIVE: &[&str] = &[
-        "сайте", "визите", "кредите", "лимите", "депозите", "транзите", "аппетите", "защите",
-        "орбите", "элите", "граните", "бите", "вите", "пите", "сите", "ките",
+        "сайте",
+        "визите",
+        "кредите",
+        "лимите",
+        "депозите",
+        "транзите",
+        "аппетите",
+        "защите",
+        "орбите",
+        "элите",
+        "граните",
+        "бите",
+        "вите",
+        "пите",
+        "сите",
+        "ките",
     ];
-    w.chars().count() >= 5
-        && (w.ends_with("йте") || w.ends_with("ьте") || w.ends_with("ите"))
+    (w.ends_with("йте") || w.ends_with("ьте") || w.ends_with("ите"))
+        && w.chars().count() >= 5
         && !NOT_IMPERATIVE.contains(&w)
 }
 

@@ -36,7 +36,7 @@ pub const SPORTS: &str = "
 pub const ENTERTAINMENT: &str = "
 =culture:1 =kultura:1 культур:1 =kino:1 =кино:1 =cinema:1 =movies:1 =movie:1 =film:1 =films:1 =serialy:1 =music:1 =muzyka:1 музык:1 =showbiz:1 =shoubiz:1 =show:1 шоу-бизнес:1 шоубиз:1 =шоу:1
 =stars:1 =zvezdy:1 звезды:1 =celebrity:1 =celebrities:1 знаменитост:1 =afisha:1 афиша:1 =entertainment:1 развлечени:1 =razvlecheniya:1 =lifestyle:0.6 =life:0.5 лайфстайл:0.6 =style:0.6 =стиль:0.6
-=moda:0.8 =мода:0.8 =fashion:0.8 =art:1 =iskusstvo:1 искусств:1 =books:1 =knigi:1 книги:1 =theatre:1 =theater:1 =teatr:1 театр:1 =tv:1 =тв:1 телевидени:1 =games:0.8 =igry:0.8 =игры:0.8
+=moda:0.8 =мода:0.8 =stil-i-moda:0.8 =moda-i-stil:0.8 =stil:0.6 =fashion:0.8 =art:1 =iskusstvo:1 искусств:1 =books:1 =knigi:1 книги:1 =theatre:1 =theater:1 =teatr:1 театр:1 =tv:1 =тв:1 телевидени:1 =games:0.8 =igry:0.8 =игры:0.8
 =animals:1 =zhivotnye:1 животн:1 =pets:1 =food:0.6 =eda:0.6 =еда:0.6 =люди:0.6 =people:0.6 =otdyh:0.5 =отдых:0.5 =leisure:0.6 досуг:0.6 =weekend:0.6 =humor:1 =юмор:1 =fun:1
 ";
 
@@ -54,6 +54,6 @@ pub const NOT_NEWS: &str = "
 =advice:1 =sovety:1 советы:1 =howto:1 =how-to:1 =recipes:1 =recepty:1 =recipe:1 рецепт:1 =dom:0.8 =дом:0.8 =home:0.6 =dacha:1 дача:1 =сад:0.8 огород:1 =garden:1
 =family:1 =semya:1 семья:1 =deti:0.8 =дети:0.8 =parents:1 =travel:0.8 =puteshestviya:0.8 путешестви:0.8 =tourism:0.5 =turizm:0.5
 =advert:1 =advertorial:1 =promo:1 =reklama:1 реклам:1 =partners:1 =partner:1 партнерск:1 спецпроект:1 =special:0.6 =specials:0.6 =press-release:1 =press-releases:1 пресс-релиз:1 =pr:0.8
-=psychology:1 =psihologiya:1 психологи:1 =relations:1 =otnosheniya:1 отношени:1 =beauty:1 =krasota:1 красот:1 =lifehacks:1 =lifehack:1 лайфхак:1 =tests:1 =testy:1 тесты:1 =quiz:1
+=psychology:1 =psihologiya:1 психологи:1 =relations:1 =otnosheniya:1 отношени:1 =beauty:1 =krasota:1 =stil-i-moda:0.6 =moda-i-stil:0.6 красот:1 =lifehacks:1 =lifehack:1 лайфхак:1 =tests:1 =testy:1 тесты:1 =quiz:1
 =lifestyle:0.6 =life:0.4 лайфстайл:0.6 =style:0.3 =health:0.5 =zdorove:0.5 =zdorovye:0.5 =zdorovie:0.5 здоровь:0.5 =food:0.6 =eda:0.6 =еда:0.6 =interview:0.2 =longread:0.5 =longreads:0.5
 ";

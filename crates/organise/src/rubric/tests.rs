@@ -200,19 +200,31 @@ fn the_section_and_the_url_are_strong_evidence() {
     assert_eq!(r(Some("Шоу-бизнес"), None), Rubric::Entertainment);
     assert_eq!(r(Some("Происшествия"), None), Rubric::Society);
     assert_eq!(
-        r(None, Some("https://example.kz/ru/sport/football/12345-itogi.html")),
+        r(
+            None,
+            Some("https://example.kz/ru/sport/football/12345-itogi.html")
+        ),
         Rubric::Sports
     );
     assert_eq!(
-        r(None, Some("https://www.example.ru/ekonomika/2024/05/12/itogi/")),
+        r(
+            None,
+            Some("https://www.example.ru/ekonomika/2024/05/12/itogi/")
+        ),
         Rubric::Economy
     );
     assert_eq!(
         r(None, Some("https://pogoda.example.ru/news/12/")),
         Rubric::Other
     );
-    assert_eq!(r(None, Some("https://example.ru/kino/itogi-nedeli")), Rubric::Entertainment);
-    assert_eq!(r(None, Some("https://example.ru/nauka/12/")), Rubric::Science);
+    assert_eq!(
+        r(None, Some("https://example.ru/kino/itogi-nedeli")),
+        Rubric::Entertainment
+    );
+    assert_eq!(
+        r(None, Some("https://example.ru/nauka/12/")),
+        Rubric::Science
+    );
     // A slug is not a section: «sport» inside a long title slug is not read.
     let s = classify_scored(&RubricInput {
         title: "Итоги недели",
@@ -240,6 +252,10 @@ fn how_to_headline_shapes() {
     assert!(headline_not_news("Что делать, если сломался телефон") >= 3.0);
     assert!(headline_not_news("10 фильмов на выходные") >= 2.5);
     assert!(headline_not_news("Попробуйте это упражнение") >= 2.0);
+    assert!(headline_not_news("Что такое инфляция и откуда она берется") >= 2.5);
+    assert!(headline_not_news("Чем отличается вклад от депозита") >= 2.5);
+    assert!(headline_not_news("6 привычек, которые портят сон") >= 2.0);
+    assert!(headline_not_news("8 блюд, которые стоит попробовать") >= 2.0);
     // News headlines of the same shapes.
     assert!(headline_not_news("Как власти ответили на протесты") < 1.0);
     assert!(headline_not_news("5 человек погибли в ДТП") < 1.0);
