@@ -208,9 +208,7 @@ pub fn classify_scored(input: &RubricInput<'_>) -> RubricScores {
     // The text.
     let text = head(input.text, MAX_TEXT_CHARS);
     let mut b = [0.0f32; SLOTS];
-    let mut n_words = 0usize;
     table::words(text, |w| {
-        n_words += 1;
         TEXT.add_word(w, 1.0, &mut b);
         b[NOT_NEWS] += address_weight(w);
     });
@@ -221,7 +219,6 @@ pub fn classify_scored(input: &RubricInput<'_>) -> RubricScores {
 
     // Not-news: ahead by default, pulled back by every mark of a report.
     s[NOT_NEWS] += NOT_NEWS_BASE - NEWS_W * cues.max(0.0).ln_1p();
-    let _ = n_words;
 
     for x in &mut s {
         if !x.is_finite() {
