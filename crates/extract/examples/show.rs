@@ -26,8 +26,8 @@ fn main() {
     };
     match khronika_extract::extract(&bytes, &Default::default()) {
         Ok(a) => {
-            println!("title: {:?}\nlead: {:?}\nauthors: {:?}\npublished: {:?}\ntags: {:?}\nlang: {:?}\nsite: {:?}\ncanonical: {:?}\n---",
-                a.title, a.lead, a.authors, a.published.map(|d| d.to_rfc3339()), a.tags, a.lang, a.site_name, a.canonical_url.as_ref().map(|u| u.as_str()));
+            println!("title: {:?}\nlead: {:?}\nauthors: {:?}\npublished: {:?}\ntags: {:?}\nlang: {:?}\nsite: {:?}\nsection: {:?}\ncanonical: {:?}\n---",
+                a.title, a.lead, a.authors, a.published.map(|d| d.to_rfc3339()), a.tags, a.lang, a.site_name, a.section, a.canonical_url.as_ref().map(|u| u.as_str()));
             for b in &a.blocks {
                 println!(
                     "[{}] {}",

@@ -24,6 +24,8 @@ pub struct JsonLdArticle {
     pub article_body: Option<String>,
     pub url: Option<String>,
     pub in_language: Option<String>,
+    /// `articleSection` (a string, or the first of an array).
+    pub section: Option<String>,
 }
 
 /// Everything the head and machine-readable markup say about the page.
@@ -41,6 +43,8 @@ pub struct PageMeta {
     pub keywords: Vec<String>,
     pub news_keywords: Vec<String>,
     pub article_tags: Vec<String>,
+    /// `<meta property="article:section">`, or microdata `itemprop=articleSection`.
+    pub article_section: Option<String>,
     pub published: Vec<String>,
     pub modified: Vec<String>,
     pub meta_authors: Vec<String>,
@@ -49,6 +53,8 @@ pub struct PageMeta {
     pub jsonld: Option<JsonLdArticle>,
     /// The publisher / site name of any JSON-LD object (Organization, WebSite).
     pub jsonld_site_name: Option<String>,
+    /// The item names of the first JSON-LD `BreadcrumbList`, in position order.
+    pub breadcrumbs: Vec<String>,
     pub micro_headline: Option<String>,
     pub micro_published: Vec<String>,
     pub micro_modified: Vec<String>,
@@ -102,7 +108,12 @@ pub fn collect(dom: &Dom) -> PageMeta {
                         .children(id)
                         .map(|c| dom.node(c).text.as_ref())
                         .collect::<String>();
-                    parse_jsonld(&text, &mut jsonld, &mut m.jsonld_site_name);
+                    let mut ld = JsonLd {
+                        articles: &mut jsonld,
+                        site: &mut m.jsonld_site_name,
+                        breadcrumbs: &mut m.breadcrumbs,
+                    };
+                    parse_jsonld_into(&text, &mut ld);
                 }
             }
             Tag::H1 => m.h1s.push(id),
@@ -171,6 +182,7 @@ fn meta_tag(dom: &Dom, id: NodeId, m: &mut PageMeta) {
         "keywords" => m.keywords.extend(split_keywords(&content)),
         "news_keywords" => m.news_keywords.extend(split_keywords(&content)),
         "article:tag" => m.article_tags.extend(split_keywords(&content)),
+        "article:section" | "articlesection" => set(&mut m.article_section),
         "article:published_time"
         | "og:published_time"
         | "datepublished"
@@ -239,6 +251,9 @@ fn microdata(dom: &Dom, id: NodeId, prop: &str, m: &mut PageMeta) {
                 }
             }
             "articleBody" => m.micro_body.push(id),
+            "articleSection" if m.article_section.is_none() => {
+                m.article_section = value().filter(|v| v.chars().count() <= 60)
+            }
             _ => {}
         }
     }
@@ -260,8 +275,28 @@ const ARTICLE_TYPES: &[&str] = &[
     "TechArticle",
 ];
 
+/// Where [`walk`] puts what it finds in JSON-LD.
+pub struct JsonLd<'a> {
+    pub articles: &'a mut Vec<JsonLdArticle>,
+    pub site: &'a mut Option<String>,
+    pub breadcrumbs: &'a mut Vec<String>,
+}
+
 /// Parse one `<script type="application/ld+json">`, collecting article objects.
 pub fn parse_jsonld(text: &str, out: &mut Vec<JsonLdArticle>, site: &mut Option<String>) {
+    let mut breadcrumbs = Vec::new();
+    parse_jsonld_into(
+        text,
+        &mut JsonLd {
+            articles: out,
+            site,
+            breadcrumbs: &mut breadcrumbs,
+        },
+    );
+}
+
+/// Parse one `<script type="application/ld+json">` into `ld`.
+pub fn parse_jsonld_into(text: &str, ld: &mut JsonLd<'_>) {
     let t = text.trim();
     let t = t.strip_prefix("<![CDATA[").unwrap_or(t);
     let t = t
@@ -277,40 +312,85 @@ pub fn parse_jsonld(text: &str, out: &mut Vec<JsonLdArticle>, site: &mut Option<
             Err(_) => return,
         },
     };
-    walk(&value, out, site, 0);
+    walk(&value, ld, 0);
 }
 
-fn walk(v: &Value, out: &mut Vec<JsonLdArticle>, site: &mut Option<String>, depth: usize) {
+fn walk(v: &Value, ld: &mut JsonLd<'_>, depth: usize) {
     if depth > 8 {
         return;
     }
     match v {
-        Value::Array(items) => items.iter().for_each(|i| walk(i, out, site, depth + 1)),
+        Value::Array(items) => items.iter().for_each(|i| walk(i, ld, depth + 1)),
         Value::Object(obj) => {
             if let Some(graph) = obj.get("@graph") {
-                walk(graph, out, site, depth + 1);
+                walk(graph, ld, depth + 1);
             }
             let types = type_names(obj.get("@type"));
             if types.iter().any(|t| ARTICLE_TYPES.contains(&t.as_str())) {
-                out.push(article(obj));
+                ld.articles.push(article(obj));
             } else if types
                 .iter()
                 .any(|t| t == "WebSite" || t == "Organization" || t == "NewsMediaOrganization")
             {
-                if site.is_none() {
-                    *site = obj.get("name").and_then(Value::as_str).and_then(clean);
+                if ld.site.is_none() {
+                    *ld.site = obj.get("name").and_then(Value::as_str).and_then(clean);
+                }
+            } else if types.iter().any(|t| t == "BreadcrumbList") {
+                if ld.breadcrumbs.is_empty() {
+                    *ld.breadcrumbs = breadcrumb_names(obj);
                 }
             } else if let Some(main) = obj
                 .get("mainEntity")
                 .or_else(|| obj.get("mainEntityOfPage"))
             {
                 if main.is_object() {
-                    walk(main, out, site, depth + 1);
+                    walk(main, ld, depth + 1);
+                }
+            }
+            // A WebPage states its breadcrumb as a property.
+            if ld.breadcrumbs.is_empty() {
+                if let Some(b @ Value::Object(_)) = obj.get("breadcrumb") {
+                    walk(b, ld, depth + 1);
                 }
             }
         }
         _ => {}
     }
+}
+
+/// The names of a schema.org `BreadcrumbList`'s items, ordered by `position` (document
+/// order when positions are missing). An item names itself (`name`) or its `item` does.
+fn breadcrumb_names(obj: &serde_json::Map<String, Value>) -> Vec<String> {
+    let Some(Value::Array(items)) = obj.get("itemListElement") else {
+        return Vec::new();
+    };
+    let mut named: Vec<(i64, usize, String)> = items
+        .iter()
+        .take(32)
+        .enumerate()
+        .filter_map(|(i, it)| {
+            let o = it.as_object()?;
+            let pos = match o.get("position") {
+                Some(Value::Number(n)) => n.as_i64(),
+                Some(Value::String(s)) => s.trim().parse().ok(),
+                _ => None,
+            }
+            .unwrap_or(i as i64);
+            let name = o
+                .get("name")
+                .and_then(Value::as_str)
+                .and_then(clean)
+                .or_else(|| match o.get("item") {
+                    Some(Value::Object(item)) => {
+                        item.get("name").and_then(Value::as_str).and_then(clean)
+                    }
+                    _ => None,
+                })?;
+            Some((pos, i, name))
+        })
+        .collect();
+    named.sort_by_key(|&(pos, i, _)| (pos, i));
+    named.into_iter().map(|(_, _, n)| n).collect()
 }
 
 fn type_names(v: Option<&Value>) -> Vec<String> {
@@ -419,6 +499,7 @@ fn article(obj: &serde_json::Map<String, Value>) -> JsonLdArticle {
             .map(str::to_string),
         url,
         in_language: string_of(obj.get("inLanguage")),
+        section: string_of(obj.get("articleSection")),
     }
 }
 

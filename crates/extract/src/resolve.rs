@@ -166,7 +166,9 @@ pub fn article(dom: &Dom, opts: &ExtractOptions) -> Article {
         images,
         site_name,
         lang: None,
+        section: None,
     };
+    article.section = section(&m, article.title.as_deref());
     article.lang = m
         .html_lang
         .as_deref()
@@ -193,6 +195,64 @@ pub fn article(dom: &Dom, opts: &ExtractOptions) -> Article {
         }
     }
     article
+}
+
+/// Longest section name taken: anything longer is a headline or a sentence, not a rubric.
+const MAX_SECTION_CHARS: usize = 60;
+
+/// The site's own section: JSON-LD `articleSection`, else `article:section`, else the
+/// last schema.org breadcrumb item before the article itself (the home item and the
+/// article's own entry are not sections).
+fn section(m: &PageMeta, title: Option<&str>) -> Option<String> {
+    let short = |s: &&String| s.chars().count() <= MAX_SECTION_CHARS;
+    if let Some(s) = m
+        .jsonld
+        .as_ref()
+        .and_then(|j| j.section.as_ref())
+        .filter(short)
+        .or(m.article_section.as_ref().filter(short))
+    {
+        return Some(s.clone());
+    }
+    let headlines: Vec<&str> = [
+        title,
+        m.jsonld.as_ref().and_then(|j| j.headline.as_deref()),
+        m.og_title.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let mut crumbs: &[String] = &m.breadcrumbs;
+    // The trail usually ends with the article itself.
+    if let Some((last, rest)) = crumbs.split_last() {
+        let is_article = last.chars().count() > MAX_SECTION_CHARS
+            || headlines.iter().any(|h| {
+                same_text(h, last) || (norm(h).starts_with(&norm(last)) && norm(last).len() > 30)
+            });
+        if is_article {
+            crumbs = rest;
+        }
+    }
+    // …and starts with the home page.
+    if let Some((first, rest)) = crumbs.split_first() {
+        let n = norm(first);
+        let home = ["главная", "главнаястраница", "home", "homepage"]
+            .iter()
+            .any(|h| n == *h)
+            || m.og_site_name
+                .as_deref()
+                .is_some_and(|s| same_text(s, first))
+            || m.jsonld_site_name
+                .as_deref()
+                .is_some_and(|s| same_text(s, first));
+        if home {
+            crumbs = rest;
+        }
+    }
+    crumbs
+        .last()
+        .filter(|c| c.chars().count() <= MAX_SECTION_CHARS)
+        .cloned()
 }
 
 fn norm(s: &str) -> String {

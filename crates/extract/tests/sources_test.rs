@@ -523,3 +523,56 @@ fn visible_byline_unless_the_markup_credits_the_outlet() {
     );
     assert_eq!(ex(&page(&head, byline)).authors, vec!["Анна Сидорова"]);
 }
+
+#[test]
+fn section_from_jsonld_article_section_string_or_array() {
+    let head = r#"<script type="application/ld+json">{"@type":"NewsArticle",
+ "headline":"Пенсии пересчитают","articleSection":"Экономика"}</script>"#;
+    assert_eq!(ex(&page(head, "")).section.as_deref(), Some("Экономика"));
+    let head = r#"<script type="application/ld+json">{"@type":"NewsArticle",
+ "headline":"Пенсии пересчитают","articleSection":["Общество","Пенсии"]}</script>
+<meta property="article:section" content="Экономика">"#;
+    assert_eq!(ex(&page(head, "")).section.as_deref(), Some("Общество"));
+}
+
+#[test]
+fn section_from_meta_article_section() {
+    let head = r#"<meta property="article:section" content=" Спорт ">"#;
+    assert_eq!(ex(&page(head, "")).section.as_deref(), Some("Спорт"));
+    // No section stated anywhere: none.
+    assert_eq!(ex(&page("<title>Т</title>", "")).section, None);
+}
+
+#[test]
+fn section_from_breadcrumb_list_skips_home_and_the_article_itself() {
+    let head = r#"<script type="application/ld+json">[
+ {"@type":"NewsArticle","headline":"Пенсии пересчитают по-новому"},
+ {"@type":"BreadcrumbList","itemListElement":[
+  {"@type":"ListItem","position":3,"name":"Пенсии пересчитают по-новому"},
+  {"@type":"ListItem","position":1,"item":{"@id":"https://site.kz/","name":"Главная"}},
+  {"@type":"ListItem","position":2,"name":"Экономика"}]}]</script>"#;
+    assert_eq!(ex(&page(head, "")).section.as_deref(), Some("Экономика"));
+    // A WebPage stating its breadcrumb as a property; only home and the article: none.
+    let head = r#"<script type="application/ld+json">{"@type":"WebPage",
+ "breadcrumb":{"@type":"BreadcrumbList","itemListElement":[
+  {"@type":"ListItem","position":1,"name":"Главная"},
+  {"@type":"ListItem","position":2,"name":"Пенсии пересчитают по-новому"}]}}</script>
+<meta property="og:title" content="Пенсии пересчитают по-новому">"#;
+    assert_eq!(ex(&page(head, "")).section, None);
+    // articleSection wins over the breadcrumb.
+    let head = r#"<script type="application/ld+json">[
+ {"@type":"NewsArticle","headline":"Х","articleSection":"Общество"},
+ {"@type":"BreadcrumbList","itemListElement":[{"position":1,"name":"Экономика"}]}]</script>"#;
+    assert_eq!(ex(&page(head, "")).section.as_deref(), Some("Общество"));
+}
+
+#[test]
+fn section_from_microdata_article_section() {
+    let before = r#"<meta itemprop="articleSection" content="Общество">"#;
+    assert_eq!(ex(&page("", before)).section.as_deref(), Some("Общество"));
+    let before = r#"<span itemprop="articleSection">Происшествия</span>"#;
+    assert_eq!(
+        ex(&page("", before)).section.as_deref(),
+        Some("Происшествия")
+    );
+}

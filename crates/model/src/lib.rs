@@ -119,6 +119,10 @@ pub struct Article {
     pub images: Vec<Image>,
     pub site_name: Option<String>,
     pub lang: Option<Lang>,
+    /// The site's own section / rubric for the article, as the page states it
+    /// (JSON-LD `articleSection`, `<meta property="article:section">`, the breadcrumb).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
 }
 
 impl Article {
