@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
-use khronika_model::{Analysis, Article, Block, EntityKind, Mention, Quote};
+use khronika_model::{Analysis, Article, Block, EntityKind, Mention, Quote, Rubric};
 
 use crate::types::*;
 use crate::{content_hash, Store};
@@ -804,41 +804,82 @@ pub async fn fetches_and_pages(store: &dyn Store) -> CheckResult {
     Ok(())
 }
 
-pub async fn stories(store: &dyn Store) -> CheckResult {
-    let batch: Vec<NewArticle> = (1..=4u32)
+fn story_update(id: ArticleId, title: &str, first: u32, last: u32, n: u32) -> StoryUpdate {
+    StoryUpdate {
+        id: StoryId(id.0),
+        title: title.to_owned(),
+        first_seen: at(first, 10),
+        last_seen: at(last, 10),
+        sources: 1,
+        article_count: n,
+        entities: vec!["Москва".into()],
+        rubric: Some(Rubric::Society),
+    }
+}
+
+fn placed(
+    article: ArticleId,
+    story: Option<StoryId>,
+    duplicate_of: Option<ArticleId>,
+    rubric: Rubric,
+) -> ArticleOrganisation {
+    ArticleOrganisation {
+        article,
+        story,
+        duplicate_of,
+        rubric,
+    }
+}
+
+/// Store `n` small articles, day `i` for the i-th (1-based); their ids in order.
+async fn articles(store: &dyn Store, prefix: &str, n: u32) -> Result<Vec<ArticleId>, String> {
+    let batch: Vec<NewArticle> = (1..=n)
         .map(|i| {
             sample(
-                &format!("https://s.example/{i}"),
-                &format!("С{i}"),
-                &format!("Текст {i}."),
+                &format!("https://{prefix}.example/{i}"),
+                &format!("{prefix} {i}"),
+                &format!("Текст {prefix} {i}."),
                 i,
                 &[],
             )
         })
         .collect();
-    let ids: Vec<ArticleId> = store
+    Ok(store
         .put_articles(&batch)
         .await
         .map_err(e)?
         .iter()
         .map(|o| o.id())
-        .collect();
+        .collect())
+}
+
+fn page(limit: usize) -> PageRequest {
+    PageRequest {
+        cursor: None,
+        limit,
+    }
+}
+
+pub async fn stories(store: &dyn Store) -> CheckResult {
+    let ids = articles(store, "s", 4).await?;
     let (a1, a2, a3, a4) = match ids.as_slice() {
         [a, b, c, d] => (*a, *b, *c, *d),
         _ => return Err("four outcomes expected".into()),
     };
+    let (s1, s2) = (StoryId(a1.0), StoryId(a3.0));
     let before = store.current_change_seq().await.map_err(e)?;
-    let s1 = store
-        .put_story(&NewStory {
-            title: "Саммит".into(),
-            articles: vec![a1, a2],
-        })
-        .await
-        .map_err(e)?;
-    let s2 = store
-        .put_story(&NewStory {
-            title: "Выборы".into(),
-            articles: vec![a3],
+    store
+        .apply_organisation(&OrganiseBatch {
+            stories: vec![
+                story_update(a1, "Саммит", 1, 2, 2),
+                story_update(a3, "Выборы", 3, 3, 1),
+            ],
+            articles: vec![
+                placed(a1, Some(s1), None, Rubric::Society),
+                placed(a2, Some(s1), None, Rubric::Society),
+                placed(a3, Some(s2), None, Rubric::Society),
+            ],
+            merges: Vec::new(),
         })
         .await
         .map_err(e)?;
@@ -851,7 +892,15 @@ pub async fn stories(store: &dyn Store) -> CheckResult {
         st.articles == vec![a2, a1],
         "story articles newest first: {st:?}"
     );
-    ensure!(st.first_seen < st.last_seen, "story span: {st:?}");
+    ensure!(
+        st.first_seen < st.last_seen
+            && st.title == "Саммит"
+            && st.article_count == 2
+            && st.sources == 1
+            && st.entities == vec!["Москва".to_string()]
+            && st.rubric == Some(Rubric::Society),
+        "story fields: {st:?}"
+    );
     let art = store.get_article(a1).await.map_err(e)?.ok_or("article")?;
     ensure!(
         art.story_id == Some(s1),
@@ -864,56 +913,71 @@ pub async fn stories(store: &dyn Store) -> CheckResult {
         "story membership must enter the change feed: {}",
         changed.len()
     );
-    // Moving an article: it leaves its old story.
-    store.add_to_story(s2, &[a2, a4]).await.map_err(e)?;
+    // Moving articles: they leave their old story, whose span and count follow.
+    store
+        .apply_organisation(&OrganiseBatch {
+            stories: vec![story_update(a3, "Выборы", 2, 4, 3)],
+            articles: vec![
+                placed(a2, Some(s2), None, Rubric::Society),
+                placed(a4, Some(s2), None, Rubric::Society),
+            ],
+            merges: Vec::new(),
+        })
+        .await
+        .map_err(e)?;
     let st1 = store
         .get_story(s1)
         .await
         .map_err(e)?
         .ok_or("story missing")?;
     ensure!(
-        st1.articles == vec![a1],
-        "moved article still in the old story: {st1:?}"
+        st1.articles == vec![a1] && st1.article_count == 1 && st1.last_seen < at(2, 0),
+        "moved article still counted in the old story: {st1:?}"
     );
-    let page = store
-        .list_stories(&PageRequest {
-            cursor: None,
-            limit: 1,
-        })
+    let first = store
+        .list_stories(&StoryFilter::default(), &page(1))
         .await
         .map_err(e)?;
     ensure!(
-        page.items.first().map(|s| s.id) == Some(s2),
-        "latest story first: {page:?}"
+        first.items.iter().map(|s| s.id).collect::<Vec<_>>() == vec![s2],
+        "latest story first: {first:?}"
     );
     let rest = store
-        .list_stories(&PageRequest {
-            cursor: page.next.clone(),
-            limit: 5,
-        })
+        .list_stories(
+            &StoryFilter::default(),
+            &PageRequest {
+                cursor: first.next.clone(),
+                limit: 5,
+            },
+        )
         .await
         .map_err(e)?;
     ensure!(
         rest.items.iter().map(|s| s.id).collect::<Vec<_>>() == vec![s1] && rest.next.is_none(),
         "second page: {rest:?}"
     );
+    // Placing an article in a story that does not exist fails the whole batch.
+    let bad = store
+        .apply_organisation(&OrganiseBatch {
+            stories: vec![story_update(a1, "Другое", 1, 1, 1)],
+            articles: vec![placed(a1, Some(StoryId(999_999)), None, Rubric::Economy)],
+            merges: Vec::new(),
+        })
+        .await;
     ensure!(
-        store.add_to_story(StoryId(999_999), &[a1]).await.is_err(),
-        "missing story accepted"
+        bad.is_err(),
+        "an article placed in a missing story was accepted"
     );
+    let st1 = store
+        .get_story(s1)
+        .await
+        .map_err(e)?
+        .ok_or("story missing")?;
+    let art = store.get_article(a1).await.map_err(e)?.ok_or("article")?;
     ensure!(
-        store
-            .put_story(&NewStory {
-                title: "X".into(),
-                articles: vec![ArticleId(999_999)]
-            })
-            .await
-            .is_err(),
-        "missing article accepted"
-    );
-    ensure!(
-        store.get_story(s1).await.map_err(e)?.is_some(),
-        "a failed put touched stories"
+        st1.title == "Саммит" && art.rubric == Some(Rubric::Society),
+        "a failed batch wrote something: {st1:?} {:?}",
+        art.rubric
     );
     Ok(())
 }

@@ -53,6 +53,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use khronika_model::Article;
 
 pub mod conformance;
@@ -131,15 +132,44 @@ pub trait Store: Send + Sync {
     /// Tags by number of visible articles.
     async fn tags(&self, limit: usize) -> Result<Vec<TagCount>>;
 
-    // ---- stories (filled by the organise stage) ----
-    /// Create a story with its first articles; an article belongs to one story at most, so
-    /// articles are moved from any story they were in.
-    async fn put_story(&self, story: &NewStory) -> Result<StoryId>;
-    /// Add articles to a story (moving them from any other story).
-    async fn add_to_story(&self, id: StoryId, articles: &[ArticleId]) -> Result<()>;
+    // ---- organisation: duplicates, stories, rubrics (filled by the organise stage) ----
+    /// Write one organiser step in one transaction: upsert `stories`, apply `merges` (the
+    /// articles of `from` move to the survivor of `into`, following earlier merges; `from`
+    /// becomes a redirect), then set each article's story (detaching it from any other),
+    /// `duplicate_of` and rubric. Articles whose organisation actually changed enter the
+    /// change feed; unknown article ids are skipped. A story left without articles stops
+    /// being a story (its id then resolves like an id from before a rebuild). Invalid data
+    /// (empty title, an article placed in or a merge into a story that is not live, a
+    /// self-merge or self-duplicate) fails the whole batch.
+    async fn apply_organisation(&self, batch: &OrganiseBatch) -> Result<()>;
+    /// The live story for a story id: itself if live; the survivor if it was merged; for an
+    /// id that stopped being a story (rebuild, emptied), the story that now holds the article
+    /// with the same id; `None` otherwise.
+    async fn resolve_story(&self, id: StoryId) -> Result<Option<StoryId>>;
+    /// A live story by its exact id (resolve redirected ids with [`Store::resolve_story`]).
     async fn get_story(&self, id: StoryId) -> Result<Option<Story>>;
-    /// Stories by latest article, newest first.
-    async fn list_stories(&self, page: &PageRequest) -> Result<Page<Story>>;
+    /// Live stories with at least one visible article, latest `last_seen` first.
+    async fn list_stories(&self, filter: &StoryFilter, page: &PageRequest) -> Result<Page<Story>>;
+    /// Visible articles whose time (published, else first seen) is at or after `since`,
+    /// oldest first; the newest `limit` of them if there are more.
+    async fn organise_window(
+        &self,
+        since: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<OrganiseSeed>>;
+    /// Visible articles never organised (no rubric), by ascending id after `after`.
+    async fn unorganised(
+        &self,
+        after: Option<ArticleId>,
+        limit: usize,
+    ) -> Result<Vec<OrganiseSeed>>;
+    /// Forget all organisation in one transaction (before `khronika reorganise`): no
+    /// duplicates, rubrics or story membership remain, every story id becomes a rebuild
+    /// redirect (it resolves through the article rule of [`Store::resolve_story`]), and the
+    /// affected articles enter the change feed.
+    async fn clear_organisation(&self) -> Result<()>;
+    /// Visible near-duplicate copies of the given originals, oldest first.
+    async fn article_copies(&self, originals: &[ArticleId]) -> Result<Vec<ArticleCopy>>;
 
     // ---- popularity ----
     /// Count one view of an article (no data about the reader is kept).
