@@ -608,3 +608,83 @@ pub(super) fn copies(c: &Connection, originals: &[ArticleId]) -> Result<Vec<Arti
     out.sort_by(|a, b| a.first_seen.cmp(&b.first_seen).then(a.id.cmp(&b.id)));
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{ts, MIGRATIONS};
+    use super::*;
+    use crate::{SqliteStore, Store};
+
+    /// A version-2 database with a story (as `put_story` wrote them) upgrades in place.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn schema_2_stories_survive_the_upgrade() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        {
+            let conn = Connection::open(dir.path().join(super::super::DB_FILE)).expect("db");
+            conn.execute_batch(
+                "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL);",
+            )
+            .expect("schema_version");
+            for (v, sql) in MIGRATIONS.iter().filter(|(v, _)| *v <= 2) {
+                conn.execute_batch(sql).expect("old migration");
+                conn.execute(
+                    "INSERT INTO schema_version (version, applied_at) VALUES (?1, '2025-01-01T00:00:00Z')",
+                    [v],
+                )
+                .expect("version row");
+            }
+            let now = ts(&from_unix(1_700_000_000));
+            conn.execute(
+                "INSERT INTO articles (id, url, first_seen, updated_at, sort_ts, version, content_hash, change_seq)
+                 VALUES (7, 'https://u.example/7', ?1, ?1, 1700000000, 1, 'h', 1)",
+                [&now],
+            )
+            .expect("article");
+            conn.execute(
+                "INSERT INTO article_versions (article_id, version, content_hash, stored_at, article)
+                 VALUES (7, 1, 'h', ?1, ?2)",
+                [&now, &serde_json::to_string(&khronika_model::Article::default()).expect("json")],
+            )
+            .expect("version");
+            conn.execute(
+                "INSERT INTO stories (id, title, first_seen, last_seen) VALUES (7, 'Старая', ?1, ?1)",
+                [&now],
+            )
+            .expect("story");
+            conn.execute(
+                "INSERT INTO story_articles (story_id, article_id) VALUES (7, 7)",
+                [],
+            )
+            .expect("member");
+        }
+        let store = SqliteStore::open(dir.path()).await.expect("upgrade");
+        let st = store
+            .get_story(StoryId(7))
+            .await
+            .expect("get_story")
+            .expect("story kept");
+        assert_eq!(st.articles, vec![ArticleId(7)]);
+        assert_eq!(st.article_count, 1);
+        assert_eq!(st.last_seen, from_unix(1_700_000_000));
+        let listed = store
+            .list_stories(
+                &StoryFilter::default(),
+                &PageRequest {
+                    cursor: None,
+                    limit: 5,
+                },
+            )
+            .await
+            .expect("list");
+        assert_eq!(listed.items.len(), 1);
+        let a = store
+            .get_article(ArticleId(7))
+            .await
+            .expect("get")
+            .expect("article");
+        assert_eq!(
+            (a.story_id, a.duplicate_of, a.rubric),
+            (Some(StoryId(7)), None, None)
+        );
+    }
+}
