@@ -2,8 +2,9 @@
 //!
 //! The archive of the khronika pipeline: followed sources, every fetched page (raw body kept
 //! gzip-compressed so the pipeline can be re-run without the network), articles with all
-//! their versions, analyses, entities with aliases and mentions, site tags, quotes, story
-//! placeholders and anonymous view counts for "popular".
+//! their versions, analyses, entities with aliases and mentions, site tags, quotes, the
+//! organisation of articles (near-duplicates, stories, rubrics) and anonymous view counts for
+//! "popular".
 //!
 //! **Architecture invariant: this is the only crate that speaks SQL.** Everyone else goes
 //! through the [`Store`] trait, so the embedded SQLite backend ([`SqliteStore`]) and the
@@ -21,10 +22,23 @@
 //! * **Change feed**: every change (new article, new version, hide/unhide, delete) takes the
 //!   next value of one monotonically increasing sequence; [`Store::articles_changed_since`]
 //!   lets an index catch up incrementally.
-//! * **Reading**: [`Store::list_articles`] filters by source, tag, entity and date range,
-//!   newest first, with an opaque cursor.
-//! * **Stories**: the organise stage groups articles into stories ([`Store::put_story`],
-//!   [`Store::add_to_story`]); an article is in one story at most ([`StoredArticle::story_id`]).
+//! * **Reading**: [`Store::list_articles`] filters by source, tag, entity, date range, story
+//!   and rubric (optionally originals only), newest first, with an opaque cursor;
+//!   [`Store::article_copies`] gives the near-duplicates of a page of originals.
+//! * **Organisation** (derived data, like the search index: [`Store::clear_organisation`]
+//!   empties it and `khronika reorganise` rebuilds it). The organise stage decides per article
+//!   whether it is a near-duplicate of an earlier one ([`StoredArticle::duplicate_of`]), which
+//!   story it belongs to ([`StoredArticle::story_id`], one story at most) and its rubric
+//!   ([`StoredArticle::rubric`]; `None` = not organised yet, see [`Store::unorganised`]).
+//!   It writes each step as one [`OrganiseBatch`] ([`Store::apply_organisation`], one
+//!   transaction; articles whose organisation changed enter the change feed) and rebuilds its
+//!   in-memory window from [`Store::organise_window`].
+//! * **Story ids** are the [`ArticleId`] value of the founding article, so the organiser
+//!   allocates them itself. A merged story's id redirects to the survivor; a story that lost
+//!   its last article, and every story at [`Store::clear_organisation`], is *retired*: its id
+//!   then leads to the story now holding the article with that id. [`Store::resolve_story`]
+//!   answers for any id ever handed out; [`Store::get_story`] and [`Store::list_stories`] see
+//!   live stories only, with their visible articles.
 //! * **Display policy and takedowns**: a source is shown as full text or lead + link
 //!   ([`DisplayPolicy`], default lead + link); an article or a whole source can be hidden.
 //! * **Migrations**: ordered SQL files under `migrations/<backend>/`, applied in order and
