@@ -2,8 +2,9 @@
 //!
 //! The archive of the khronika pipeline: followed sources, every fetched page (raw body kept
 //! gzip-compressed so the pipeline can be re-run without the network), articles with all
-//! their versions, analyses, entities with aliases and mentions, site tags, quotes, story
-//! placeholders and anonymous view counts for "popular".
+//! their versions, analyses, entities with aliases and mentions, site tags, quotes, the
+//! organisation of articles (near-duplicates, stories, rubrics) and anonymous view counts for
+//! "popular".
 //!
 //! **Architecture invariant: this is the only crate that speaks SQL.** Everyone else goes
 //! through the [`Store`] trait, so the embedded SQLite backend ([`SqliteStore`]) and the
@@ -21,10 +22,23 @@
 //! * **Change feed**: every change (new article, new version, hide/unhide, delete) takes the
 //!   next value of one monotonically increasing sequence; [`Store::articles_changed_since`]
 //!   lets an index catch up incrementally.
-//! * **Reading**: [`Store::list_articles`] filters by source, tag, entity and date range,
-//!   newest first, with an opaque cursor.
-//! * **Stories**: the organise stage groups articles into stories ([`Store::put_story`],
-//!   [`Store::add_to_story`]); an article is in one story at most ([`StoredArticle::story_id`]).
+//! * **Reading**: [`Store::list_articles`] filters by source, tag, entity, date range, story
+//!   and rubric (optionally originals only), newest first, with an opaque cursor;
+//!   [`Store::article_copies`] gives the near-duplicates of a page of originals.
+//! * **Organisation** (derived data, like the search index: [`Store::clear_organisation`]
+//!   empties it and `khronika reorganise` rebuilds it). The organise stage decides per article
+//!   whether it is a near-duplicate of an earlier one ([`StoredArticle::duplicate_of`]), which
+//!   story it belongs to ([`StoredArticle::story_id`], one story at most) and its rubric
+//!   ([`StoredArticle::rubric`]; `None` = not organised yet, see [`Store::unorganised`]).
+//!   It writes each step as one [`OrganiseBatch`] ([`Store::apply_organisation`], one
+//!   transaction; articles whose organisation changed enter the change feed) and rebuilds its
+//!   in-memory window from [`Store::organise_window`].
+//! * **Story ids** are the [`ArticleId`] value of the founding article, so the organiser
+//!   allocates them itself. A merged story's id redirects to the survivor; a story that lost
+//!   its last article, and every story at [`Store::clear_organisation`], is *retired*: its id
+//!   then leads to the story now holding the article with that id. [`Store::resolve_story`]
+//!   answers for any id ever handed out; [`Store::get_story`] and [`Store::list_stories`] see
+//!   live stories only, with their visible articles.
 //! * **Display policy and takedowns**: a source is shown as full text or lead + link
 //!   ([`DisplayPolicy`], default lead + link); an article or a whole source can be hidden.
 //! * **Migrations**: ordered SQL files under `migrations/<backend>/`, applied in order and
@@ -53,6 +67,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use khronika_model::Article;
 
 pub mod conformance;
@@ -131,15 +146,44 @@ pub trait Store: Send + Sync {
     /// Tags by number of visible articles.
     async fn tags(&self, limit: usize) -> Result<Vec<TagCount>>;
 
-    // ---- stories (filled by the organise stage) ----
-    /// Create a story with its first articles; an article belongs to one story at most, so
-    /// articles are moved from any story they were in.
-    async fn put_story(&self, story: &NewStory) -> Result<StoryId>;
-    /// Add articles to a story (moving them from any other story).
-    async fn add_to_story(&self, id: StoryId, articles: &[ArticleId]) -> Result<()>;
+    // ---- organisation: duplicates, stories, rubrics (filled by the organise stage) ----
+    /// Write one organiser step in one transaction: upsert `stories`, apply `merges` (the
+    /// articles of `from` move to the survivor of `into`, following earlier merges; `from`
+    /// becomes a redirect), then set each article's story (detaching it from any other),
+    /// `duplicate_of` and rubric. Articles whose organisation actually changed enter the
+    /// change feed; unknown article ids are skipped. A story left without articles stops
+    /// being a story (its id then resolves like an id from before a rebuild). Invalid data
+    /// (empty title, an article placed in or a merge into a story that is not live, a
+    /// self-merge or self-duplicate) fails the whole batch.
+    async fn apply_organisation(&self, batch: &OrganiseBatch) -> Result<()>;
+    /// The live story for a story id: itself if live; the survivor if it was merged; for an
+    /// id that stopped being a story (rebuild, emptied), the story that now holds the article
+    /// with the same id; `None` otherwise.
+    async fn resolve_story(&self, id: StoryId) -> Result<Option<StoryId>>;
+    /// A live story by its exact id (resolve redirected ids with [`Store::resolve_story`]).
     async fn get_story(&self, id: StoryId) -> Result<Option<Story>>;
-    /// Stories by latest article, newest first.
-    async fn list_stories(&self, page: &PageRequest) -> Result<Page<Story>>;
+    /// Live stories with at least one visible article, latest `last_seen` first.
+    async fn list_stories(&self, filter: &StoryFilter, page: &PageRequest) -> Result<Page<Story>>;
+    /// Visible articles whose time (published, else first seen) is at or after `since`,
+    /// oldest first; the newest `limit` of them if there are more.
+    async fn organise_window(
+        &self,
+        since: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<OrganiseSeed>>;
+    /// Visible articles never organised (no rubric), by ascending id after `after`.
+    async fn unorganised(
+        &self,
+        after: Option<ArticleId>,
+        limit: usize,
+    ) -> Result<Vec<OrganiseSeed>>;
+    /// Forget all organisation in one transaction (before `khronika reorganise`): no
+    /// duplicates, rubrics or story membership remain, every story id becomes a rebuild
+    /// redirect (it resolves through the article rule of [`Store::resolve_story`]), and the
+    /// affected articles enter the change feed.
+    async fn clear_organisation(&self) -> Result<()>;
+    /// Visible near-duplicate copies of the given originals, oldest first.
+    async fn article_copies(&self, originals: &[ArticleId]) -> Result<Vec<ArticleCopy>>;
 
     // ---- popularity ----
     /// Count one view of an article (no data about the reader is kept).

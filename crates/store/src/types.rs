@@ -2,7 +2,7 @@
 //! articles with versions, entities, filters and pages of results.
 
 use chrono::{DateTime, Utc};
-use khronika_model::{Analysis, Article, EntityKind};
+use khronika_model::{Analysis, Article, EntityKind, Rubric};
 use serde::{Deserialize, Serialize};
 
 macro_rules! id_type {
@@ -37,7 +37,10 @@ id_type!(
     EntityId
 );
 id_type!(
-    /// A story: the thread of articles about one event (filled by a later stage).
+    /// A story: the thread of articles about one event (filled by the organise stage). Its
+    /// value is the [`ArticleId`] of the story's founding article, so the organiser never
+    /// needs the store to allocate one; a merged story's id keeps resolving
+    /// ([`Store::resolve_story`](crate::Store::resolve_story)).
     StoryId
 );
 
@@ -214,6 +217,10 @@ pub struct StoredArticle {
     pub change_seq: u64,
     /// The story (thread of coverage) the article belongs to, once the organise stage ran.
     pub story_id: Option<StoryId>,
+    /// The earlier article this one is a near-duplicate copy of; `None` for originals.
+    pub duplicate_of: Option<ArticleId>,
+    /// The rubric; `None` until the organise stage ran.
+    pub rubric: Option<Rubric>,
 }
 
 /// One past or current version of an article.
@@ -241,6 +248,9 @@ pub struct ArticleSummary {
     pub first_seen: DateTime<Utc>,
     pub version: u32,
     pub display: DisplayPolicy,
+    pub story_id: Option<StoryId>,
+    pub duplicate_of: Option<ArticleId>,
+    pub rubric: Option<Rubric>,
 }
 
 /// Which articles to list. Hidden articles and articles of hidden sources are left out
@@ -254,6 +264,11 @@ pub struct ArticleFilter {
     pub since: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
     pub include_hidden: bool,
+    /// Only articles of this (live) story; resolve redirected ids first.
+    pub story: Option<StoryId>,
+    pub rubric: Option<Rubric>,
+    /// Leave out near-duplicate copies (articles with a `duplicate_of`).
+    pub originals_only: bool,
 }
 
 /// A page request: newest first, `cursor` from the previous page's `next`.
@@ -335,13 +350,6 @@ pub struct StoreStats {
     pub entities: u64,
 }
 
-/// A story to create: a title and its first articles.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct NewStory {
-    pub title: String,
-    pub articles: Vec<ArticleId>,
-}
-
 /// A story: the articles about one event, across sources and days.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Story {
@@ -350,6 +358,87 @@ pub struct Story {
     /// Earliest and latest article time (published, else first seen).
     pub first_seen: DateTime<Utc>,
     pub last_seen: DateTime<Utc>,
-    /// Newest first.
+    /// Distinct sources among the story's articles.
+    pub sources: u32,
+    /// Number of articles, as the organise stage counted them.
+    pub article_count: u32,
+    /// Names of the story's main entities, most important first.
+    pub entities: Vec<String>,
+    pub rubric: Option<Rubric>,
+    /// Visible articles only, newest first.
     pub articles: Vec<ArticleId>,
+}
+
+/// What the organise stage decided for one article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleOrganisation {
+    pub article: ArticleId,
+    /// The story it belongs to (`None`: in no story). A merged story's id is followed to the
+    /// surviving story.
+    pub story: Option<StoryId>,
+    /// The earlier article it is a near-duplicate of (`None` for originals).
+    pub duplicate_of: Option<ArticleId>,
+    pub rubric: Rubric,
+}
+
+/// A story's state after the organiser updated it: created if absent, else these fields
+/// are overwritten.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoryUpdate {
+    pub id: StoryId,
+    pub title: String,
+    pub first_seen: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
+    pub sources: u32,
+    pub article_count: u32,
+    pub entities: Vec<String>,
+    pub rubric: Option<Rubric>,
+}
+
+/// One organiser step, written in one transaction by
+/// [`Store::apply_organisation`](crate::Store::apply_organisation).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct OrganiseBatch {
+    pub articles: Vec<ArticleOrganisation>,
+    pub stories: Vec<StoryUpdate>,
+    /// (from, into): `from` is merged into `into`; its articles move, `from` becomes a
+    /// redirect.
+    pub merges: Vec<(StoryId, StoryId)>,
+}
+
+/// An organised (or not yet organised) article as the organiser needs it to rebuild its
+/// window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrganiseSeed {
+    pub id: ArticleId,
+    pub source_id: Option<SourceId>,
+    pub url: String,
+    /// Published, else first seen (the time lists sort by).
+    pub time: DateTime<Utc>,
+    pub first_seen: DateTime<Utc>,
+    pub article: Article,
+    pub analysis: Option<Analysis>,
+    pub story_id: Option<StoryId>,
+    pub duplicate_of: Option<ArticleId>,
+    pub rubric: Option<Rubric>,
+}
+
+/// Which stories to list (live ones only, newest `last_seen` first).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct StoryFilter {
+    pub rubric: Option<Rubric>,
+    /// Stories whose `last_seen` is at or after this time.
+    pub since: Option<DateTime<Utc>>,
+    /// Stories with at least this many articles (`article_count`).
+    pub min_articles: u32,
+}
+
+/// A copy (near-duplicate) of an article, for "также: ТАСС, РИА Новости".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleCopy {
+    pub original: ArticleId,
+    pub id: ArticleId,
+    pub source_id: Option<SourceId>,
+    pub url: String,
+    pub first_seen: DateTime<Utc>,
 }

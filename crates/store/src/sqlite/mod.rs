@@ -19,6 +19,8 @@ use crate::error::{Result, StoreError};
 use crate::types::*;
 use crate::Store;
 
+mod organise;
+
 /// The database file inside the data directory.
 pub const DB_FILE: &str = "khronika.db";
 
@@ -31,11 +33,12 @@ const MAX_LIMIT: usize = 10_000;
 
 /// Ordered migrations: (version, SQL). Never edit a released one; add the next file.
 const MIGRATIONS: &[(i64, &str)] = &[
-    (1, include_str!("../migrations/sqlite/0001_init.sql")),
+    (1, include_str!("../../migrations/sqlite/0001_init.sql")),
     (
         2,
-        include_str!("../migrations/sqlite/0002_fetch_final_url.sql"),
+        include_str!("../../migrations/sqlite/0002_fetch_final_url.sql"),
     ),
+    (3, include_str!("../../migrations/sqlite/0003_organise.sql")),
 ];
 
 struct Inner {
@@ -681,7 +684,8 @@ fn put_one(tx: &Transaction<'_>, na: &NewArticle) -> Result<PutOutcome> {
 const ARTICLE_SELECT: &str =
     "SELECT a.id, a.source_id, a.url, a.version, a.content_hash, a.first_seen,
         a.updated_at, a.hidden, s.hidden, s.display, a.change_seq, v.article, v.analysis,
-        (SELECT sa.story_id FROM story_articles sa WHERE sa.article_id = a.id LIMIT 1)
+        (SELECT sa.story_id FROM story_articles sa WHERE sa.article_id = a.id LIMIT 1),
+        a.duplicate_of, a.rubric
      FROM articles a
      LEFT JOIN sources s ON s.id = a.source_id
      JOIN article_versions v ON v.article_id = a.id AND v.version = a.version";
@@ -701,6 +705,8 @@ type RawArticle = (
     String,
     Option<String>,
     Option<i64>,
+    Option<i64>,
+    Option<String>,
 );
 
 fn raw_article(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawArticle> {
@@ -719,6 +725,8 @@ fn raw_article(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawArticle> {
         r.get(11)?,
         r.get(12)?,
         r.get(13)?,
+        r.get(14)?,
+        r.get(15)?,
     ))
 }
 
@@ -746,6 +754,8 @@ fn finish_article(raw: RawArticle) -> Result<StoredArticle> {
         art,
         ana,
         story,
+        dup,
+        rubric,
     ) = raw;
     Ok(StoredArticle {
         id: ArticleId(id),
@@ -764,6 +774,8 @@ fn finish_article(raw: RawArticle) -> Result<StoredArticle> {
         },
         change_seq: seq.max(0) as u64,
         story_id: story.map(StoryId),
+        duplicate_of: dup.map(ArticleId),
+        rubric: organise::rubric_from_code(rubric)?,
     })
 }
 
@@ -825,66 +837,6 @@ fn bump_articles(tx: &Transaction<'_>, where_sql: &str, arg: i64) -> Result<()> 
             .execute(params![id, seq])?;
     }
     Ok(())
-}
-
-/// Attach articles to a story (detaching them from any other), refresh its time span and
-/// put the articles in the change feed.
-fn attach_to_story(tx: &Transaction<'_>, story: i64, articles: &[ArticleId]) -> Result<()> {
-    for a in articles {
-        let exists: Option<i64> = tx
-            .prepare_cached("SELECT id FROM articles WHERE id = ?1")?
-            .query_row([a.0], |r| r.get(0))
-            .optional()?;
-        if exists.is_none() {
-            return Err(StoreError::NotFound(format!("article {a}")));
-        }
-        tx.prepare_cached("DELETE FROM story_articles WHERE article_id = ?1")?
-            .execute([a.0])?;
-        tx.prepare_cached("INSERT INTO story_articles (story_id, article_id) VALUES (?1, ?2)")?
-            .execute(params![story, a.0])?;
-        let seq = next_seq(tx)?;
-        tx.prepare_cached("UPDATE articles SET change_seq = ?2 WHERE id = ?1")?
-            .execute(params![a.0, seq])?;
-    }
-    let span: (Option<i64>, Option<i64>) = tx.query_row(
-        "SELECT MIN(a.sort_ts), MAX(a.sort_ts) FROM story_articles sa
-         JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = ?1",
-        [story],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    let to_ts = |t: Option<i64>| {
-        t.and_then(|t| DateTime::<Utc>::from_timestamp(t, 0))
-            .unwrap_or_else(Utc::now)
-    };
-    tx.execute(
-        "UPDATE stories SET first_seen = ?2, last_seen = ?3 WHERE id = ?1",
-        params![story, ts(&to_ts(span.0)), ts(&to_ts(span.1))],
-    )?;
-    Ok(())
-}
-
-fn load_story(conn: &Connection, id: i64) -> Result<Option<Story>> {
-    let row: Option<(i64, String, String, String)> = conn
-        .prepare_cached("SELECT id, title, first_seen, last_seen FROM stories WHERE id = ?1")?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-        .optional()?;
-    let Some((id, title, first, last)) = row else {
-        return Ok(None);
-    };
-    let articles = conn
-        .prepare_cached(
-            "SELECT a.id FROM story_articles sa JOIN articles a ON a.id = sa.article_id
-             WHERE sa.story_id = ?1 ORDER BY a.sort_ts DESC, a.id DESC",
-        )?
-        .query_map([id], |r| r.get(0).map(ArticleId))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(Some(Story {
-        id: StoryId(id),
-        title,
-        first_seen: parse_ts(&first)?,
-        last_seen: parse_ts(&last)?,
-        articles,
-    }))
 }
 
 #[async_trait]
@@ -1217,7 +1169,9 @@ impl Store for SqliteStore {
             let limit = clamp_limit(page.limit);
             let mut sql = String::from(
                 "SELECT a.id, a.source_id, a.url, a.title, a.lead, a.image, a.lang, a.published_at,
-                        a.first_seen, a.version, s.display, a.sort_ts
+                        a.first_seen, a.version, s.display, a.sort_ts,
+                        (SELECT sa.story_id FROM story_articles sa WHERE sa.article_id = a.id),
+                        a.duplicate_of, a.rubric
                  FROM articles a LEFT JOIN sources s ON s.id = a.source_id WHERE 1 = 1",
             );
             let mut args: Vec<Value> = Vec::new();
@@ -1242,6 +1196,20 @@ impl Store for SqliteStore {
                     " AND a.id IN (SELECT m.article_id FROM mentions m WHERE m.entity_id = ?{})",
                     args.len()
                 ));
+            }
+            if let Some(story) = filter.story {
+                args.push(Value::Integer(story.0));
+                sql.push_str(&format!(
+                    " AND a.id IN (SELECT sa.article_id FROM story_articles sa WHERE sa.story_id = ?{})",
+                    args.len()
+                ));
+            }
+            if let Some(rubric) = filter.rubric {
+                args.push(Value::Text(rubric.code().to_owned()));
+                sql.push_str(&format!(" AND a.rubric = ?{}", args.len()));
+            }
+            if filter.originals_only {
+                sql.push_str(" AND a.duplicate_of IS NULL");
             }
             if let Some(since) = filter.since {
                 args.push(Value::Integer(since.timestamp()));
@@ -1278,12 +1246,15 @@ impl Store for SqliteStore {
                     r.get::<_, i64>(9)?,
                     r.get::<_, Option<String>>(10)?,
                     r.get::<_, i64>(11)?,
+                    r.get::<_, Option<i64>>(12)?,
+                    r.get::<_, Option<i64>>(13)?,
+                    r.get::<_, Option<String>>(14)?,
                 ))
             })?;
             let mut items = Vec::new();
             let mut keys = Vec::new();
             for row in rows {
-                let (id, source, url, title, lead, image, lang, published, first, version, display, sort_ts) = row?;
+                let (id, source, url, title, lead, image, lang, published, first, version, display, sort_ts, story, dup, rubric) = row?;
                 keys.push((sort_ts, id));
                 items.push(ArticleSummary {
                     id: ArticleId(id),
@@ -1297,6 +1268,9 @@ impl Store for SqliteStore {
                     first_seen: parse_ts(&first)?,
                     version: version.clamp(0, u32::MAX as i64) as u32,
                     display: display_of(source, display.as_deref()),
+                    story_id: story.map(StoryId),
+                    duplicate_of: dup.map(ArticleId),
+                    rubric: organise::rubric_from_code(rubric)?,
                 });
             }
             let limit = limit as usize;
@@ -1514,90 +1488,52 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn put_story(&self, story: &NewStory) -> Result<StoryId> {
-        if story.title.trim().is_empty() {
-            return Err(StoreError::Invalid("a story needs a title".into()));
-        }
-        let story = story.clone();
-        self.write(move |c| {
-            let tx = c.transaction()?;
-            let now = ts(&Utc::now());
-            tx.execute(
-                "INSERT INTO stories (title, first_seen, last_seen) VALUES (?1, ?2, ?2)",
-                params![story.title, now],
-            )?;
-            let id = tx.last_insert_rowid();
-            attach_to_story(&tx, id, &story.articles)?;
-            tx.commit()?;
-            Ok(StoryId(id))
-        })
-        .await
+    async fn apply_organisation(&self, batch: &OrganiseBatch) -> Result<()> {
+        let batch = batch.clone();
+        self.write(move |c| organise::apply(c, &batch)).await
     }
 
-    async fn add_to_story(&self, id: StoryId, articles: &[ArticleId]) -> Result<()> {
-        let articles = articles.to_vec();
-        self.write(move |c| {
-            let tx = c.transaction()?;
-            let exists: Option<i64> = tx
-                .query_row("SELECT id FROM stories WHERE id = ?1", [id.0], |r| r.get(0))
-                .optional()?;
-            if exists.is_none() {
-                return Err(StoreError::NotFound(format!("story {id}")));
-            }
-            attach_to_story(&tx, id.0, &articles)?;
-            tx.commit()?;
-            Ok(())
-        })
-        .await
+    async fn resolve_story(&self, id: StoryId) -> Result<Option<StoryId>> {
+        self.read(move |c| organise::resolve(c, id)).await
     }
 
     async fn get_story(&self, id: StoryId) -> Result<Option<Story>> {
-        self.read(move |c| load_story(c, id.0)).await
+        self.read(move |c| organise::load_story(c, id.0)).await
     }
 
-    async fn list_stories(&self, page: &PageRequest) -> Result<Page<Story>> {
-        let page = page.clone();
-        self.read(move |c| {
-            let limit = clamp_limit(page.limit);
-            let (last, after_id) = match &page.cursor {
-                Some(cur) => {
-                    let (t, id) = cur
-                        .split_once('_')
-                        .ok_or_else(|| StoreError::Invalid(format!("bad cursor {cur:?}")))?;
-                    let id: i64 = id
-                        .parse()
-                        .map_err(|_| StoreError::Invalid(format!("bad cursor {cur:?}")))?;
-                    (Some(t.to_owned()), id)
-                }
-                None => (None, i64::MAX),
-            };
-            let rows: Vec<(i64, String)> = c
-                .prepare_cached(
-                    "SELECT id, last_seen FROM stories
-                     WHERE ?1 IS NULL OR last_seen < ?1 OR (last_seen = ?1 AND id < ?2)
-                     ORDER BY last_seen DESC, id DESC LIMIT ?3",
-                )?
-                .query_map(params![last, after_id, limit + 1], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-            let mut items = Vec::new();
-            let mut next = None;
-            for (i, (id, last_seen)) in rows.iter().enumerate() {
-                if i as i64 == limit {
-                    next = rows
-                        .get(i.saturating_sub(1))
-                        .map(|(pid, pl)| format!("{pl}_{pid}"));
-                    break;
-                }
-                let _ = last_seen;
-                if let Some(st) = load_story(c, *id)? {
-                    items.push(st);
-                }
-            }
-            Ok(Page { items, next })
-        })
-        .await
+    async fn list_stories(&self, filter: &StoryFilter, page: &PageRequest) -> Result<Page<Story>> {
+        let (filter, page) = (filter.clone(), page.clone());
+        self.read(move |c| organise::list_stories(c, &filter, &page))
+            .await
+    }
+
+    async fn organise_window(
+        &self,
+        since: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<OrganiseSeed>> {
+        self.read(move |c| organise::window(c, since, limit)).await
+    }
+
+    async fn unorganised(
+        &self,
+        after: Option<ArticleId>,
+        limit: usize,
+    ) -> Result<Vec<OrganiseSeed>> {
+        self.read(move |c| organise::unorganised(c, after, limit))
+            .await
+    }
+
+    async fn clear_organisation(&self) -> Result<()> {
+        self.write(organise::clear).await
+    }
+
+    async fn article_copies(&self, originals: &[ArticleId]) -> Result<Vec<ArticleCopy>> {
+        if originals.is_empty() {
+            return Ok(Vec::new());
+        }
+        let originals = originals.to_vec();
+        self.read(move |c| organise::copies(c, &originals)).await
     }
 
     async fn record_view(&self, id: ArticleId) -> Result<()> {
