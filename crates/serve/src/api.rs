@@ -226,6 +226,7 @@ async fn articles(
             since: date_param(&q, "since")?,
             until: date_param(&q, "until")?,
             include_hidden: false,
+            ..Default::default()
         };
         let page = a
             .store
