@@ -53,6 +53,10 @@ pub enum Command {
     Export(cmd::export::ExportArgs),
     /// Re-run extraction and analysis over the stored raw pages (no network).
     Reprocess(cmd::reprocess::ReprocessArgs),
+    /// Rebuild near-duplicates, stories and rubrics from the store (derived data).
+    Reorganise(cmd::reorganise::ReorganiseArgs),
+    /// List stories (threads of articles about one event), newest first.
+    Stories(cmd::stories::StoriesArgs),
     /// Serve the news portal, JSON API (/api/v1) and RSS/Atom feeds over the data directory.
     Serve(cmd::serve::ServeArgs),
     /// Search the archive (Russian word forms, "phrases", filters); --json for machines.
@@ -82,6 +86,8 @@ fn main() -> ExitCode {
         Command::Import(args) => cmd::import::run(&cli.global, args),
         Command::Export(args) => cmd::export::run(&cli.global, args),
         Command::Reprocess(args) => cmd::reprocess::run(&cli.global, args),
+        Command::Reorganise(args) => cmd::reorganise::run(&cli.global, args),
+        Command::Stories(args) => cmd::stories::run(&cli.global, args),
         Command::Serve(args) => cmd::serve::run(&cli.global, args),
         Command::Search(args) => cmd::search::run(&cli.global, args),
         Command::Reindex(args) => cmd::reindex::run(&cli.global, args),

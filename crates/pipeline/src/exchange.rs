@@ -30,6 +30,8 @@ struct ImportRecord {
     authors: Vec<String>,
     #[serde(default)]
     tags: Vec<String>,
+    /// The site's own section ("Экономика"), a rubric signal.
+    section: Option<String>,
 }
 
 fn parse_time(s: &str) -> Option<DateTime<FixedOffset>> {
@@ -135,6 +137,7 @@ pub async fn import_jsonl(
             authors: rec.authors,
             published: rec.published.as_deref().and_then(parse_time),
             tags: rec.tags,
+            section: rec.section.filter(|s| !s.trim().is_empty()),
             ..Default::default()
         };
         let analysis = understand.analyze(&article, now);
@@ -201,6 +204,12 @@ struct ExportRecord {
     first_seen: String,
     updated_at: String,
     hidden: bool,
+    /// The story the article belongs to (organise stage); `null` for not-news.
+    story_id: Option<i64>,
+    /// The original this article is a near-duplicate copy of; `null` for originals.
+    duplicate_of: Option<i64>,
+    rubric: Option<khronika_model::Rubric>,
+    section: Option<String>,
     entities: Vec<khronika_model::Mention>,
     quotes: Vec<khronika_model::Quote>,
     dates: Vec<khronika_model::DateMention>,
@@ -256,7 +265,7 @@ pub async fn export(
     if options.format == ExportFormat::Csv {
         writeln!(
             out,
-            "id,url,source,title,lead,published,version,tags,entities,text"
+            "id,url,source,title,lead,published,version,tags,entities,story_id,duplicate_of,rubric,text"
         )
         .map_err(io)?;
     }
@@ -318,6 +327,10 @@ pub async fn export(
                         first_seen: a.first_seen.to_rfc3339_opts(SecondsFormat::Secs, true),
                         updated_at: a.updated_at.to_rfc3339_opts(SecondsFormat::Secs, true),
                         hidden: a.hidden,
+                        story_id: a.story_id.map(|s| s.0),
+                        duplicate_of: a.duplicate_of.map(|d| d.0),
+                        rubric: a.rubric,
+                        section: a.article.section.clone(),
                         entities: analysis.entities,
                         quotes: analysis.quotes,
                         dates: analysis.dates,
@@ -343,6 +356,9 @@ pub async fn export(
                         a.version.to_string(),
                         a.article.tags.join(";"),
                         entities.join(";"),
+                        a.story_id.map(|s| s.to_string()).unwrap_or_default(),
+                        a.duplicate_of.map(|d| d.to_string()).unwrap_or_default(),
+                        a.rubric.map(|r| r.code().to_owned()).unwrap_or_default(),
                         body_text(&a.article),
                     ];
                     let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();

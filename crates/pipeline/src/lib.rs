@@ -23,6 +23,7 @@
 
 mod exchange;
 mod files;
+mod organise;
 mod run;
 mod sources;
 
@@ -40,6 +41,7 @@ use url::Url;
 pub use exchange::{export, import_jsonl, ExportFormat, ExportOptions};
 pub use files::ingest_files_cancellable;
 pub use files::{ingest_files, FileOptions};
+pub use organise::{arrival, reorganise, OrganiseStage};
 pub use run::{ingest, IngestOptions, STATUS_TOO_LARGE};
 pub use sources::parse_sources_file;
 pub use tokio_util::sync::CancellationToken;
@@ -369,6 +371,12 @@ impl Writer {
         let batch = batch.clamp(1, 10_000);
         let (tx, mut rx) = tokio::sync::mpsc::channel::<Item>(batch * 4);
         let handle = tokio::spawn(async move {
+            let mut stage = organise::OrganiseStage::start(&*store)
+                .await
+                .map_err(|e| match e {
+                    PipelineError::Store(e) => e,
+                    other => StoreError::Worker(other.to_string()),
+                })?;
             let mut articles: Vec<NewArticle> = Vec::new();
             let mut fetches: Vec<NewFetch> = Vec::new();
             let mut last_flush = tokio::time::Instant::now();
@@ -388,7 +396,7 @@ impl Writer {
                     || fetches.len() >= batch
                     || last_flush.elapsed() >= Duration::from_millis(500)
                 {
-                    flush(&*store, &report, &mut articles, &mut fetches).await?;
+                    flush(&*store, &report, &mut articles, &mut fetches, &mut stage).await?;
                     last_flush = tokio::time::Instant::now();
                 }
                 if closed {
@@ -425,6 +433,7 @@ async fn flush(
     report: &Report,
     articles: &mut Vec<NewArticle>,
     fetches: &mut Vec<NewFetch>,
+    stage: &mut organise::OrganiseStage,
 ) -> Result<(), StoreError> {
     if !fetches.is_empty() {
         store.record_fetches(fetches).await?;
@@ -433,13 +442,29 @@ async fn flush(
     if articles.is_empty() {
         return Ok(());
     }
+    let mut placed = |a: &NewArticle, o: &PutOutcome| {
+        report.count_outcome(o);
+        if let PutOutcome::Created { id } | PutOutcome::Updated { id, .. } = *o {
+            stage.place(organise::arrival(
+                id,
+                a.source_id,
+                &a.url,
+                a.seen_at,
+                &a.article,
+                a.analysis.as_ref(),
+            ));
+        }
+    };
     match store.put_articles(articles).await {
-        Ok(outcomes) => outcomes.iter().for_each(|o| report.count_outcome(o)),
+        Ok(outcomes) => articles
+            .iter()
+            .zip(&outcomes)
+            .for_each(|(a, o)| placed(a, o)),
         Err(StoreError::Invalid(_)) | Err(StoreError::Conflict(_)) => {
             // One bad article must not sink its batch: retry one by one.
             for a in articles.iter() {
                 match store.put_articles(std::slice::from_ref(a)).await {
-                    Ok(o) => o.iter().for_each(|o| report.count_outcome(o)),
+                    Ok(o) => o.iter().for_each(|o| placed(a, o)),
                     Err(e) => {
                         tracing::warn!(url = %a.url, error = %e, "article not stored");
                         Report::add(&report.errors, 1);
@@ -450,6 +475,11 @@ async fn flush(
         Err(e) => return Err(e),
     }
     articles.clear();
+    // Organisation is derived: if writing it fails, the articles stay stored and are
+    // placed again by the next run's catch-up, so the error is reported, not fatal.
+    if let Err(e) = stage.flush(store).await {
+        tracing::warn!(error = %e, "organisation not written; the next run catches up");
+    }
     Ok(())
 }
 

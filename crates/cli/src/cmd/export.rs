@@ -28,7 +28,7 @@ pub struct ExportArgs {
     pub source: Option<String>,
 }
 
-fn parse_since(s: &str) -> Result<DateTime<Utc>> {
+pub fn parse_since(s: &str) -> Result<DateTime<Utc>> {
     if let Ok(d) = DateTime::parse_from_rfc3339(s) {
         return Ok(d.with_timezone(&Utc));
     }
