@@ -291,6 +291,11 @@ impl Organiser {
             }
         };
         let conflict = missing(&f.title_names, &d.terms).min(missing(&d.title_names, keys));
+        // Neither text names anyone or anything the other's headline names: two events
+        // of one template (weather in two cities, two matches, two regions' measures).
+        if conflict >= 1.0 {
+            return (s - 1.0, cos);
+        }
         s -= W_CONFLICT * conflict;
         (s, cos)
     }
@@ -735,5 +740,242 @@ impl Organiser {
             }
         }
         out.merges.push((gone, keep));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::FeatureInput;
+    use khronika_model::Mention;
+
+    fn mention(text: &str, normal: &str, kind: EntityKind) -> Mention {
+        Mention {
+            start: 0,
+            end: 0,
+            kind,
+            text: text.into(),
+            normal: normal.into(),
+        }
+    }
+
+    fn arrival(
+        id: i64,
+        source: i64,
+        hours: i64,
+        title: &str,
+        text: &str,
+        ents: &[Mention],
+    ) -> Arrival {
+        let base = DateTime::parse_from_rfc3339("2025-06-10T08:00:00Z")
+            .expect("time")
+            .with_timezone(&Utc);
+        Arrival {
+            id,
+            source: Some(source),
+            time: base + Duration::hours(hours),
+            title: title.into(),
+            rubric: Rubric::Society,
+            features: Features::extract(&FeatureInput {
+                title,
+                text,
+                entities: ents,
+            }),
+        }
+    }
+
+    const SUMMIT: &str = "Министр иностранных дел Казахстана Айбек Смадияров принял участие в \
+        саммите мира по Украине в швейцарском Бюргенштоке. По словам министра, Казахстан \
+        поддерживает все усилия, направленные на прекращение огня и мирное урегулирование. \
+        Смадияров подчеркнул, что Астана готова предоставить площадку для переговоров. \
+        В саммите, который прошёл 15-16 июня, участвовали делегации более девяноста стран.";
+
+    fn summit_ents() -> Vec<Mention> {
+        vec![
+            mention("Айбек Смадияров", "Айбек Смадияров", EntityKind::Person),
+            mention("Казахстана", "Казахстан", EntityKind::Location),
+            mention("Украине", "Украина", EntityKind::Location),
+            mention("Бюргенштоке", "Бюргеншток", EntityKind::Location),
+        ]
+    }
+
+    #[test]
+    fn three_lightly_edited_copies_group_and_an_article_sharing_the_entity_stays_apart() {
+        let mut org = Organiser::default();
+        let ents = summit_ents();
+        let edited = SUMMIT
+            .replace("принял участие в", "участвовал в")
+            .replace("более девяноста", "свыше 90");
+        let re_led = format!(
+            "Астана, 17 июня. {}",
+            SUMMIT.replace("Астана готова", "Казахстан готов")
+        );
+        let unrelated = "Министр иностранных дел Казахстана Айбек Смадияров провёл встречу с \
+            послом Японии в Астане. Стороны обсудили расширение торгово-экономического \
+            сотрудничества, инвестиции японских компаний в переработку и логистику, а также \
+            подготовку визита делегации деловых кругов Японии осенью.";
+        let p1 = org.place(arrival(
+            1,
+            1,
+            0,
+            "Смадияров выступил на саммите мира",
+            SUMMIT,
+            &ents,
+        ));
+        let p2 = org.place(arrival(
+            2,
+            2,
+            2,
+            "Казахстан на саммите мира по Украине",
+            &edited,
+            &ents,
+        ));
+        let p3 = org.place(arrival(
+            3,
+            3,
+            3,
+            "Смадияров: Астана готова принять переговоры",
+            &re_led,
+            &ents,
+        ));
+        let mut uents = ents[..2].to_vec();
+        uents.push(mention("Японии", "Япония", EntityKind::Location));
+        let p4 = org.place(arrival(
+            4,
+            4,
+            4,
+            "Смадияров встретился с послом Японии",
+            unrelated,
+            &uents,
+        ));
+        assert_eq!(p1.decisions[0].duplicate_of, None);
+        assert_eq!(p2.decisions[0].duplicate_of, Some(1), "{p2:?}");
+        assert_eq!(p3.decisions[0].duplicate_of, Some(1), "{p3:?}");
+        assert_eq!(p4.decisions[0].duplicate_of, None, "{p4:?}");
+        let story = p1.decisions[0].story;
+        assert_eq!(p2.decisions[0].story, story);
+        assert_eq!(p3.decisions[0].story, story);
+        assert_ne!(p4.decisions[0].story, story, "{p4:?}");
+        let view = p3
+            .stories
+            .iter()
+            .find(|s| Some(s.id) == story)
+            .expect("story view");
+        assert_eq!((view.article_count, view.sources), (3, 3));
+        assert!(view.entities.contains(&"Айбек Смадияров".to_string()));
+    }
+
+    #[test]
+    fn an_earlier_copy_arriving_late_becomes_the_original() {
+        let mut org = Organiser::default();
+        let ents = summit_ents();
+        org.place(arrival(1, 1, 5, "Смадияров на саммите мира", SUMMIT, &ents));
+        let p = org.place(arrival(2, 2, 1, "Смадияров на саммите мира", SUMMIT, &ents));
+        assert_eq!(p.decisions[0].duplicate_of, None);
+        assert!(
+            p.decisions
+                .iter()
+                .any(|d| d.article == 1 && d.duplicate_of == Some(2)),
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn a_follow_up_joins_the_story_and_not_news_never_joins() {
+        let mut org = Organiser::default();
+        let ents = summit_ents();
+        let p1 = org.place(arrival(
+            1,
+            1,
+            0,
+            "Смадияров выступил на саммите мира в Бюргенштоке",
+            SUMMIT,
+            &ents,
+        ));
+        let follow = "На следующий день после саммита мира в Бюргенштоке министр иностранных дел \
+            Казахстана Айбек Смадияров рассказал журналистам об итогах переговоров по Украине. \
+            Смадияров подчеркнул, что Казахстан поддерживает прекращение огня и готов \
+            предоставить площадку для переговоров, а итоговое коммюнике саммита Астана не подписала.";
+        let p2 = org.place(arrival(
+            2,
+            2,
+            26,
+            "Смадияров подвёл итоги саммита мира по Украине",
+            follow,
+            &ents,
+        ));
+        assert_eq!(p2.decisions[0].duplicate_of, None);
+        assert_eq!(p2.decisions[0].story, p1.decisions[0].story, "{p2:?}");
+        let mut ad = arrival(
+            3,
+            3,
+            27,
+            "Саммит мира: как выбрать отель в Швейцарии",
+            SUMMIT,
+            &ents,
+        );
+        ad.rubric = Rubric::NotNews;
+        let p3 = org.place(ad);
+        assert_eq!(p3.decisions[0].story, None);
+    }
+
+    #[test]
+    fn different_events_of_one_topic_stay_apart() {
+        let mut org = Organiser::default();
+        let brest = "В Бресте 17 мая ожидается переменная облачность, без осадков. Температура \
+            воздуха днём составит от плюс 18 до плюс 20 градусов, ветер северо-западный.";
+        let gomel = "В Гомеле 17 мая ожидается облачная погода с прояснениями, местами дождь. \
+            Температура воздуха днём составит от плюс 14 до плюс 16 градусов, ветер южный.";
+        let a = org.place(arrival(1, 1, 0, "Погода в Бресте на 17 мая", brest, &[]));
+        let b = org.place(arrival(2, 1, 0, "Погода в Гомеле на 17 мая", gomel, &[]));
+        assert_ne!(a.decisions[0].story, b.decisions[0].story);
+    }
+
+    #[test]
+    fn the_window_is_bounded_in_time_and_size() {
+        let mut org = Organiser::new(Config {
+            max_docs: 50,
+            ..Config::default()
+        });
+        for i in 0..200 {
+            let text = format!("Новость номер {i} о событии {} в городе {}", i * 7, i * 13);
+            org.place(arrival(i, 1, i, &format!("Событие {i}"), &text, &[]));
+        }
+        assert!(org.window_len() <= 50);
+        // 72 hours of hourly articles at most, whatever the size cap.
+        let mut org = Organiser::default();
+        for i in 0..200 {
+            let text = format!("Новость номер {i} о событии {} в городе {}", i * 7, i * 13);
+            org.place(arrival(i, 1, i, &format!("Событие {i}"), &text, &[]));
+        }
+        assert!(org.window_len() <= 73, "{}", org.window_len());
+    }
+
+    #[test]
+    fn restore_rebuilds_the_window_so_new_articles_join_stored_stories() {
+        let mut org = Organiser::default();
+        let ents = summit_ents();
+        org.restore(
+            arrival(
+                10,
+                1,
+                0,
+                "Смадияров выступил на саммите мира",
+                SUMMIT,
+                &ents,
+            ),
+            Some(10),
+            None,
+        );
+        let p = org.place(arrival(
+            11,
+            2,
+            1,
+            "Смадияров выступил на саммите мира",
+            SUMMIT,
+            &ents,
+        ));
+        assert_eq!(p.decisions[0].story, Some(10));
+        assert_eq!(p.decisions[0].duplicate_of, Some(10));
     }
 }

@@ -26,7 +26,10 @@ const PAGE: usize = 1_000;
 
 /// The time an article is placed at: what the page states, else when it was first seen.
 fn article_time(article: &Article, seen: DateTime<Utc>) -> DateTime<Utc> {
-    article.published.map(|p| p.with_timezone(&Utc)).unwrap_or(seen)
+    article
+        .published
+        .map(|p| p.with_timezone(&Utc))
+        .unwrap_or(seen)
 }
 
 /// Everything the organiser needs of one article. Pure and CPU-only.
