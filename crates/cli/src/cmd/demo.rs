@@ -27,6 +27,14 @@ const PAGES: &[(&str, &[u8])] = &[
         include_bytes!("../../../extract/tests/fixtures/bizmedia-kz-article.html"),
     ),
     (
+        "demo-asia-kyrgyzstan-sammit.html",
+        include_bytes!("../../demo/pages/demo-asia-kyrgyzstan-sammit.html"),
+    ),
+    (
+        "demo-step-mid-sammit.html",
+        include_bytes!("../../demo/pages/demo-step-mid-sammit.html"),
+    ),
+    (
         "football-ua-podolski.html",
         include_bytes!("../../../extract/tests/fixtures/football-ua-podolski.html"),
     ),
