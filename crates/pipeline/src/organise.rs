@@ -23,6 +23,10 @@ use crate::PipelineError;
 
 /// Articles read from the store per call when catching up.
 const PAGE: usize = 1_000;
+/// The newest articles restored into the window when a writer starts (the organiser then
+/// keeps those within its time window of the newest). Bounds the start-up cost of every
+/// run whatever the archive's size.
+const RESTORE: usize = 20_000;
 
 /// The time an article is placed at: what the page states, else when it was first seen.
 fn article_time(article: &Article, seen: DateTime<Utc>) -> DateTime<Utc> {
@@ -90,8 +94,10 @@ impl OrganiseStage {
     /// Rebuild the window from the store, then place whatever was never organised.
     pub async fn start(store: &dyn Store) -> Result<Self, PipelineError> {
         let cfg = Config::default();
-        let since = Utc::now() - cfg.window;
-        let max = cfg.max_docs;
+        // By article time relative to the newest stored article, not the wall clock: an
+        // imported archive of last year threads like today's news.
+        let since = DateTime::<Utc>::MIN_UTC;
+        let max = RESTORE.min(cfg.max_docs);
         let mut stage = OrganiseStage {
             organiser: Organiser::new(cfg),
             pending: Vec::new(),

@@ -263,12 +263,9 @@ fn place(
 
 /// After the batch: retire live stories without articles; refresh counts and span of the
 /// touched stories the organiser did not describe itself.
-fn settle(
-    tx: &Transaction<'_>,
-    stories: &BTreeSet<i64>,
-    described: &HashSet<i64>,
-    now: &str,
-) -> Result<()> {
+/// Counts and time span of every touched story are recounted from its members: the store
+/// is the truth, and an organiser that restarted sees only a window of each story.
+fn settle(tx: &Transaction<'_>, stories: &BTreeSet<i64>, now: &str) -> Result<()> {
     for &id in stories {
         if state(tx, id)? != Some(State::Live) {
             continue;
@@ -283,7 +280,7 @@ fn settle(
         if n == 0 {
             tx.prepare_cached("UPDATE stories SET retired = 1, updated_at = ?2 WHERE id = ?1")?
                 .execute(params![id, now])?;
-        } else if !described.contains(&id) {
+        } else {
             let (first, last) = (from_unix(first.unwrap_or(0)), from_unix(last.unwrap_or(0)));
             tx.prepare_cached(
                 "UPDATE stories SET articles = ?2, sources = ?3, first_seen = ?4, last_seen = ?5,
@@ -317,10 +314,8 @@ pub(super) fn apply(c: &mut Connection, batch: &OrganiseBatch) -> Result<()> {
     let now = ts(&Utc::now());
     let mut touched = BTreeSet::new();
     let mut changed = BTreeSet::new();
-    let mut described = HashSet::new();
     for s in &batch.stories {
         upsert_story(&tx, s, &now)?;
-        described.insert(s.id.0);
         touched.insert(s.id.0);
     }
     for &(from, into) in &batch.merges {
@@ -331,7 +326,7 @@ pub(super) fn apply(c: &mut Connection, batch: &OrganiseBatch) -> Result<()> {
     for o in &batch.articles {
         place(&tx, o, &mut touched, &mut changed)?;
     }
-    settle(&tx, &touched, &described, &now)?;
+    settle(&tx, &touched, &now)?;
     bump(&tx, &changed)?;
     tx.commit()?;
     Ok(())
