@@ -53,7 +53,7 @@ impl Default for Config {
         Config {
             window: Duration::hours(72),
             max_docs: 200_000,
-            join: 0.36,
+            join: 0.38,
             merge: 0.45,
             duplicate_sketch: 0.45,
             duplicate_cosine: 0.9,
@@ -69,6 +69,8 @@ const W_ENTITIES: f32 = 0.2;
 const W_NUMBERS: f32 = 0.1;
 /// Penalty for headlines about different actors or places.
 const W_CONFLICT: f32 = 0.25;
+/// Penalty for an event against a comment on it (or two speakers' comments).
+const W_REACTION: f32 = 0.2;
 /// Documents the IDF prior pretends to have seen, each without the term: keeps the first
 /// articles of a run from weighting every shared word as rare or as common.
 const IDF_PRIOR_DOCS: f64 = 200.0;
@@ -136,6 +138,7 @@ struct Doc {
     terms: Vec<u64>,
     entities: Vec<u64>,
     title_names: Vec<u64>,
+    reaction: Option<Vec<u64>>,
     numbers: Vec<u64>,
     sketch: Vec<u64>,
     story: Option<i64>,
@@ -297,6 +300,16 @@ impl Organiser {
             return (s - 1.0, cos);
         }
         s -= W_CONFLICT * conflict;
+        // An event and someone's comment on it, or two people's comments, are two stories;
+        // one speaker's statements are one.
+        let speaks = match (&f.reaction, &d.reaction) {
+            (None, None) => false,
+            (Some(a), Some(b)) => overlap(a, b) == 0,
+            _ => true,
+        };
+        if speaks {
+            s -= W_REACTION;
+        }
         (s, cos)
     }
 
@@ -412,6 +425,7 @@ impl Organiser {
                 terms: f.terms.iter().map(|t| t.0).collect(),
                 entities: f.entities,
                 title_names: f.title_names,
+                reaction: f.reaction,
                 numbers: f.numbers,
                 sketch: f.sketch,
                 story,
@@ -929,6 +943,34 @@ mod tests {
         let a = org.place(arrival(1, 1, 0, "Погода в Бресте на 17 мая", brest, &[]));
         let b = org.place(arrival(2, 1, 0, "Погода в Гомеле на 17 мая", gomel, &[]));
         assert_ne!(a.decisions[0].story, b.decisions[0].story);
+    }
+
+    #[test]
+    fn an_event_and_a_comment_on_it_are_two_stories() {
+        let mut org = Organiser::default();
+        let event = "Депутаты Государственной думы внесли законопроект о снижении возраста \
+            начисления надбавки к пенсии с 80 до 75 лет. Авторы инициативы предлагают \
+            выплачивать доплату пенсионерам старше 75 лет начиная со следующего года.";
+        let comment = "Экономист Сергей Иванов назвал популизмом идею доплат пенсионерам старше \
+            75 лет. По его мнению, бюджет не выдержит новых расходов, а надбавка к пенсии \
+            должна зависеть от стажа, а не от возраста.";
+        let a = org.place(arrival(
+            1,
+            1,
+            0,
+            "В Госдуме предложили снизить возраст надбавки к пенсии",
+            event,
+            &[],
+        ));
+        let b = org.place(arrival(
+            2,
+            2,
+            1,
+            "Экономист назвал популизмом доплаты пенсионерам старше 75 лет",
+            comment,
+            &[],
+        ));
+        assert_ne!(a.decisions[0].story, b.decisions[0].story, "{b:?}");
     }
 
     #[test]
