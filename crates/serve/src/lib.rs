@@ -2,10 +2,11 @@
 //!
 //! One axum router with three faces over the same [`Store`] and [`SearchIndex`]:
 //! * the **portal** (`/`, `/article/{id}`, `/search`, `/tag/{name}`, `/entity/{id}`,
-//!   `/source/{id}`, `/story/{id}`): server-rendered Russian HTML, no JavaScript;
+//!   `/source/{id}`, `/story/{id}`, `/stories`, `/rubric/{code}`): server-rendered Russian
+//!   HTML, no JavaScript; lists show one entry per original with its copies as "также: …";
 //! * the **JSON API** under `/api/v1/` with its OpenAPI document at `/api/v1/openapi.json`;
-//! * **feeds**: `/feed.rss` and `/feed.atom`, narrowed by `source`, `tag`, `entity`, `story`
-//!   or a search query `q`.
+//! * **feeds**: `/feed.rss` and `/feed.atom`, narrowed by `source`, `tag`, `entity`, `story`,
+//!   `rubric` or a search query `q`.
 //!
 //! Plus `/healthz` and Prometheus `/metrics`.
 //!

@@ -1358,4 +1358,41 @@ async fn api_stories_and_organisation_filters() {
         get(s.addr, "/api/v1/search?rubric=x", &[]).await.status,
         400
     );
+    // The OpenAPI document describes what the code sends.
+    let doc = get(s.addr, "/api/v1/openapi.json", &[]).await.json();
+    let names = |path: &str| -> Vec<String> {
+        doc["paths"][path]["get"]["parameters"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|p| p["name"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    for (path, want) in [
+        (
+            "/stories",
+            &["rubric", "since", "limit", "cursor", "order"][..],
+        ),
+        ("/search", &["story", "rubric", "include_copies"][..]),
+        ("/articles", &["story", "rubric", "originals_only"][..]),
+    ] {
+        for w in want {
+            assert!(names(path).iter().any(|n| n == w), "{path} lacks {w}");
+        }
+    }
+    let story_item = &doc["components"]["schemas"]["StoryItem"]["properties"];
+    let sent = get(s.addr, "/api/v1/stories?order=top", &[]).await.json();
+    for (k, _) in sent["items"][0].as_object().cloned().unwrap_or_default() {
+        assert!(
+            story_item.get(&k).is_some(),
+            "StoryItem does not document {k}"
+        );
+    }
+    let article = &doc["components"]["schemas"]["Article"]["properties"];
+    for k in ["story_id", "duplicate_of", "rubric", "copies"] {
+        assert!(article.get(k).is_some(), "Article does not document {k}");
+    }
+    assert!(doc["paths"]["/stories/{id}"]["get"]["responses"]["308"].is_object());
 }
