@@ -5,7 +5,7 @@
 //! tests). Text fields go through a Russian analyser (lower case, `ё` folded to `е`,
 //! our light Russian suffix stemmer, see [`stem_ru`]), so "саммита" finds "саммит" and "саммите"; quoted phrases
 //! ("мирный саммит") match as phrases. Filters are exact terms on source, tag, entity and
-//! story plus a publication date range. Ranking mixes BM25 with recency, or sorts purely by
+//! story, rubric, originals only (near-duplicate copies left out) plus a publication date range. Ranking mixes BM25 with recency, or sorts purely by
 //! date on request.
 //!
 //! The index is *derived* data: the store is the truth. [`SearchIndex::upsert`] replaces an
@@ -56,6 +56,11 @@ const DOC_STORE_BLOCK_BYTES: usize = 4096;
 const RERANK_DEPTH: usize = 200;
 /// Half-life of the recency boost, in days.
 const RECENCY_HALF_LIFE_DAYS: f64 = 14.0;
+/// What the index holds and means. Bumped whenever documents of the same schema would be
+/// built differently (for example when the story started to be filled): an index of another
+/// version is deleted and rebuilt from the store on open, like one of another schema. Kept
+/// in tantivy's commit payload in front of the store sequence (`v3:1234`).
+pub const SCHEMA_VERSION: u32 = 3;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
@@ -91,6 +96,10 @@ pub struct IndexDoc {
     /// Entity normal forms ("Айбек Смадияров"), matched case-insensitively.
     pub entities: Vec<String>,
     pub story: Option<String>,
+    /// Rubric code (`"society"`, …); matched exactly.
+    pub rubric: Option<String>,
+    /// The original this article is a near-duplicate copy of; `None` for originals.
+    pub duplicate_of: Option<u64>,
     /// The publication time the page states.
     pub published: Option<DateTime<Utc>>,
     /// When the article was first seen: orders, filters and ages an article whose page
@@ -117,6 +126,11 @@ pub struct SearchQuery {
     pub tag: Option<String>,
     pub entity: Option<String>,
     pub story: Option<String>,
+    /// Rubric code; matched exactly.
+    pub rubric: Option<String>,
+    /// Leave near-duplicate copies out (the portal and the API show them as "также: …"
+    /// under their original).
+    pub originals_only: bool,
     /// Inclusive lower bound on publication time.
     pub from: Option<DateTime<Utc>>,
     /// Exclusive upper bound on publication time.
@@ -184,6 +198,10 @@ pub struct Hit {
     pub published: Option<DateTime<Utc>>,
     /// What hits are ordered and filtered by: published, else first seen.
     pub time: Option<DateTime<Utc>>,
+    pub story: Option<String>,
+    pub rubric: Option<String>,
+    /// The original of a near-duplicate copy.
+    pub duplicate_of: Option<u64>,
     pub title_snippet: Snippet,
     pub snippet: Snippet,
 }
@@ -206,6 +224,11 @@ struct Fields {
     tags: Field,
     entities: Field,
     story: Field,
+    rubric: Field,
+    /// 1 for a near-duplicate copy, 0 for an original (indexed for `originals_only`).
+    copy: Field,
+    /// The original of a copy (stored only).
+    duplicate_of: Field,
     /// Order key: published, else first seen (indexed, fast).
     time: Field,
     /// The stated publication time (stored only).
@@ -228,7 +251,10 @@ fn schema() -> (Schema, Fields) {
         source: b.add_text_field("source", STRING | STORED),
         tags: b.add_text_field("tags", STRING),
         entities: b.add_text_field("entities", STRING),
-        story: b.add_text_field("story", STRING),
+        story: b.add_text_field("story", STRING | STORED),
+        rubric: b.add_text_field("rubric", STRING | STORED),
+        copy: b.add_u64_field("copy", INDEXED),
+        duplicate_of: b.add_u64_field("duplicate_of", STORED),
         time: b.add_date_field("time", INDEXED | STORED | FAST),
         published: b.add_date_field("published", STORED),
     };
@@ -664,7 +690,11 @@ impl SearchIndex {
             },
             other => IndexError::Tantivy(other),
         })?;
-        if index.schema() != schema {
+        let other_version = index
+            .load_metas()?
+            .payload
+            .is_some_and(|p| !p.starts_with(&payload_prefix()));
+        if index.schema() != schema || other_version {
             return Err(IndexError::Schema {
                 path: dir.display().to_string(),
             });
@@ -729,7 +759,7 @@ impl SearchIndex {
             // re-applies them (upserts are idempotent) rather than losing them.
             let mut prepared = w.prepare_commit()?;
             if let Some(seq) = self.last_seq()? {
-                prepared.set_payload(&seq.to_string());
+                prepared.set_payload(&payload(seq));
             }
             prepared.commit()?;
             // Background merges hold segments a forced merge would need.
@@ -784,7 +814,7 @@ impl SearchIndex {
         self.with_writer(|w| {
             let mut prepared = w.prepare_commit()?;
             if let Some(seq) = seq {
-                prepared.set_payload(&seq.to_string());
+                prepared.set_payload(&payload(seq));
             }
             prepared.commit()?;
             Ok(())
@@ -796,7 +826,11 @@ impl SearchIndex {
     /// The store sequence number recorded by the last commit, if any.
     pub fn last_seq(&self) -> Result<Option<u64>> {
         let metas = self.index.load_metas()?;
-        Ok(metas.payload.and_then(|p| p.trim().parse().ok()))
+        Ok(metas.payload.and_then(|p| {
+            p.trim()
+                .strip_prefix(&payload_prefix())
+                .and_then(|s| s.parse().ok())
+        }))
     }
 
     /// Picks up commits made by another process or handle.
@@ -869,6 +903,16 @@ impl SearchIndex {
         term_filter(f.tags, &q.tag, true);
         term_filter(f.entities, &q.entity, true);
         term_filter(f.story, &q.story, false);
+        term_filter(f.rubric, &q.rubric, false);
+        if q.originals_only {
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_u64(f.copy, 0),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
         if q.from.is_some() || q.to.is_some() {
             let lower = q.from.map_or(Bound::Unbounded, |d| {
                 Bound::Included(Term::from_field_date(f.time, to_tantivy_date(d)))
@@ -983,6 +1027,9 @@ impl SearchIndex {
                 source: first_str(&doc, f.source),
                 published: stored_date(&doc, f.published),
                 time: stored_date(&doc, f.time),
+                story: opt_str(&doc, f.story),
+                rubric: opt_str(&doc, f.rubric),
+                duplicate_of: doc.get_first(f.duplicate_of).and_then(|v| v.as_u64()),
                 title_snippet,
                 snippet,
             });
@@ -1069,6 +1116,9 @@ impl SearchIndex {
                 source: first_str(&doc, f.source),
                 published: stored_date(&doc, f.published),
                 time: stored_date(&doc, f.time),
+                story: opt_str(&doc, f.story),
+                rubric: opt_str(&doc, f.rubric),
+                duplicate_of: doc.get_first(f.duplicate_of).and_then(|v| v.as_u64()),
                 snippet,
             });
         }
@@ -1106,6 +1156,22 @@ fn sanitize_query(text: &str) -> String {
 
 fn to_tantivy_date(d: DateTime<Utc>) -> tantivy::DateTime {
     tantivy::DateTime::from_timestamp_secs(d.timestamp())
+}
+
+fn payload_prefix() -> String {
+    format!("v{SCHEMA_VERSION}:")
+}
+
+/// The commit payload: schema version and store sequence.
+fn payload(seq: u64) -> String {
+    format!("{}{seq}", payload_prefix())
+}
+
+fn opt_str(doc: &TantivyDocument, field: Field) -> Option<String> {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
 }
 
 fn first_str(doc: &TantivyDocument, field: Field) -> String {
@@ -1533,6 +1599,13 @@ fn to_document(f: &Fields, d: &IndexDoc) -> TantivyDocument {
     }
     if let Some(s) = &d.story {
         doc.add_text(f.story, s);
+    }
+    if let Some(r) = &d.rubric {
+        doc.add_text(f.rubric, r);
+    }
+    doc.add_u64(f.copy, u64::from(d.duplicate_of.is_some()));
+    if let Some(o) = d.duplicate_of {
+        doc.add_u64(f.duplicate_of, o);
     }
     if let Some(t) = d.published.or(d.first_seen) {
         doc.add_field_value(f.time, &OwnedValue::Date(to_tantivy_date(t)));

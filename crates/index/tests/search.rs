@@ -20,6 +20,8 @@ fn doc(id: u64, title: &str, body: &str, source: &str, published: DateTime<Utc>)
         tags: vec![],
         entities: vec![],
         story: None,
+        rubric: None,
+        duplicate_of: None,
         published: Some(published),
         first_seen: Some(published + Duration::hours(1)),
     }
@@ -319,4 +321,81 @@ fn an_undated_article_is_ordered_by_first_seen_and_says_it_is_undated() {
         ..SearchQuery::text("саммит")
     };
     assert_eq!(ids(&idx, &q), vec![9]);
+}
+
+#[test]
+fn rubric_story_and_originals_only_filters() {
+    let idx = SearchIndex::in_memory().unwrap_or_else(|e| panic!("{e}"));
+    let mut a = doc(
+        1,
+        "Саммит в Астане",
+        "Лидеры прибыли на саммит.",
+        "a",
+        day(10),
+    );
+    a.rubric = Some("society".into());
+    a.story = Some("1".into());
+    let mut b = doc(
+        2,
+        "Саммит в Астане",
+        "Лидеры прибыли на саммит.",
+        "b",
+        day(10),
+    );
+    b.rubric = Some("society".into());
+    b.story = Some("1".into());
+    b.duplicate_of = Some(1);
+    let mut c = doc(3, "Матч в Алматы", "Саммит болельщиков.", "a", day(11));
+    c.rubric = Some("sports".into());
+    idx.upsert(&[a, b, c]).unwrap_or_else(|e| panic!("{e}"));
+    idx.commit(Some(3)).unwrap_or_else(|e| panic!("{e}"));
+    let mut q = SearchQuery::text("саммит");
+    let mut all = ids(&idx, &q);
+    all.sort();
+    assert_eq!(all, vec![1, 2, 3]);
+    q.originals_only = true;
+    let mut originals = ids(&idx, &q);
+    originals.sort();
+    assert_eq!(originals, vec![1, 3]);
+    q.rubric = Some("sports".into());
+    assert_eq!(ids(&idx, &q), vec![3]);
+    let q = SearchQuery {
+        story: Some("1".into()),
+        limit: 10,
+        ..Default::default()
+    };
+    let res = idx.search(&q).unwrap_or_else(|e| panic!("{e}"));
+    let mut got: Vec<(u64, Option<u64>)> =
+        res.hits.iter().map(|h| (h.id, h.duplicate_of)).collect();
+    got.sort();
+    assert_eq!(got, vec![(1, None), (2, Some(1))]);
+    assert!(res
+        .hits
+        .iter()
+        .all(|h| h.story.as_deref() == Some("1") && h.rubric.as_deref() == Some("society")));
+}
+
+#[test]
+fn an_index_of_an_older_version_is_rebuilt() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    {
+        let idx = SearchIndex::open_or_create(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        idx.upsert(&[doc(1, "Старый заголовок", "розы", "a", day(1))])
+            .unwrap_or_else(|e| panic!("{e}"));
+        idx.commit(Some(7)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(idx.last_seq().unwrap_or_else(|e| panic!("{e}")), Some(7));
+    }
+    {
+        // Same schema, written by a version that kept a bare sequence as its payload.
+        let old = tantivy::Index::open_in_dir(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        let mut w: tantivy::IndexWriter = old
+            .writer_with_num_threads(1, 15_000_000)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut c = w.prepare_commit().unwrap_or_else(|e| panic!("{e}"));
+        c.set_payload("42");
+        c.commit().unwrap_or_else(|e| panic!("{e}"));
+    }
+    let idx = SearchIndex::open_or_create(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(idx.num_docs(), 0);
+    assert_eq!(idx.last_seq().unwrap_or_else(|e| panic!("{e}")), None);
 }

@@ -12,8 +12,10 @@ use axum::routing::get;
 use axum::Router;
 use chrono::{DateTime, NaiveDate, Utc};
 use khronika_index::{SearchQuery, SortBy};
+use khronika_model::Rubric;
 use khronika_store::{
-    ArticleFilter, ArticleId, DisplayPolicy, EntityId, PageRequest, SourceId, StoredArticle,
+    ArticleFilter, ArticleId, DisplayPolicy, EntityId, PageRequest, SourceId, StoredArticle, Story,
+    StoryFilter, StoryId,
 };
 use serde_json::{json, Value};
 
@@ -143,12 +145,95 @@ fn summary_json(app: &App, s: &khronika_store::ArticleSummary) -> Value {
         "first_seen": s.first_seen.to_rfc3339(),
         "version": s.version,
         "display": s.display.as_str(),
+        "story_id": s.story_id.map(|x| x.0),
+        "duplicate_of": s.duplicate_of.map(|x| x.0),
+        "rubric": s.rubric.map(Rubric::code),
         "links": {"html": format!("/article/{}", s.id.0), "self": format!("/api/v1/articles/{}", s.id.0)},
     })
 }
 
+/// A story as the API lists it.
+fn story_json(s: &Story) -> Value {
+    json!({
+        "id": s.id.0,
+        "title": s.title,
+        "first_seen": s.first_seen.to_rfc3339(),
+        "last_seen": s.last_seen.to_rfc3339(),
+        "sources": s.sources,
+        "article_count": s.article_count,
+        "entities": s.entities,
+        "rubric": s.rubric.map(Rubric::code),
+        "url": format!("/story/{}", s.id.0),
+        "links": {
+            "html": format!("/story/{}", s.id.0),
+            "self": format!("/api/v1/stories/{}", s.id.0),
+            "rss": format!("/feed.rss?story={}", s.id.0),
+            "atom": format!("/feed.atom?story={}", s.id.0),
+        },
+    })
+}
+
+/// Near-duplicate copies of `originals`, grouped by original, as API values.
+async fn copies_of(
+    app: &App,
+    originals: &[ArticleId],
+) -> Result<HashMap<i64, Vec<Value>>, Response> {
+    let mut out: HashMap<i64, Vec<Value>> = HashMap::new();
+    if originals.is_empty() {
+        return Ok(out);
+    }
+    for c in app
+        .store
+        .article_copies(originals)
+        .await
+        .map_err(internal)?
+    {
+        out.entry(c.original.0).or_default().push(json!({
+            "id": c.id.0,
+            "url": c.url,
+            "source": c.source_id.map(|id| json!({"id": id.0, "name": app.source_name(Some(id), &c.url)})),
+            "first_seen": c.first_seen.to_rfc3339(),
+        }));
+    }
+    Ok(out)
+}
+
+fn rubric_param(q: &Params) -> Result<Option<Rubric>, Response> {
+    match param(q, "rubric") {
+        None => Ok(None),
+        Some(v) => Rubric::parse(v).map(Some).ok_or_else(|| {
+            bad("rubric must be one of society, economy, technology, sports, entertainment, science, other, not_news")
+        }),
+    }
+}
+
+fn bool_param(q: &Params, k: &str, default: bool) -> Result<bool, Response> {
+    match param(q, k) {
+        None => Ok(default),
+        Some("true" | "1" | "yes") => Ok(true),
+        Some("false" | "0" | "no") => Ok(false),
+        Some(_) => Err(bad(&format!("{k} must be true or false"))),
+    }
+}
+
+/// A `story` parameter: the live story its id resolves to (`Ok(None)` when it is no story).
+async fn story_param(app: &App, q: &Params) -> Result<Option<Option<StoryId>>, Response> {
+    let Some(v) = param(q, "story") else {
+        return Ok(None);
+    };
+    let id = v
+        .parse::<i64>()
+        .map_err(|_| bad("story must be a story id (integer)"))?;
+    let live = app
+        .store
+        .resolve_story(StoryId(id))
+        .await
+        .map_err(internal)?;
+    Ok(Some(live))
+}
+
 /// A full article as the API shows it: the body only when the source allows full text.
-fn article_json(app: &App, a: &StoredArticle) -> Value {
+fn article_json(app: &App, a: &StoredArticle, copies: Vec<Value>) -> Value {
     let art = &a.article;
     let full = a.display == DisplayPolicy::FullText;
     json!({
@@ -182,7 +267,14 @@ fn article_json(app: &App, a: &StoredArticle) -> Value {
             names
         }).unwrap_or_default(),
         "quotes": a.analysis.as_ref().map(|an| json!(an.quotes)).unwrap_or(json!([])),
-        "links": {"html": format!("/article/{}", a.id.0)},
+        "story_id": a.story_id.map(|x| x.0),
+        "duplicate_of": a.duplicate_of.map(|x| x.0),
+        "rubric": a.rubric.map(Rubric::code),
+        "copies": copies,
+        "links": {
+            "html": format!("/article/{}", a.id.0),
+            "story": a.story_id.map(|x| format!("/api/v1/stories/{}", x.0)),
+        },
     })
 }
 
@@ -219,6 +311,12 @@ async fn articles(
                 None => return Ok(json!({"items": [], "next": null})),
             },
         };
+        let story = match story_param(&a, &q).await? {
+            None => None,
+            Some(Some(id)) => Some(id),
+            // An unknown story matches nothing.
+            Some(None) => return Ok(json!({"items": [], "next": null})),
+        };
         let filter = ArticleFilter {
             source,
             tag: param(&q, "tag").map(str::to_string),
@@ -226,7 +324,9 @@ async fn articles(
             since: date_param(&q, "since")?,
             until: date_param(&q, "until")?,
             include_hidden: false,
-            ..Default::default()
+            story,
+            rubric: rubric_param(&q)?,
+            originals_only: bool_param(&q, "originals_only", false)?,
         };
         let page = a
             .store
@@ -275,7 +375,11 @@ async fn article(
                     "the article was taken down",
                 ));
             }
-            Ok(article_json(&a, &art))
+            let copies = copies_of(&a, &[art.id])
+                .await?
+                .remove(&art.id.0)
+                .unwrap_or_default();
+            Ok(article_json(&a, &art, copies))
         },
     )
     .await
@@ -309,12 +413,20 @@ async fn search(
             Some(_) => return Err(bad("sort must be relevance or date")),
         };
         let text = param(&q, "q").unwrap_or("").to_string();
+        let story = match story_param(&a, &q).await? {
+            None => None,
+            Some(Some(id)) => Some(id.0.to_string()),
+            // An unknown story: a term no document has.
+            Some(None) => Some("none".to_string()),
+        };
         let sq = SearchQuery {
             text,
             source: param(&q, "source").map(str::to_string),
             tag: param(&q, "tag").map(str::to_string),
             entity: param(&q, "entity").map(str::to_string),
-            story: param(&q, "story").map(str::to_string),
+            story,
+            rubric: rubric_param(&q)?.map(|r| r.code().to_string()),
+            originals_only: !bool_param(&q, "include_copies", false)?,
             from: date_param(&q, "from")?,
             to: date_param(&q, "to")?,
             sort,
@@ -322,7 +434,7 @@ async fn search(
             offset,
         };
         if sq.text.is_empty()
-            && [&sq.source, &sq.tag, &sq.entity, &sq.story]
+            && [&sq.source, &sq.tag, &sq.entity, &sq.story, &sq.rubric]
                 .iter()
                 .all(|v| v.is_none())
             && sq.from.is_none()
@@ -333,10 +445,16 @@ async fn search(
         // Searches run inline on the async worker: ~0.3 ms of CPU each; blocking threads
         // behind a fair semaphore (one slot a core) measured 35 % fewer searches a second.
         let res = a.index.search(&sq).map_err(internal)?;
+        let ids: Vec<ArticleId> = res.hits.iter().map(|h| ArticleId(h.id as i64)).collect();
+        let mut copies = copies_of(&a, &ids).await?;
         let items: Vec<SearchItem> = res
             .hits
             .iter()
             .map(|h| SearchItem {
+                story_id: h.story.as_deref().and_then(|s| s.parse().ok()),
+                duplicate_of: h.duplicate_of,
+                rubric: h.rubric.as_deref(),
+                copies: copies.remove(&(h.id as i64)).unwrap_or_default(),
                 id: h.id,
                 score: h.score,
                 title: &h.title,
@@ -393,6 +511,11 @@ struct SearchItem<'a> {
     time: Option<String>,
     snippet: SnippetJson<'a>,
     title_highlights: &'a [(usize, usize)],
+    story_id: Option<i64>,
+    duplicate_of: Option<u64>,
+    rubric: Option<&'a str>,
+    /// Near-duplicate copies of this original ("также: …").
+    copies: Vec<Value>,
     links: Links,
 }
 
@@ -415,17 +538,107 @@ struct Links {
     this: String,
 }
 
-async fn stories(RawQuery(raw): RawQuery) -> Response {
+/// Candidates ranked for `order=top`.
+const TOP_CANDIDATES: usize = 200;
+/// `order=top` without `since` ranks the stories of the last two days.
+const TOP_DEFAULT_HOURS: i64 = 48;
+
+async fn stories(
+    State(app): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
     let q = query_pairs(raw.as_deref());
-    if let Err(r) = limit_param(&q, 20) {
-        return r;
-    }
-    // Story threading is a later stage; until it lands there are none to list.
-    (
-        StatusCode::OK,
-        axum::Json(json!({"items": [], "next": null})),
-    )
-        .into_response()
+    let a = app.clone();
+    let key = format!("stories|{}", raw.as_deref().unwrap_or(""));
+    cached_json(&app, key, &headers, move || async move {
+        let limit = limit_param(&q, 20)?;
+        let rubric = rubric_param(&q)?;
+        let since = date_param(&q, "since")?;
+        let cursor = param(&q, "cursor").map(str::to_string);
+        match param(&q, "order") {
+            None | Some("latest") => {
+                let page = a
+                    .store
+                    .list_stories(
+                        &StoryFilter {
+                            rubric,
+                            since,
+                            min_articles: 1,
+                        },
+                        &PageRequest { cursor, limit },
+                    )
+                    .await
+                    .map_err(|e| match e {
+                        khronika_store::StoreError::Invalid(m) => bad(&m),
+                        other => internal(other),
+                    })?;
+                let items: Vec<Value> = page.items.iter().map(story_json).collect();
+                Ok(json!({"items": items, "next": page.next}))
+            }
+            Some("top") => {
+                // The ranking changes with time, so its cursor is an offset into it.
+                let offset = match cursor.as_deref() {
+                    None => 0,
+                    Some(c) => c
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|n| *n < TOP_CANDIDATES)
+                        .ok_or_else(|| bad("cursor is not one this endpoint gave"))?,
+                };
+                let now = Utc::now();
+                let since =
+                    since.unwrap_or_else(|| now - chrono::Duration::hours(TOP_DEFAULT_HOURS));
+                let page = a
+                    .store
+                    .list_stories(
+                        &StoryFilter {
+                            rubric,
+                            since: Some(since),
+                            min_articles: 1,
+                        },
+                        &PageRequest {
+                            cursor: None,
+                            limit: TOP_CANDIDATES,
+                        },
+                    )
+                    .await
+                    .map_err(internal)?;
+                let mut ranked: Vec<(f64, &Story)> = page
+                    .items
+                    .iter()
+                    .map(|s| {
+                        let score = khronika_organise::rank::importance(
+                            &khronika_organise::rank::StoryStats {
+                                sources: s.sources,
+                                articles: s.article_count,
+                                last_seen: s.last_seen,
+                                source_weight: None,
+                            },
+                            now,
+                        );
+                        (score, s)
+                    })
+                    .collect();
+                ranked.sort_by(|x, y| y.0.total_cmp(&x.0).then(y.1.last_seen.cmp(&x.1.last_seen)));
+                let items: Vec<Value> = ranked
+                    .iter()
+                    .skip(offset)
+                    .take(limit)
+                    .map(|(score, s)| {
+                        let mut v = story_json(s);
+                        v["importance"] = json!(score);
+                        v
+                    })
+                    .collect();
+                let next = (offset + items.len() < ranked.len())
+                    .then(|| (offset + items.len()).to_string());
+                Ok(json!({"items": items, "next": next}))
+            }
+            Some(_) => Err(bad("order must be top or latest")),
+        }
+    })
+    .await
 }
 
 async fn story(
@@ -433,26 +646,53 @@ async fn story(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
+    // Story ids are integers: anything else names no story.
+    let Ok(id) = id.trim().parse::<i64>() else {
+        return not_found("no such story");
+    };
     let a = app.clone();
     cached_json(&app, format!("story|{id}"), &headers, move || async move {
-        let res = a
-            .index
-            .search(&SearchQuery {
-                story: Some(id.clone()),
-                sort: SortBy::Date,
-                limit: 100,
-                ..Default::default()
-            })
-            .map_err(internal)?;
-        if res.hits.is_empty() {
-            return Err(not_found("no such story"));
+        let live = a
+            .store
+            .resolve_story(StoryId(id))
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| not_found("no such story"))?;
+        if live.0 != id {
+            // A merged (or rebuilt) story: the survivor's address, permanently.
+            let mut r = StatusCode::PERMANENT_REDIRECT.into_response();
+            if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/stories/{}", live.0)) {
+                r.headers_mut().insert(header::LOCATION, v);
+            }
+            return Err(r);
         }
-        let items: Vec<Value> = res
-            .hits
+        let st = a
+            .store
+            .get_story(live)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| not_found("no such story"))?;
+        let page = a
+            .store
+            .list_articles(
+                &ArticleFilter {
+                    story: Some(live),
+                    ..Default::default()
+                },
+                &PageRequest {
+                    cursor: None,
+                    limit: 100,
+                },
+            )
+            .await
+            .map_err(internal)?;
+        let mut v = story_json(&st);
+        v["articles"] = json!(page
+            .items
             .iter()
-            .map(|h| json!({"id": h.id, "title": h.title, "published": h.published.map(|p| p.to_rfc3339()), "time": h.time.map(|t| t.to_rfc3339())}))
-            .collect();
-        Ok(json!({"id": id, "articles": items}))
+            .map(|s| summary_json(&a, s))
+            .collect::<Vec<_>>());
+        Ok(v)
     })
     .await
 }

@@ -1,6 +1,7 @@
 //! RSS 2.0 and Atom 1.0 out, written by hand with XML escaping: `/feed.rss` and
-//! `/feed.atom`, narrowed by `source` (id), `tag`, `entity` (name or id), `story` or a
-//! search query `q`. Items carry title, link, lead and publication time, never full text
+//! `/feed.atom`, narrowed by `source` (id), `tag`, `entity` (name or id), `story` (id; a
+//! merged story's id gives the survivor's feed), `rubric` (code) or a search query `q`. One
+//! item per original (near-duplicate copies are left out). Items carry title, link, lead and publication time, never full text
 //! of third-party sources.
 
 use axum::extract::{RawQuery, State};
@@ -8,7 +9,8 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use khronika_index::{SearchQuery, SortBy};
-use khronika_store::{ArticleFilter, EntityId, PageRequest, SourceId};
+use khronika_model::Rubric;
+use khronika_store::{ArticleFilter, EntityId, PageRequest, SourceId, StoryId};
 
 use crate::{query_pairs, respond, App, AppState};
 
@@ -64,7 +66,37 @@ async fn entries(
             .filter(|v| !v.is_empty())
     };
     let site = app.cfg.site_name.clone();
-    if get("q").is_some() || get("story").is_some() {
+    let bad = |m: &str| crate::api::json_error(StatusCode::BAD_REQUEST, "bad_request", m);
+    let internal = |e: &dyn std::fmt::Display| {
+        crate::api::json_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            &e.to_string(),
+        )
+    };
+    let rubric = match get("rubric") {
+        None => None,
+        Some(r) => Some(Rubric::parse(&r).ok_or_else(|| bad("rubric must be a rubric code"))?),
+    };
+    // A story's feed follows a merged id to the survivor; an unknown story has no items.
+    let story = match get("story") {
+        None => None,
+        Some(v) => {
+            let id = v
+                .parse::<i64>()
+                .map_err(|_| bad("story must be a story id"))?;
+            match app
+                .store
+                .resolve_story(StoryId(id))
+                .await
+                .map_err(|e| internal(&e))?
+            {
+                Some(live) => Some(live),
+                None => return Ok((format!("{site}: сюжет"), Vec::new())),
+            }
+        }
+    };
+    if get("q").is_some() {
         let text = get("q").unwrap_or_default();
         let res = app
             .index
@@ -73,7 +105,9 @@ async fn entries(
                 source: get("source"),
                 tag: get("tag"),
                 entity: get("entity"),
-                story: get("story"),
+                story: story.map(|s| s.0.to_string()),
+                rubric: rubric.map(|r| r.code().to_string()),
+                originals_only: true,
                 sort: SortBy::Date,
                 limit: FEED_ITEMS,
                 ..Default::default()
@@ -85,11 +119,7 @@ async fn entries(
                     &e.to_string(),
                 )
             })?;
-        let title = if text.is_empty() {
-            format!("{site}: сюжет")
-        } else {
-            format!("{site}: поиск «{text}»")
-        };
+        let title = format!("{site}: поиск «{text}»");
         let list = res
             .hits
             .into_iter()
@@ -108,8 +138,22 @@ async fn entries(
             .collect();
         return Ok((title, list));
     }
-    let mut filter = ArticleFilter::default();
+    let mut filter = ArticleFilter {
+        originals_only: true,
+        rubric,
+        story,
+        ..Default::default()
+    };
     let mut title = format!("{site}: все новости");
+    if let Some(r) = rubric {
+        title = format!("{site}: {}", r.label_ru());
+    }
+    if let Some(id) = story {
+        title = match app.store.get_story(id).await.map_err(|e| internal(&e))? {
+            Some(st) => format!("{site}: сюжет «{}»", st.title),
+            None => format!("{site}: сюжет"),
+        };
+    }
     if let Some(s) = get("source") {
         let id = s.parse::<i64>().map_err(|_| {
             crate::api::json_error(

@@ -94,6 +94,24 @@ pub fn plural<'a>(n: u64, one: &'a str, few: &'a str, many: &'a str) -> &'a str 
     }
 }
 
+/// The rubric menu of every page: news rubrics with their Russian names ("not news" has no
+/// page in the menu; `/rubric/not_news` still answers).
+pub fn rubric_menu() -> String {
+    let mut o = String::from("<nav class=\"rubrics\" aria-label=\"Рубрики\">");
+    for r in khronika_model::Rubric::ALL
+        .into_iter()
+        .filter(|r| r.is_news())
+    {
+        o.push_str("<a href=\"/rubric/");
+        o.push_str(r.code());
+        o.push_str("\">");
+        esc_into(&mut o, r.label_ru());
+        o.push_str("</a> ");
+    }
+    o.push_str("</nav>");
+    o
+}
+
 /// The frame of every portal page.
 pub struct Layout<'a> {
     pub title: &'a str,
@@ -151,7 +169,8 @@ impl Layout<'_> {
         );
         esc_into(&mut o, self.query);
         o.push_str("\"><button type=\"submit\">Найти</button></form>");
-        o.push_str("<nav aria-label=\"Разделы\"><a href=\"/\">Главная</a> <a href=\"/tags\">Теги</a> <a href=\"/sources\">Источники</a> <a href=\"/entities\">Персоны и организации</a></nav>");
+        o.push_str("<nav aria-label=\"Разделы\"><a href=\"/\">Главная</a> <a href=\"/stories\">Сюжеты</a> <a href=\"/tags\">Теги</a> <a href=\"/sources\">Источники</a> <a href=\"/entities\">Персоны и организации</a></nav>");
+        o.push_str(&rubric_menu());
         o.push_str("</div></header>\n<div class=\"wrap page\">\n<main id=\"main\">\n");
         o.push_str(main);
         o.push_str("\n</main>\n");
@@ -186,6 +205,9 @@ header.top .wrap{display:flex;flex-wrap:wrap;align-items:center;gap:10px 20px}
 .logo{color:#fff;font-weight:700;font-size:1.35rem;text-decoration:none}
 .logo:hover,.logo:focus{color:#fff}
 header nav a{color:#fff;margin-right:12px;white-space:nowrap}
+header nav.rubrics{flex-basis:100%;font-size:.95rem}
+.also{display:block;color:#555;font-size:.88rem}
+.views{color:#555;font-size:.88rem;margin-left:.4em}
 header nav a:hover,header nav a:focus{color:#fff}
 form.search{display:flex;flex:1 1 260px;max-width:520px}
 form.search input{flex:1;min-width:0;padding:7px 10px;font-size:1rem;border:1px solid #8aa;border-radius:4px 0 0 4px}

@@ -2,10 +2,11 @@
 //!
 //! One axum router with three faces over the same [`Store`] and [`SearchIndex`]:
 //! * the **portal** (`/`, `/article/{id}`, `/search`, `/tag/{name}`, `/entity/{id}`,
-//!   `/source/{id}`, `/story/{id}`): server-rendered Russian HTML, no JavaScript;
+//!   `/source/{id}`, `/story/{id}`, `/stories`, `/rubric/{code}`): server-rendered Russian
+//!   HTML, no JavaScript; lists show one entry per original with its copies as "также: …";
 //! * the **JSON API** under `/api/v1/` with its OpenAPI document at `/api/v1/openapi.json`;
-//! * **feeds**: `/feed.rss` and `/feed.atom`, narrowed by `source`, `tag`, `entity`, `story`
-//!   or a search query `q`.
+//! * **feeds**: `/feed.rss` and `/feed.atom`, narrowed by `source`, `tag`, `entity`, `story`,
+//!   `rubric` or a search query `q`.
 //!
 //! Plus `/healthz` and Prometheus `/metrics`.
 //!
@@ -109,6 +110,8 @@ pub struct App {
     pub metrics: Metrics,
     cache: PageCache,
     views: Mutex<HashMap<i64, u64>>,
+    /// Stored view counts of the most read articles and when they were read.
+    view_totals: Mutex<(Option<Instant>, HashMap<i64, u64>)>,
     sources: RwLock<HashMap<i64, Source>>,
     /// Bumped whenever the visible data changes; cached pages of older generations are stale.
     generation: AtomicU64,
@@ -130,6 +133,7 @@ impl App {
             cfg,
             metrics: Metrics::default(),
             views: Mutex::new(HashMap::new()),
+            view_totals: Mutex::new((None, HashMap::new())),
             sources: RwLock::new(HashMap::new()),
             generation: AtomicU64::new(1),
             started: Instant::now(),
@@ -198,6 +202,42 @@ impl App {
         }
     }
 
+    /// All-time views of an article: the store's counts (the 10,000 most read, read in one
+    /// query at most every 30 s: the store has no per-article count yet) plus views counted
+    /// here and not flushed yet.
+    pub async fn views_of(&self, id: ArticleId) -> u64 {
+        let pending = self
+            .views
+            .lock()
+            .ok()
+            .and_then(|v| v.get(&id.0).copied())
+            .unwrap_or(0);
+        let stale = self
+            .view_totals
+            .lock()
+            .map(|t| t.0.is_none_or(|at| at.elapsed() > Duration::from_secs(30)))
+            .unwrap_or(true);
+        if stale {
+            let all_time = Duration::from_secs(20 * 365 * 24 * 3600);
+            if let Ok(list) = self.store.popular(all_time, 10_000).await {
+                let map = list
+                    .into_iter()
+                    .map(|p| (p.article_id.0, p.views))
+                    .collect();
+                if let Ok(mut t) = self.view_totals.lock() {
+                    *t = (Some(Instant::now()), map);
+                }
+            }
+        }
+        let stored = self
+            .view_totals
+            .lock()
+            .ok()
+            .and_then(|t| t.1.get(&id.0).copied())
+            .unwrap_or(0);
+        stored + pending
+    }
+
     pub async fn flush_views(&self) -> Result<u64, ServeError> {
         let pending: Vec<(ArticleId, u64)> = match self.views.lock() {
             Ok(mut v) => v.drain().map(|(id, n)| (ArticleId(id), n)).collect(),
@@ -251,7 +291,9 @@ pub fn index_doc(a: &StoredArticle) -> IndexDoc {
             .unwrap_or_else(|| "local".into()),
         tags: art.tags.clone(),
         entities,
-        story: None,
+        story: a.story_id.map(|s| s.0.to_string()),
+        rubric: a.rubric.map(|r| r.code().to_string()),
+        duplicate_of: a.duplicate_of.map(|d| d.0.max(0) as u64),
         published: art.published.map(|p| p.with_timezone(&Utc)),
         first_seen: Some(a.first_seen),
     }
@@ -330,6 +372,8 @@ pub fn router(app: AppState) -> Router {
         .route("/source/{id}", get(pages::source))
         .route("/sources", get(pages::sources))
         .route("/story/{id}", get(pages::story))
+        .route("/stories", get(pages::stories))
+        .route("/rubric/{code}", get(pages::rubric))
         .route("/timezone", get(pages::timezone))
         .route("/feed.rss", get(feeds::rss))
         .route("/feed.atom", get(feeds::atom))

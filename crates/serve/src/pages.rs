@@ -10,8 +10,10 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use khronika_index::{SearchQuery, SortBy};
+use khronika_model::Rubric;
 use khronika_store::{
     ArticleFilter, ArticleId, ArticleSummary, DisplayPolicy, EntityId, PageRequest, SourceId,
+    Story, StoryFilter, StoryId,
 };
 
 use crate::html::{enc, esc, esc_into, plural, ru_datetime, ru_short, safe_url, Layout};
@@ -20,7 +22,12 @@ use crate::{published_of, query_pairs, reader_tz, render, respond, App, AppState
 const HTML: &str = "text/html; charset=utf-8";
 const PAGE_CACHE: &str = "public, max-age=0, must-revalidate";
 const PER_PAGE: usize = 20;
-const POPULAR_WINDOW: Duration = Duration::from_secs(7 * 24 * 3600);
+/// "Популярное": the last day, else the last week when nobody read anything today.
+const POPULAR_WINDOWS: [(u64, &str); 2] = [(24, "за 24 часа"), (24 * 7, "за 7 дней")];
+/// "Главное" ranks stories whose latest article is at most this old.
+const TOP_STORY_HOURS: i64 = 48;
+/// A related story shares at least this many main entities with the article.
+const RELATED_STORY_MIN_SHARED: usize = 2;
 
 /// One headline in a list.
 pub(crate) struct Item {
@@ -29,6 +36,10 @@ pub(crate) struct Item {
     pub source: String,
     pub time: DateTime<Utc>,
     pub lead: Option<String>,
+    /// Source names of its near-duplicate copies ("также: ТАСС, РИА Новости").
+    pub also: Vec<String>,
+    /// Views, where a list shows them ("Популярное").
+    pub views: Option<u64>,
 }
 
 impl Item {
@@ -43,8 +54,68 @@ impl Item {
             source: app.source_name(s.source_id, &s.url),
             time: summary_time(s),
             lead: s.lead.clone(),
+            also: Vec::new(),
+            views: None,
         }
     }
+
+    pub(crate) fn from_hit(app: &App, h: &khronika_index::Hit) -> Item {
+        Item {
+            id: h.id as i64,
+            title: h.title.clone(),
+            source: h
+                .source
+                .parse::<i64>()
+                .ok()
+                .map(|s| app.source_name(Some(SourceId(s)), h.url.as_deref().unwrap_or("")))
+                .unwrap_or_default(),
+            time: h.time.unwrap_or_else(Utc::now),
+            lead: None,
+            also: Vec::new(),
+            views: None,
+        }
+    }
+}
+
+/// Fills each item's "также": the source names of its visible near-duplicate copies.
+pub(crate) async fn add_copies(app: &App, items: &mut [Item]) {
+    if items.is_empty() {
+        return;
+    }
+    let ids: Vec<ArticleId> = items.iter().map(|i| ArticleId(i.id)).collect();
+    let Ok(copies) = app.store.article_copies(&ids).await else {
+        return;
+    };
+    for c in copies {
+        if let Some(it) = items.iter_mut().find(|i| i.id == c.original.0) {
+            let name = app.source_name(c.source_id, &c.url);
+            if name != it.source && !it.also.contains(&name) {
+                it.also.push(name);
+            }
+        }
+    }
+}
+
+/// "также: ТАСС, РИА Новости" (escaped), or nothing.
+fn also_html(o: &mut String, also: &[String]) {
+    if also.is_empty() {
+        return;
+    }
+    o.push_str("<span class=\"also\">также: ");
+    esc_into(o, &also.join(", "));
+    o.push_str("</span>");
+}
+
+fn views_label(n: u64) -> String {
+    format!("{n} {}", plural(n, "просмотр", "просмотра", "просмотров"))
+}
+
+fn publications_label(articles: u64, sources: u64) -> String {
+    format!(
+        "{articles} {}, {sources} {}",
+        plural(articles, "публикация", "публикации", "публикаций"),
+        plural(sources, "источник", "источника", "источников")
+    )
 }
 
 pub(crate) fn summary_time(s: &ArticleSummary) -> DateTime<Utc> {
@@ -76,55 +147,95 @@ fn news_list(o: &mut String, items: &[Item], tz: Tz, now: DateTime<Utc>, with_so
         o.push_str(&it.id.to_string());
         o.push_str("\">");
         esc_into(o, &it.title);
-        o.push_str("</a></li>");
+        o.push_str("</a>");
+        if let Some(v) = it.views {
+            o.push_str("<span class=\"views\">");
+            o.push_str(&views_label(v));
+            o.push_str("</span>");
+        }
+        also_html(o, &it.also);
+        o.push_str("</li>");
     }
     o.push_str("</ul>");
 }
 
-async fn latest(app: &App, limit: usize) -> Result<Vec<Item>, Response> {
+/// The newest originals (copies collapsed into "также"), leaving out `exclude`.
+async fn latest(app: &App, limit: usize, exclude: Option<i64>) -> Result<Vec<Item>, Response> {
     let page = app
         .store
         .list_articles(
-            &ArticleFilter::default(),
+            &ArticleFilter {
+                originals_only: true,
+                ..Default::default()
+            },
             &PageRequest {
                 cursor: None,
-                limit,
+                limit: limit + usize::from(exclude.is_some()),
             },
         )
         .await
         .map_err(|e| server_error(app, &e.to_string()))?;
-    Ok(page
+    let mut items: Vec<Item> = page
         .items
         .iter()
+        .filter(|s| Some(s.id.0) != exclude)
         .map(|s| Item::from_summary(app, s))
-        .collect())
+        .take(limit)
+        .collect();
+    add_copies(app, &mut items).await;
+    Ok(items)
 }
 
-pub(crate) async fn popular(app: &App, limit: usize) -> Result<Vec<(Item, u64)>, Response> {
-    let pop = app
-        .store
-        .popular(POPULAR_WINDOW, limit)
-        .await
-        .map_err(|e| server_error(app, &e.to_string()))?;
-    let mut out = Vec::with_capacity(pop.len());
-    for p in pop {
-        if let Ok(Some(a)) = app.store.get_article(p.article_id).await {
-            if a.hidden {
-                continue;
-            }
-            out.push((
-                Item {
+/// The most read articles of the first window in [`POPULAR_WINDOWS`] that has any, with
+/// that window's label ("за 24 часа") and each article's views.
+pub(crate) async fn popular(
+    app: &App,
+    limit: usize,
+) -> Result<(&'static str, Vec<Item>), Response> {
+    let mut label = POPULAR_WINDOWS[0].1;
+    for (hours, l) in POPULAR_WINDOWS {
+        label = l;
+        let pop = app
+            .store
+            .popular(Duration::from_secs(hours * 3600), limit)
+            .await
+            .map_err(|e| server_error(app, &e.to_string()))?;
+        let mut out = Vec::with_capacity(pop.len());
+        for p in pop {
+            if let Ok(Some(a)) = app.store.get_article(p.article_id).await {
+                if a.hidden {
+                    continue;
+                }
+                out.push(Item {
                     id: a.id.0,
                     title: a.article.title.clone().unwrap_or_else(|| a.url.clone()),
                     source: app.source_name(a.source_id, &a.url),
                     time: published_of(&a),
                     lead: a.article.lead.clone(),
-                },
-                p.views,
-            ));
+                    also: Vec::new(),
+                    views: Some(p.views),
+                });
+            }
+        }
+        if !out.is_empty() {
+            return Ok((l, out));
         }
     }
-    Ok(out)
+    Ok((label, Vec::new()))
+}
+
+fn popular_html(o: &mut String, label: &str, items: &[Item], tz: Tz, now: DateTime<Utc>) {
+    o.push_str(
+        "<section aria-labelledby=\"side-popular\"><h2 id=\"side-popular\">Популярное <span class=\"window\">",
+    );
+    esc_into(o, label);
+    o.push_str("</span></h2>");
+    if items.is_empty() {
+        o.push_str("<p>Ещё никто ничего не читал.</p>");
+    } else {
+        news_list(o, items, tz, now, true);
+    }
+    o.push_str("</section>");
 }
 
 /// The sidebar: latest and popular, never mixed into an article's text. Cached on its own
@@ -132,29 +243,24 @@ pub(crate) async fn popular(app: &App, limit: usize) -> Result<Vec<(Item, u64)>,
 async fn sidebar(app: &App, tz: Tz) -> Result<String, Response> {
     let c = app
         .cached(format!("sidebar|{tz}"), HTML, || async {
-            Ok((StatusCode::OK, render_sidebar(app, tz).await?))
+            Ok((StatusCode::OK, render_sidebar(app, tz, None).await?))
         })
         .await?;
     Ok(String::from_utf8_lossy(&c.body).into_owned())
 }
 
-async fn render_sidebar(app: &App, tz: Tz) -> Result<String, Response> {
+/// The sidebar; an article page passes its own id so "Последние новости" leaves it out
+/// (rendered with the page, which is cached itself).
+async fn render_sidebar(app: &App, tz: Tz, exclude: Option<i64>) -> Result<String, Response> {
     let now = Utc::now();
     let mut o = String::new();
     o.push_str(
         "<section aria-labelledby=\"side-latest\"><h2 id=\"side-latest\">Последние новости</h2>",
     );
-    news_list(&mut o, &latest(app, 8).await?, tz, now, true);
+    news_list(&mut o, &latest(app, 8, exclude).await?, tz, now, true);
     o.push_str("</section>");
-    let pop = popular(app, 6).await?;
-    o.push_str("<section aria-labelledby=\"side-popular\"><h2 id=\"side-popular\">Популярное</h2>");
-    if pop.is_empty() {
-        o.push_str("<p>Ещё никто ничего не читал.</p>");
-    } else {
-        let items: Vec<Item> = pop.into_iter().map(|(i, _)| i).collect();
-        news_list(&mut o, &items, tz, now, true);
-    }
-    o.push_str("</section>");
+    let (label, pop) = popular(app, 6).await?;
+    popular_html(&mut o, label, &pop, tz, now);
     Ok(o)
 }
 
@@ -229,13 +335,49 @@ pub async fn front(
     let a = app.clone();
     page(&app, key, &headers, move || async move {
         let now = Utc::now();
-        let items = latest(&a, 30).await?;
+        let items = latest(&a, 30, None).await?;
         let mut main = String::new();
         main.push_str("<h1 class=\"vh\">Главные новости</h1>");
         main.push_str("<section class=\"top-stories\" aria-labelledby=\"top-h\"><h2 id=\"top-h\">Главное</h2>");
-        let (top, rest) = items.split_at(items.len().min(5));
-        if top.is_empty() {
+        let stories = top_stories(&a, now, 5).await?;
+        let (top, rest) = if stories.is_empty() {
+            // No live stories (not organised yet, or a quiet archive): the newest articles.
+            items.split_at(items.len().min(5))
+        } else {
+            items.split_at(0)
+        };
+        if top.is_empty() && stories.is_empty() {
             main.push_str("<p>Новостей пока нет. Загрузите статьи командой <code>khronika ingest</code> или запустите <code>khronika demo</code>.</p>");
+        }
+        for (st, it) in &stories {
+            main.push_str("<article><h3 class=\"h2\"><a href=\"/article/");
+            main.push_str(&it.id.to_string());
+            main.push_str("\">");
+            esc_into(&mut main, &st.title);
+            main.push_str("</a></h3><p class=\"meta\">");
+            esc_into(&mut main, &it.source);
+            main.push_str(" · <time datetime=\"");
+            main.push_str(&it.time.to_rfc3339());
+            main.push_str("\">");
+            esc_into(&mut main, &ru_datetime(it.time, tz));
+            main.push_str("</time> · <a href=\"/story/");
+            main.push_str(&st.id.0.to_string());
+            main.push_str("\">");
+            main.push_str(&publications_label(
+                u64::from(st.article_count),
+                u64::from(st.sources),
+            ));
+            main.push_str("</a></p>");
+            if it.title != st.title {
+                main.push_str("<p class=\"snippet\">Последнее: ");
+                esc_into(&mut main, &it.title);
+                main.push_str("</p>");
+            } else if let Some(lead) = it.lead.as_deref().filter(|l| !l.trim().is_empty()) {
+                main.push_str("<p class=\"snippet\">");
+                main.push_str(&render::text(lead));
+                main.push_str("</p>");
+            }
+            main.push_str("</article>");
         }
         for it in top {
             main.push_str("<article><h3 class=\"h2\"><a href=\"/article/");
@@ -261,15 +403,8 @@ pub async fn front(
         news_list(&mut main, rest, tz, now, true);
         main.push_str("</section>");
         let mut aside = String::new();
-        let pop = popular(&a, 8).await?;
-        aside.push_str("<section aria-labelledby=\"side-popular\"><h2 id=\"side-popular\">Популярное</h2>");
-        if pop.is_empty() {
-            aside.push_str("<p>Ещё никто ничего не читал.</p>");
-        } else {
-            let items: Vec<Item> = pop.into_iter().map(|(i, _)| i).collect();
-            news_list(&mut aside, &items, tz, now, true);
-        }
-        aside.push_str("</section>");
+        let (label, pop) = popular(&a, 8).await?;
+        popular_html(&mut aside, label, &pop, tz, now);
         if let Ok(tags) = a.store.tags(20).await {
             if !tags.is_empty() {
                 aside.push_str("<section aria-labelledby=\"side-tags\"><h2 id=\"side-tags\">Темы</h2><p class=\"chips\">");
@@ -289,6 +424,74 @@ pub async fn front(
         Ok((StatusCode::OK, l.render(&main, &aside)))
     })
     .await
+}
+
+/// "Главное": live stories of the last [`TOP_STORY_HOURS`] ranked by importance, each with
+/// its newest original article.
+async fn top_stories(
+    app: &App,
+    now: DateTime<Utc>,
+    limit: usize,
+) -> Result<Vec<(Story, Item)>, Response> {
+    let page = app
+        .store
+        .list_stories(
+            &StoryFilter {
+                rubric: None,
+                since: Some(now - chrono::Duration::hours(TOP_STORY_HOURS)),
+                min_articles: 1,
+            },
+            &PageRequest {
+                cursor: None,
+                limit: 200,
+            },
+        )
+        .await
+        .map_err(|e| server_error(app, &e.to_string()))?;
+    let mut ranked: Vec<(f64, Story)> = page
+        .items
+        .into_iter()
+        .filter(|s| s.rubric.is_none_or(|r| r.is_news()))
+        .map(|s| {
+            let score = khronika_organise::rank::importance(
+                &khronika_organise::rank::StoryStats {
+                    sources: s.sources,
+                    articles: s.article_count,
+                    last_seen: s.last_seen,
+                    source_weight: None,
+                },
+                now,
+            );
+            (score, s)
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.last_seen.cmp(&a.1.last_seen)));
+    let mut out = Vec::new();
+    for (_, st) in ranked {
+        if out.len() >= limit {
+            break;
+        }
+        let newest = app
+            .store
+            .list_articles(
+                &ArticleFilter {
+                    story: Some(st.id),
+                    originals_only: true,
+                    ..Default::default()
+                },
+                &PageRequest {
+                    cursor: None,
+                    limit: 1,
+                },
+            )
+            .await
+            .map_err(|e| server_error(app, &e.to_string()))?;
+        if let Some(s) = newest.items.first() {
+            let item = Item::from_summary(app, s);
+            out.push((st, item));
+        }
+    }
+    Ok(out)
 }
 
 // ---------- article ----------
@@ -333,6 +536,21 @@ pub async fn article(
             .and_then(|u| safe_url(&u));
         let published = published_of(&art);
         let analysis = art.analysis.as_ref();
+        let story = match art.story_id {
+            Some(sid) => match a.store.resolve_story(sid).await {
+                Ok(Some(live)) => a.store.get_story(live).await.ok().flatten(),
+                _ => None,
+            },
+            None => None,
+        };
+        let mut copies = Vec::new();
+        for c in a.store.article_copies(&[art.id]).await.unwrap_or_default() {
+            let name = a.source_name(c.source_id, &c.url);
+            if name != source_name && !copies.contains(&name) {
+                copies.push(name);
+            }
+        }
+        let views = a.views_of(art.id).await;
 
         let mut m = String::with_capacity(16 * 1024);
         m.push_str("<article>");
@@ -345,6 +563,13 @@ pub async fn article(
             m.push_str("</a>");
         } else {
             esc_into(&mut m, &source_name);
+        }
+        if let Some(r) = art.rubric {
+            m.push_str(" · <a href=\"/rubric/");
+            m.push_str(r.code());
+            m.push_str("\">");
+            esc_into(&mut m, r.label_ru());
+            m.push_str("</a>");
         }
         m.push_str("</p><h1>");
         esc_into(&mut m, &title);
@@ -371,7 +596,31 @@ pub async fn article(
             esc_into(&mut m, &source_name);
             m.push_str("</a>");
         }
-        m.push_str("</p>");
+        m.push_str(" · <span class=\"views\">");
+        m.push_str(&views_label(views));
+        m.push_str("</span></p>");
+        if let Some(st) = &story {
+            m.push_str("<p class=\"meta\">Сюжет: <a href=\"/story/");
+            m.push_str(&st.id.0.to_string());
+            m.push_str("\">");
+            esc_into(&mut m, &st.title);
+            m.push_str("</a> · ");
+            m.push_str(&publications_label(
+                u64::from(st.article_count),
+                u64::from(st.sources),
+            ));
+            m.push_str("</p>");
+        }
+        if let Some(orig) = art.duplicate_of {
+            m.push_str("<p class=\"meta\">Копия материала: <a href=\"/article/");
+            m.push_str(&orig.0.to_string());
+            m.push_str("\">первоисточник</a></p>");
+        }
+        if !copies.is_empty() {
+            m.push_str("<p class=\"meta also\">также: ");
+            esc_into(&mut m, &copies.join(", "));
+            m.push_str("</p>");
+        }
         if let Some(lead) = article.lead.as_deref().filter(|l| !l.trim().is_empty()) {
             m.push_str("<p class=\"lead\">");
             m.push_str(&render::text(lead));
@@ -433,33 +682,8 @@ pub async fn article(
         }
         m.push_str("</article>");
 
-        // "Продолжая тему": until stories exist, articles sharing entities and tags.
-        let names: Vec<String> = entities.iter().map(|(n, _)| n.clone()).collect();
-        let related = a
-            .index
-            .related(id.max(0) as u64, &names, &article.tags, 6)
-            .unwrap_or_default();
-        if !related.is_empty() {
-            m.push_str("<section aria-labelledby=\"more-h\"><h2 id=\"more-h\">Продолжая тему</h2>");
-            let items: Vec<Item> = related
-                .into_iter()
-                .map(|h| Item {
-                    id: h.id as i64,
-                    title: h.title,
-                    source: h
-                        .source
-                        .parse::<i64>()
-                        .ok()
-                        .map(|s| a.source_name(Some(SourceId(s)), ""))
-                        .unwrap_or_default(),
-                    time: h.time.unwrap_or_else(Utc::now),
-                    lead: None,
-                })
-                .collect();
-            news_list(&mut m, &items, tz, Utc::now(), true);
-            m.push_str("</section>");
-        }
-        let aside = sidebar(&a, tz).await?;
+        continue_topic(&a, &art, story.as_ref(), &entities, &mut m, tz).await;
+        let aside = render_sidebar(&a, tz, Some(id)).await?;
         let mut l = layout(&a, &title, tz);
         let desc = article.lead.clone();
         l.description = desc.as_deref();
@@ -471,6 +695,151 @@ pub async fn article(
         app.count_view(ArticleId(id));
     }
     resp
+}
+
+/// "Продолжая тему" near the end of an article: the other articles of its story (newest
+/// first, never the article itself or a copy of it), then stories that share at least
+/// [`RELATED_STORY_MIN_SHARED`] of its main entities. An article the organise stage has not
+/// seen yet (no rubric, no story) gets articles sharing its entities and tags instead.
+/// Nothing passes: nothing is shown.
+async fn continue_topic(
+    app: &App,
+    art: &khronika_store::StoredArticle,
+    story: Option<&Story>,
+    entities: &[(String, &'static str)],
+    m: &mut String,
+    tz: Tz,
+) {
+    let now = Utc::now();
+    let names: Vec<String> = entities.iter().map(|(n, _)| n.clone()).collect();
+    let id = art.id.0;
+    let organised = art.rubric.is_some() || art.story_id.is_some();
+    let mut same: Vec<Item> = Vec::new();
+    if let Some(st) = story {
+        if let Ok(page) = app
+            .store
+            .list_articles(
+                &ArticleFilter {
+                    story: Some(st.id),
+                    originals_only: true,
+                    ..Default::default()
+                },
+                &PageRequest {
+                    cursor: None,
+                    limit: 8,
+                },
+            )
+            .await
+        {
+            same = page
+                .items
+                .iter()
+                .filter(|s| s.id != art.id && Some(s.id) != art.duplicate_of)
+                .take(6)
+                .map(|s| Item::from_summary(app, s))
+                .collect();
+        }
+        add_copies(app, &mut same).await;
+        for it in &mut same {
+            // The article being read is not "also" anywhere in its own list.
+            it.also
+                .retain(|n| *n != app.source_name(art.source_id, &art.url));
+        }
+    }
+    let mut related: Vec<Story> = Vec::new();
+    if organised {
+        related = related_stories(app, art, story.map(|s| s.id), &names).await;
+    }
+    let fallback: Vec<Item> = if organised {
+        Vec::new()
+    } else {
+        app.index
+            .related(id.max(0) as u64, &names, &art.article.tags, 6)
+            .unwrap_or_default()
+            .iter()
+            .map(|h| Item::from_hit(app, h))
+            .collect()
+    };
+    if same.is_empty() && related.is_empty() && fallback.is_empty() {
+        return;
+    }
+    m.push_str("<section aria-labelledby=\"more-h\"><h2 id=\"more-h\">Продолжая тему</h2>");
+    if !same.is_empty() {
+        news_list(m, &same, tz, now, true);
+    }
+    if !fallback.is_empty() {
+        news_list(m, &fallback, tz, now, true);
+    }
+    if !related.is_empty() {
+        m.push_str("<h3>Похожие сюжеты</h3><ul class=\"news\">");
+        for st in &related {
+            m.push_str("<li><time datetime=\"");
+            m.push_str(&st.last_seen.to_rfc3339());
+            m.push_str("\">");
+            esc_into(m, &ru_short(st.last_seen, tz, now));
+            m.push_str("</time><br><a href=\"/story/");
+            m.push_str(&st.id.0.to_string());
+            m.push_str("\">");
+            esc_into(m, &st.title);
+            m.push_str("</a><span class=\"also\">");
+            m.push_str(&publications_label(
+                u64::from(st.article_count),
+                u64::from(st.sources),
+            ));
+            m.push_str("</span></li>");
+        }
+        m.push_str("</ul>");
+    }
+    m.push_str("</section>");
+}
+
+/// Stories other than `own` sharing at least [`RELATED_STORY_MIN_SHARED`] of the article's
+/// main entities with the story's own main entities, most shared first. Candidates come
+/// from the index (articles sharing the entities), so old stories are found too.
+async fn related_stories(
+    app: &App,
+    art: &khronika_store::StoredArticle,
+    own: Option<StoryId>,
+    names: &[String],
+) -> Vec<Story> {
+    let main: Vec<String> = names.iter().take(6).map(|n| n.to_lowercase()).collect();
+    if main.len() < RELATED_STORY_MIN_SHARED {
+        return Vec::new();
+    }
+    let hits = app
+        .index
+        .related(art.id.0.max(0) as u64, &main, &[], 30)
+        .unwrap_or_default();
+    let mut candidates: Vec<i64> = Vec::new();
+    for h in &hits {
+        if let Some(sid) = h.story.as_deref().and_then(|s| s.parse::<i64>().ok()) {
+            if Some(StoryId(sid)) != own && !candidates.contains(&sid) {
+                candidates.push(sid);
+            }
+        }
+    }
+    let mut out: Vec<(usize, Story)> = Vec::new();
+    for sid in candidates.into_iter().take(8) {
+        let Ok(Some(live)) = app.store.resolve_story(StoryId(sid)).await else {
+            continue;
+        };
+        if Some(live) == own || out.iter().any(|(_, s)| s.id == live) {
+            continue;
+        }
+        let Ok(Some(st)) = app.store.get_story(live).await else {
+            continue;
+        };
+        let shared = st
+            .entities
+            .iter()
+            .filter(|e| main.contains(&e.to_lowercase()))
+            .count();
+        if shared >= RELATED_STORY_MIN_SHARED {
+            out.push((shared, st));
+        }
+    }
+    out.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.last_seen.cmp(&a.1.last_seen)));
+    out.into_iter().take(4).map(|(_, s)| s).collect()
 }
 
 // ---------- search ----------
@@ -507,6 +876,8 @@ pub async fn search(
             tag: get("tag"),
             entity: get("entity"),
             story: get("story"),
+            rubric: get("rubric"),
+            originals_only: true,
             from: parse_day(q.get("from")),
             to: parse_day(q.get("to")).map(|d| d + chrono::Duration::days(1)),
             sort,
@@ -518,6 +889,7 @@ pub async fn search(
             || sq.tag.is_some()
             || sq.entity.is_some()
             || sq.story.is_some()
+            || sq.rubric.is_some()
             || sq.from.is_some()
             || sq.to.is_some();
         let mut m = String::new();
@@ -543,7 +915,25 @@ pub async fn search(
         esc_into(&mut m, sq.tag.as_deref().unwrap_or(""));
         m.push_str("\"></label><label>Персона или организация<input name=\"entity\" value=\"");
         esc_into(&mut m, sq.entity.as_deref().unwrap_or(""));
-        m.push_str("\"></label><label>С даты<input name=\"from\" type=\"date\" value=\"");
+        m.push_str("\"></label><label>Рубрика<select name=\"rubric\"><option value=\"\">Все</option>");
+        for r in Rubric::ALL {
+            m.push_str("<option value=\"");
+            m.push_str(r.code());
+            m.push('"');
+            if sq.rubric.as_deref() == Some(r.code()) {
+                m.push_str(" selected");
+            }
+            m.push('>');
+            esc_into(&mut m, r.label_ru());
+            m.push_str("</option>");
+        }
+        m.push_str("</select></label>");
+        if let Some(st) = &sq.story {
+            m.push_str("<input type=\"hidden\" name=\"story\" value=\"");
+            esc_into(&mut m, st);
+            m.push_str("\">");
+        }
+        m.push_str("<label>С даты<input name=\"from\" type=\"date\" value=\"");
         esc_into(&mut m, q.get("from").map(String::as_str).unwrap_or(""));
         m.push_str("\"></label><label>По дату<input name=\"to\" type=\"date\" value=\"");
         esc_into(&mut m, q.get("to").map(String::as_str).unwrap_or(""));
@@ -572,7 +962,9 @@ pub async fn search(
             m.push_str(&((page_no - 1) * PER_PAGE + 1).to_string());
             m.push_str("\">");
             let now = Utc::now();
-            for h in &res.hits {
+            let mut hit_items: Vec<Item> = res.hits.iter().map(|h| Item::from_hit(&a, h)).collect();
+            add_copies(&a, &mut hit_items).await;
+            for (h, it) in res.hits.iter().zip(&hit_items) {
                 m.push_str("<li><a href=\"/article/");
                 m.push_str(&h.id.to_string());
                 m.push_str("\">");
@@ -593,6 +985,7 @@ pub async fn search(
                     esc_into(&mut m, &ru_short(p, tz, now));
                     m.push_str("</time>");
                 }
+                also_html(&mut m, &it.also);
                 m.push_str("<p class=\"snippet\">");
                 marked(&mut m, &h.snippet);
                 m.push_str("</p></li>");
@@ -657,12 +1050,14 @@ fn marked(o: &mut String, s: &khronika_index::Snippet) {
 
 async fn listing(
     app: &App,
-    filter: ArticleFilter,
+    mut filter: ArticleFilter,
     cursor: Option<String>,
     tz: Tz,
     base: &str,
     o: &mut String,
 ) -> Result<(), Response> {
+    // One entry per original; its copies are named under it ("также").
+    filter.originals_only = true;
     let page = app
         .store
         .list_articles(
@@ -682,11 +1077,12 @@ async fn listing(
             ),
             other => server_error(app, &other.to_string()),
         })?;
-    let items: Vec<Item> = page
+    let mut items: Vec<Item> = page
         .items
         .iter()
         .map(|s| Item::from_summary(app, s))
         .collect();
+    add_copies(app, &mut items).await;
     news_list(o, &items, tz, Utc::now(), true);
     if let Some(next) = page.next {
         o.push_str("<nav class=\"pager\" aria-label=\"Страницы\"><a rel=\"next\" href=\"");
@@ -927,6 +1323,37 @@ pub async fn entity(
 
 // ---------- story ----------
 
+/// A permanent redirect (308) to a path of ours.
+fn moved_to(path: &str) -> Response {
+    let mut r = StatusCode::PERMANENT_REDIRECT.into_response();
+    if let Ok(v) = HeaderValue::from_str(path) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
+}
+
+/// Resolves a story id for a page: the live story, or the answer (redirect to the survivor
+/// of a merge, 404) to give instead.
+async fn live_story(app: &App, raw_id: &str, path: &str) -> Result<Story, Response> {
+    let Ok(id) = raw_id.trim().parse::<i64>() else {
+        return Err(not_found_page(app, "Такого сюжета нет."));
+    };
+    let live = app
+        .store
+        .resolve_story(StoryId(id))
+        .await
+        .map_err(|e| server_error(app, &e.to_string()))?
+        .ok_or_else(|| not_found_page(app, "Такого сюжета нет."))?;
+    if live.0 != id {
+        return Err(moved_to(&format!("{path}/{}", live.0)));
+    }
+    app.store
+        .get_story(live)
+        .await
+        .map_err(|e| server_error(app, &e.to_string()))?
+        .ok_or_else(|| not_found_page(app, "Такого сюжета нет."))
+}
+
 pub async fn story(
     State(app): State<AppState>,
     Path(id): Path<String>,
@@ -938,41 +1365,222 @@ pub async fn story(
     let key = format!("story|{id}|{tz}");
     let a = app.clone();
     page(&app, key, &headers, move || async move {
-        let res = a
-            .index
-            .search(&SearchQuery {
-                story: Some(id.clone()),
-                sort: SortBy::Date,
-                limit: 100,
-                ..Default::default()
-            })
+        let st = live_story(&a, &id, "/story").await?;
+        let sid = st.id.0;
+        let now = Utc::now();
+        let mut m = String::from("<h1>");
+        esc_into(&mut m, &st.title);
+        m.push_str("</h1><p class=\"meta\">Сюжет");
+        if let Some(r) = st.rubric {
+            m.push_str(" · <a href=\"/rubric/");
+            m.push_str(r.code());
+            m.push_str("\">");
+            esc_into(&mut m, r.label_ru());
+            m.push_str("</a>");
+        }
+        m.push_str(" · ");
+        m.push_str(&publications_label(
+            u64::from(st.article_count),
+            u64::from(st.sources),
+        ));
+        m.push_str(" · с <time datetime=\"");
+        m.push_str(&st.first_seen.to_rfc3339());
+        m.push_str("\">");
+        esc_into(&mut m, &ru_datetime(st.first_seen, tz));
+        m.push_str("</time> по <time datetime=\"");
+        m.push_str(&st.last_seen.to_rfc3339());
+        m.push_str("\">");
+        esc_into(&mut m, &ru_datetime(st.last_seen, tz));
+        m.push_str("</time> · <a href=\"/feed.rss?story=");
+        m.push_str(&sid.to_string());
+        m.push_str("\">RSS</a> · <a href=\"/feed.atom?story=");
+        m.push_str(&sid.to_string());
+        m.push_str("\">Atom</a></p>");
+        if !st.entities.is_empty() {
+            m.push_str("<section aria-labelledby=\"st-ent-h\"><h2 id=\"st-ent-h\">Главные участники</h2><p class=\"chips\">");
+            for e in st.entities.iter().take(12) {
+                m.push_str("<a href=\"/entity/");
+                m.push_str(&enc(e));
+                m.push_str("\">");
+                esc_into(&mut m, e);
+                m.push_str("</a> ");
+            }
+            m.push_str("</p></section>");
+        }
+        let page = a
+            .store
+            .list_articles(
+                &ArticleFilter {
+                    story: Some(st.id),
+                    ..Default::default()
+                },
+                &PageRequest {
+                    cursor: None,
+                    limit: 100,
+                },
+            )
+            .await
             .map_err(|e| server_error(&a, &e.to_string()))?;
-        let Some(first) = res.hits.last() else {
-            return Err(not_found_page(&a, "Такого сюжета нет."));
+        m.push_str("<section aria-labelledby=\"st-tl-h\"><h2 id=\"st-tl-h\">Хронология</h2><ol class=\"news timeline\">");
+        // The store lists newest first; a timeline reads oldest first.
+        for s in page.items.iter().rev() {
+            let it = Item::from_summary(&a, s);
+            m.push_str("<li><time datetime=\"");
+            m.push_str(&it.time.to_rfc3339());
+            m.push_str("\">");
+            esc_into(&mut m, &ru_short(it.time, tz, now));
+            m.push_str("</time><span class=\"src\">");
+            esc_into(&mut m, &it.source);
+            m.push_str("</span><br><a href=\"/article/");
+            m.push_str(&it.id.to_string());
+            m.push_str("\">");
+            esc_into(&mut m, &it.title);
+            m.push_str("</a>");
+            if s.duplicate_of.is_some() {
+                m.push_str("<span class=\"also\">копия</span>");
+            }
+            m.push_str("</li>");
+        }
+        m.push_str("</ol></section>");
+        let aside = sidebar(&a, tz).await?;
+        let mut l = layout(&a, &st.title, tz);
+        l.feed = Some((format!("/feed.rss?story={sid}"), st.title.clone()));
+        Ok((StatusCode::OK, l.render(&m, &aside)))
+    })
+    .await
+}
+
+/// `/stories?rubric=&cursor=`: live stories, latest first.
+pub async fn stories(
+    State(app): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let q = query_pairs(raw.as_deref());
+    let tz = reader_tz(&app, &q, &headers);
+    let key = format!("stories|{}|{tz}", raw.as_deref().unwrap_or(""));
+    let a = app.clone();
+    page(&app, key, &headers, move || async move {
+        let rubric = match q.get("rubric").map(|r| r.trim()).filter(|r| !r.is_empty()) {
+            None => None,
+            Some(r) => {
+                Some(Rubric::parse(r).ok_or_else(|| not_found_page(&a, "Такой рубрики нет."))?)
+            }
         };
-        let title = first.title.clone();
-        let mut m = String::from("<h1>Сюжет: ");
+        let res = a
+            .store
+            .list_stories(
+                &StoryFilter {
+                    rubric,
+                    since: None,
+                    min_articles: 1,
+                },
+                &PageRequest {
+                    cursor: q.get("cursor").cloned(),
+                    limit: PER_PAGE,
+                },
+            )
+            .await
+            .map_err(|e| match e {
+                khronika_store::StoreError::Invalid(_) => error_page(
+                    &a,
+                    StatusCode::BAD_REQUEST,
+                    "Неверная ссылка",
+                    "Параметр страницы повреждён.",
+                ),
+                other => server_error(&a, &other.to_string()),
+            })?;
+        let title = match rubric {
+            Some(r) => format!("Сюжеты: {}", r.label_ru()),
+            None => "Сюжеты".to_string(),
+        };
+        let now = Utc::now();
+        let mut m = String::from("<h1>");
         esc_into(&mut m, &title);
         m.push_str("</h1>");
-        let items: Vec<Item> = res
-            .hits
-            .iter()
-            .map(|h| Item {
-                id: h.id as i64,
-                title: h.title.clone(),
-                source: h
-                    .source
-                    .parse::<i64>()
-                    .ok()
-                    .map(|s| a.source_name(Some(SourceId(s)), ""))
-                    .unwrap_or_default(),
-                time: h.time.unwrap_or_else(Utc::now),
-                lead: None,
-            })
-            .collect();
-        news_list(&mut m, &items, tz, Utc::now(), true);
+        if res.items.is_empty() {
+            m.push_str("<p>Сюжетов пока нет.</p>");
+        } else {
+            m.push_str("<ul class=\"news\">");
+            for st in &res.items {
+                m.push_str("<li><time datetime=\"");
+                m.push_str(&st.last_seen.to_rfc3339());
+                m.push_str("\">");
+                esc_into(&mut m, &ru_short(st.last_seen, tz, now));
+                m.push_str("</time>");
+                if let Some(r) = st.rubric {
+                    m.push_str("<span class=\"src\">");
+                    esc_into(&mut m, r.label_ru());
+                    m.push_str("</span>");
+                }
+                m.push_str("<br><a href=\"/story/");
+                m.push_str(&st.id.0.to_string());
+                m.push_str("\">");
+                esc_into(&mut m, &st.title);
+                m.push_str("</a><span class=\"also\">");
+                m.push_str(&publications_label(
+                    u64::from(st.article_count),
+                    u64::from(st.sources),
+                ));
+                m.push_str("</span></li>");
+            }
+            m.push_str("</ul>");
+        }
+        if let Some(next) = res.next {
+            let mut link = String::from("/stories?");
+            if let Some(r) = rubric {
+                link.push_str("rubric=");
+                link.push_str(r.code());
+                link.push('&');
+            }
+            link.push_str("cursor=");
+            link.push_str(&enc(&next));
+            m.push_str("<nav class=\"pager\" aria-label=\"Страницы\"><a rel=\"next\" href=\"");
+            esc_into(&mut m, &link);
+            m.push_str("\">Раньше →</a></nav>");
+        }
         let aside = sidebar(&a, tz).await?;
-        let l = layout(&a, &title, tz);
+        Ok((StatusCode::OK, layout(&a, &title, tz).render(&m, &aside)))
+    })
+    .await
+}
+
+/// `/rubric/{code}`: originals of one rubric, newest first, paged like the other lists.
+pub async fn rubric(
+    State(app): State<AppState>,
+    Path(code): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let q = query_pairs(raw.as_deref());
+    let tz = reader_tz(&app, &q, &headers);
+    let Some(r) = Rubric::parse(&code) else {
+        return not_found_page(&app, "Такой рубрики нет.");
+    };
+    let key = format!("rubric|{}|{}|{tz}", r.code(), raw.as_deref().unwrap_or(""));
+    let a = app.clone();
+    page(&app, key, &headers, move || async move {
+        let mut m = String::from("<h1>");
+        esc_into(&mut m, r.label_ru());
+        m.push_str("</h1><p class=\"meta\"><a href=\"/stories?rubric=");
+        m.push_str(r.code());
+        m.push_str("\">Сюжеты рубрики</a> · <a href=\"/feed.rss?rubric=");
+        m.push_str(r.code());
+        m.push_str("\">RSS</a> · <a href=\"/feed.atom?rubric=");
+        m.push_str(r.code());
+        m.push_str("\">Atom</a></p>");
+        let filter = ArticleFilter {
+            rubric: Some(r),
+            ..Default::default()
+        };
+        let base = format!("/rubric/{}", r.code());
+        listing(&a, filter, q.get("cursor").cloned(), tz, &base, &mut m).await?;
+        let aside = sidebar(&a, tz).await?;
+        let mut l = layout(&a, r.label_ru(), tz);
+        l.feed = Some((
+            format!("/feed.rss?rubric={}", r.code()),
+            r.label_ru().to_string(),
+        ));
         Ok((StatusCode::OK, l.render(&m, &aside)))
     })
     .await

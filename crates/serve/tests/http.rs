@@ -727,9 +727,41 @@ async fn xss_corpus_is_inert_everywhere() {
         .put_articles(&batch)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
+    // Hostile story titles and entity names reach the story, rubric and article pages.
+    let ids: Vec<khronika_store::ArticleId> = outcomes.iter().map(|o| o.id()).collect();
+    let founder = khronika_store::StoryId(ids[0].0);
+    let hostile: Vec<String> = corpus.iter().take(8).cloned().collect();
+    s.store
+        .apply_organisation(&khronika_store::OrganiseBatch {
+            stories: vec![khronika_store::StoryUpdate {
+                id: founder,
+                title: format!("Сюжет {}", corpus[0]),
+                first_seen: common::seed_time(),
+                last_seen: chrono::Utc::now(),
+                sources: 1,
+                article_count: 3,
+                entities: hostile,
+                rubric: Some(khronika_model::Rubric::Society),
+            }],
+            articles: (0..3)
+                .map(|i| khronika_store::ArticleOrganisation {
+                    article: ids[i],
+                    story: Some(founder),
+                    duplicate_of: (i == 1).then_some(ids[0]),
+                    rubric: khronika_model::Rubric::Society,
+                })
+                .collect(),
+            merges: vec![],
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     s.app.sync_index().await.unwrap_or_else(|e| panic!("{e}"));
     let mut pages = vec![
         "/".to_string(),
+        format!("/story/{}", founder.0),
+        "/stories".into(),
+        "/rubric/society".into(),
+        format!("/search?q=script&story={}&rubric=society", founder.0),
         "/tags".into(),
         "/sources".into(),
         "/entities".into(),
@@ -760,7 +792,8 @@ async fn xss_corpus_is_inert_everywhere() {
     // Feeds: the payload survives as text, never as markup.
     let r = get(s.addr, "/feed.rss?tag=xss", &[]).await;
     let feed = feed_rs::parser::parse(r.body.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(feed.entries.len(), corpus.len().min(30));
+    // One item per original: the one copy above is left out.
+    assert_eq!(feed.entries.len(), (corpus.len() - 1).min(30));
     assert!(feed.entries.iter().any(|e| e
         .title
         .as_ref()
@@ -878,4 +911,521 @@ async fn search_says_when_a_page_states_no_date() {
         );
         assert_eq!(item["time"], item["published"]);
     }
+}
+
+// ---------------- organisation: stories, copies, rubrics ----------------
+
+/// Ids of the organised fixture: story A (`a1` founding, `a2`, `a3` a ТАСС copy of `a2`,
+/// `c1` from story C merged into A), story B sharing A's main entities, and `u1`, a sports
+/// article with A's tag but nothing else in common.
+struct Org {
+    a1: i64,
+    a2: i64,
+    a3: i64,
+    c1: i64,
+    b1: i64,
+    u1: i64,
+}
+
+const A_TITLE: &str = "Закон о государственном языке";
+const B_TITLE: &str = "Итоги сессии мажилиса";
+
+fn ents(names: &[&str]) -> khronika_model::Analysis {
+    khronika_model::Analysis {
+        entities: names
+            .iter()
+            .map(|n| khronika_model::Mention {
+                start: 0,
+                end: 0,
+                kind: khronika_model::EntityKind::Organisation,
+                text: n.to_string(),
+                normal: n.to_string(),
+            })
+            .collect(),
+        ..Default::default()
+    }
+}
+
+async fn organised(s: &common::Server) -> Org {
+    use chrono::{Duration, Utc};
+    use khronika_model::Rubric;
+    use khronika_store::{
+        ArticleId, ArticleOrganisation, NewSource, OrganiseBatch, StoryId, StoryUpdate,
+    };
+    let (biz, lenta) = (s.sources[0], s.sources[1]);
+    let tass = s
+        .store
+        .add_source(&NewSource {
+            name: "ТАСС".into(),
+            home_url: "https://tass.example/".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let now = Utc::now();
+    let at = |h: i64| now - Duration::hours(h);
+    let main = ["Мажилис", "Ерлан Кошанов", "Казахстан"];
+    let art = |title: &str, body: &str, h: i64| {
+        common::plain(title, &format!("{title}."), body, &["Казахстан"], at(h))
+    };
+    let batch = vec![
+        common::new_article(
+            Some(biz),
+            "https://bizmedia.kz/law-1",
+            art(
+                "Мажилис принял закон о языке",
+                "Депутаты приняли закон о языке.",
+                5,
+            ),
+            Some(ents(&main)),
+        ),
+        common::new_article(
+            Some(lenta),
+            "https://lenta.example/law-2",
+            art(
+                "Сенат одобрил закон о языке",
+                "Сенаторы одобрили закон о языке.",
+                3,
+            ),
+            Some(ents(&main)),
+        ),
+        common::new_article(
+            Some(tass),
+            "https://tass.example/law-2-copy",
+            art(
+                "Сенат одобрил закон о языке (ТАСС)",
+                "Сенаторы одобрили закон о языке, пишет ТАСС.",
+                2,
+            ),
+            Some(ents(&main)),
+        ),
+        common::new_article(
+            Some(lenta),
+            "https://lenta.example/law-3",
+            art(
+                "Закон о языке: реакция общества",
+                "Общество обсуждает закон о языке.",
+                4,
+            ),
+            Some(ents(&main)),
+        ),
+        common::new_article(
+            Some(biz),
+            "https://bizmedia.kz/session",
+            art(
+                B_TITLE,
+                "Мажилис завершил сессию, Кошанов подвёл итоги.",
+                10,
+            ),
+            Some(ents(&["Мажилис", "Ерлан Кошанов"])),
+        ),
+        common::new_article(
+            Some(lenta),
+            "https://lenta.example/football",
+            art(
+                "Кайрат выиграл у Астаны",
+                "Футбольный матч закончился со счётом 2:1.",
+                1,
+            ),
+            Some(ents(&["Кайрат"])),
+        ),
+    ];
+    let out = s
+        .store
+        .put_articles(&batch)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let ids: Vec<ArticleId> = out.iter().map(|o| o.id()).collect();
+    let (a1, a2, a3, c1, b1, u1) = (ids[0], ids[1], ids[2], ids[3], ids[4], ids[5]);
+    let story = |founder: ArticleId, title: &str, first: i64, last: i64, sources, n, e: &[&str]| {
+        StoryUpdate {
+            id: StoryId(founder.0),
+            title: title.into(),
+            first_seen: at(first),
+            last_seen: at(last),
+            sources,
+            article_count: n,
+            entities: e.iter().map(|x| x.to_string()).collect(),
+            rubric: Some(Rubric::Society),
+        }
+    };
+    let placed =
+        |a: ArticleId, st: Option<ArticleId>, dup: Option<ArticleId>, r| ArticleOrganisation {
+            article: a,
+            story: st.map(|x| StoryId(x.0)),
+            duplicate_of: dup,
+            rubric: r,
+        };
+    s.store
+        .apply_organisation(&OrganiseBatch {
+            stories: vec![
+                story(a1, A_TITLE, 5, 2, 3, 3, &main),
+                story(c1, "Реакция на закон", 4, 4, 1, 1, &main),
+                story(b1, B_TITLE, 10, 10, 1, 1, &["Мажилис", "Ерлан Кошанов"]),
+            ],
+            articles: vec![
+                placed(a1, Some(a1), None, Rubric::Society),
+                placed(a2, Some(a1), None, Rubric::Society),
+                placed(a3, Some(a1), Some(a2), Rubric::Society),
+                placed(c1, Some(c1), None, Rubric::Society),
+                placed(b1, Some(b1), None, Rubric::Society),
+                placed(u1, None, None, Rubric::Sports),
+            ],
+            merges: vec![],
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    s.store
+        .apply_organisation(&OrganiseBatch {
+            stories: vec![story(a1, A_TITLE, 5, 2, 3, 4, &main)],
+            merges: vec![(StoryId(c1.0), StoryId(a1.0))],
+            ..Default::default()
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    s.app.sync_index().await.unwrap_or_else(|e| panic!("{e}"));
+    Org {
+        a1: a1.0,
+        a2: a2.0,
+        a3: a3.0,
+        c1: c1.0,
+        b1: b1.0,
+        u1: u1.0,
+    }
+}
+
+/// The page without its sidebar (latest and popular lists are on every page).
+fn main_of(body: &str) -> &str {
+    &body[..body.find("<aside").unwrap_or(body.len())]
+}
+
+fn pos(body: &str, needle: &str) -> usize {
+    body.find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in page:\n{body}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn story_page_timeline_redirects_and_feeds() {
+    let s = start(0, cfg()).await;
+    let o = organised(&s).await;
+    let r = get(s.addr, &format!("/story/{}", o.a1), &[]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let b = &r.body;
+    assert!(b.contains(&format!("<h1>{A_TITLE}</h1>")));
+    assert!(b.contains("href=\"/rubric/society\">Общество</a>"));
+    assert!(b.contains("4 публикации, 3 источника"), "{b}");
+    assert!(b.contains("href=\"/entity/%D0%9C%D0%B0%D0%B6%D0%B8%D0%BB%D0%B8%D1%81\">Мажилис</a>"));
+    assert!(b.contains(&format!("href=\"/feed.rss?story={}\"", o.a1)));
+    // Chronological: a1 (5 h ago), c1 (4 h), a2 (3 h), its copy a3 (2 h).
+    let order: Vec<usize> = [o.a1, o.c1, o.a2, o.a3]
+        .iter()
+        .map(|id| pos(b, &format!("href=\"/article/{id}\"")))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    assert!(!main_of(b).contains("Кайрат"));
+    // A merged id answers with a permanent redirect to the survivor.
+    let r = get(s.addr, &format!("/story/{}", o.c1), &[]).await;
+    assert_eq!(r.status, 308);
+    assert_eq!(
+        r.header("location"),
+        Some(format!("/story/{}", o.a1).as_str())
+    );
+    let r = get(s.addr, &format!("/api/v1/stories/{}", o.c1), &[]).await;
+    assert_eq!(r.status, 308);
+    assert_eq!(
+        r.header("location"),
+        Some(format!("/api/v1/stories/{}", o.a1).as_str())
+    );
+    for p in ["/story/999999", "/story/abc"] {
+        assert_eq!(get(s.addr, p, &[]).await.status, 404, "{p}");
+    }
+    assert_eq!(get(s.addr, "/api/v1/stories/999999", &[]).await.status, 404);
+    // The story's feeds, by the merged id too.
+    for p in [
+        format!("/feed.rss?story={}", o.c1),
+        format!("/feed.atom?story={}", o.a1),
+    ] {
+        let r = get(s.addr, &p, &[]).await;
+        assert_eq!(r.status, 200);
+        let feed = feed_rs::parser::parse(r.body.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        let titles: Vec<String> = feed
+            .entries
+            .iter()
+            .filter_map(|e| e.title.as_ref().map(|t| t.content.clone()))
+            .collect();
+        assert_eq!(titles.len(), 3, "{p}: originals only: {titles:?}");
+        assert!(titles.iter().any(|t| t == "Мажилис принял закон о языке"));
+        assert!(!titles.iter().any(|t| t.contains("Кайрат")));
+    }
+    let r = get(s.addr, "/feed.rss?rubric=sports", &[]).await;
+    assert!(r.body.contains("Кайрат выиграл") && !r.body.contains("закон о языке"));
+    // The list of stories.
+    let r = get(s.addr, "/stories", &[]).await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains(A_TITLE) && r.body.contains(B_TITLE));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn article_page_continues_the_story_and_collapses_copies() {
+    let s = start(0, cfg()).await;
+    let o = organised(&s).await;
+    let r = get(s.addr, &format!("/article/{}", o.a1), &[]).await;
+    assert_eq!(r.status, 200);
+    let b = &r.body;
+    assert!(b.contains("href=\"/rubric/society\">Общество</a>"));
+    assert!(b.contains(&format!("Сюжет: <a href=\"/story/{}\">{A_TITLE}</a>", o.a1)));
+    let more = pos(b, "Продолжая тему");
+    let more_end = more + b[more..].find("</section>").unwrap_or(0);
+    let section = &b[more..more_end];
+    assert!(
+        section.contains(&format!("/article/{}\"", o.a2)),
+        "{section}"
+    );
+    assert!(
+        section.contains(&format!("/article/{}\"", o.c1)),
+        "{section}"
+    );
+    // Never itself, never a copy as its own entry: the copy is "также" under its original.
+    assert!(!section.contains(&format!("/article/{}\"", o.a1)));
+    assert!(!section.contains(&format!("/article/{}\"", o.a3)));
+    assert!(section.contains("также: ТАСС"), "{section}");
+    // Related stories share main entities; the football article shares only a tag.
+    assert!(section.contains(&format!("/story/{}\"", o.b1)) && section.contains(B_TITLE));
+    assert!(!b.contains("Кайрат выиграл у Астаны") || !section.contains("Кайрат"));
+    assert!(!section.contains(&format!("/article/{}\"", o.u1)));
+    // The sidebar's latest leaves out the article being read.
+    let side = pos(b, "id=\"side-latest\"");
+    let side_end = side + b[side..].find("</section>").unwrap_or(0);
+    assert!(!b[side..side_end].contains(&format!("/article/{}\"", o.a1)));
+    assert!(b[side..side_end].contains(&format!("/article/{}\"", o.u1)));
+    assert!(b.contains("0 просмотров"), "own view count");
+    // The original names its copies; the copy points at its original.
+    let r = get(s.addr, &format!("/article/{}", o.a2), &[]).await;
+    assert!(r.body.contains("<p class=\"meta also\">также: ТАСС</p>"));
+    let r = get(s.addr, &format!("/article/{}", o.a3), &[]).await;
+    assert!(r
+        .body
+        .contains(&format!("Копия материала: <a href=\"/article/{}\"", o.a2)));
+    // An article with nothing related shows no "Продолжая тему" at all.
+    let r = get(s.addr, &format!("/article/{}", o.u1), &[]).await;
+    assert!(!r.body.contains("Продолжая тему"), "{}", r.body);
+    // Lists show one entry per original.
+    for p in [
+        "/",
+        "/rubric/society",
+        "/tag/%D0%9A%D0%B0%D0%B7%D0%B0%D1%85%D1%81%D1%82%D0%B0%D0%BD",
+    ] {
+        let r = get(s.addr, p, &[]).await;
+        assert_eq!(r.status, 200, "{p}");
+        assert!(
+            !r.body.contains(&format!("/article/{}\"", o.a3)),
+            "{p} lists a copy"
+        );
+        assert!(r.body.contains("также: ТАСС"), "{p}");
+    }
+    let r = get(s.addr, "/search?q=%D1%81%D0%B5%D0%BD%D0%B0%D1%82", &[]).await;
+    assert!(
+        r.body.contains("Найдено 1 статья") && r.body.contains("также: ТАСС"),
+        "{}",
+        r.body
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn front_page_ranks_stories_and_rubrics_have_pages_and_a_menu() {
+    let s = start(0, cfg()).await;
+    let o = organised(&s).await;
+    let r = get(s.addr, "/", &[]).await;
+    let b = &r.body;
+    let top = pos(b, "id=\"top-h\"");
+    let top_end = top + b[top..].find("</section>").unwrap_or(0);
+    let main = &b[top..top_end];
+    // Story A (3 sources) above story B (1 source); its newest original linked.
+    assert!(pos(main, A_TITLE) < pos(main, B_TITLE), "{main}");
+    assert!(
+        main.contains(&format!("href=\"/article/{}\">{A_TITLE}", o.a2)),
+        "{main}"
+    );
+    assert!(main.contains(&format!(
+        "href=\"/story/{}\">4 публикации, 3 источника",
+        o.a1
+    )));
+    // The rubric menu: Russian labels, no "not news".
+    assert!(b.contains("href=\"/rubric/sports\">Спорт</a>"));
+    assert!(!b.contains("/rubric/not_news"));
+    let r = get(s.addr, "/rubric/sports", &[]).await;
+    assert_eq!(r.status, 200);
+    let m = main_of(&r.body);
+    assert!(m.contains("<h1>Спорт</h1>") && m.contains("Кайрат выиграл"));
+    assert!(!m.contains("закон о языке"));
+    let r = get(s.addr, "/rubric/society", &[]).await;
+    let m = main_of(&r.body);
+    assert!(m.contains("Мажилис принял закон") && !m.contains("Кайрат выиграл"));
+    assert_eq!(get(s.addr, "/rubric/nonsense", &[]).await.status, 404);
+    // "Популярное" names its window and shows counts.
+    assert!(b.contains("Популярное <span class=\"window\">за 7 дней</span>"));
+    s.store
+        .record_views(&[(khronika_store::ArticleId(o.u1), 3)])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    s.app.invalidate();
+    let r = get(s.addr, "/", &[]).await;
+    assert!(
+        r.body
+            .contains("Популярное <span class=\"window\">за 24 часа</span>"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("3 просмотра"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_stories_and_organisation_filters() {
+    let s = start(0, cfg()).await;
+    let o = organised(&s).await;
+    let r = get(s.addr, "/api/v1/stories?limit=1", &[]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.header("etag").is_some());
+    let v = r.json();
+    assert_eq!(v["items"].as_array().map(Vec::len), Some(1));
+    assert!(v["next"].is_string(), "{v}");
+    let it = &v["items"][0];
+    for k in [
+        "id",
+        "title",
+        "first_seen",
+        "last_seen",
+        "sources",
+        "article_count",
+        "entities",
+        "rubric",
+        "url",
+    ] {
+        assert!(it.get(k).is_some(), "story item lacks {k}: {it}");
+    }
+    let r = get(s.addr, "/api/v1/stories?order=top&limit=5", &[]).await;
+    let v = r.json();
+    assert_eq!(v["items"][0]["id"], o.a1);
+    assert_eq!(v["items"][0]["url"], format!("/story/{}", o.a1));
+    assert_eq!(v["items"][0]["rubric"], "society");
+    assert_eq!(v["items"][0]["sources"], 3);
+    assert_eq!(v["items"].as_array().map(Vec::len), Some(2));
+    let r = get(s.addr, "/api/v1/stories?rubric=sports", &[]).await;
+    assert_eq!(r.json()["items"].as_array().map(Vec::len), Some(0));
+    for bad in [
+        "limit=0",
+        "limit=101",
+        "order=best",
+        "rubric=nope",
+        "since=yesterday",
+    ] {
+        let r = get(s.addr, &format!("/api/v1/stories?{bad}"), &[]).await;
+        assert_eq!(r.status, 400, "{bad}");
+    }
+    let r = get(s.addr, &format!("/api/v1/stories/{}", o.a1), &[]).await;
+    let v = r.json();
+    assert_eq!(v["title"], A_TITLE);
+    assert_eq!(v["articles"].as_array().map(Vec::len), Some(4), "{v}");
+    // Article JSON: story, duplicate, rubric, copies.
+    let v = get(s.addr, &format!("/api/v1/articles/{}", o.a2), &[])
+        .await
+        .json();
+    assert_eq!(v["story_id"], o.a1);
+    assert_eq!(v["rubric"], "society");
+    assert!(v["duplicate_of"].is_null());
+    assert_eq!(v["copies"][0]["id"], o.a3);
+    assert_eq!(v["copies"][0]["source"]["name"], "ТАСС");
+    let v = get(s.addr, &format!("/api/v1/articles/{}", o.a3), &[])
+        .await
+        .json();
+    assert_eq!(v["duplicate_of"], o.a2);
+    // Listing and search by story (a merged id resolves) and rubric.
+    let v = get(s.addr, &format!("/api/v1/articles?story={}", o.c1), &[])
+        .await
+        .json();
+    assert_eq!(v["items"].as_array().map(Vec::len), Some(4));
+    let v = get(s.addr, "/api/v1/articles?rubric=sports", &[])
+        .await
+        .json();
+    assert_eq!(v["items"][0]["id"], o.u1);
+    assert_eq!(v["items"].as_array().map(Vec::len), Some(1));
+    let ids = |v: &serde_json::Value| -> Vec<i64> {
+        let mut x: Vec<i64> = v["items"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|i| i["id"].as_i64()).collect())
+            .unwrap_or_default();
+        x.sort();
+        x
+    };
+    let q = "%D0%B7%D0%B0%D0%BA%D0%BE%D0%BD"; // закон
+    let v = get(s.addr, &format!("/api/v1/search?q={q}&story={}", o.a1), &[])
+        .await
+        .json();
+    let mut want = vec![o.a1, o.a2, o.c1];
+    want.sort();
+    assert_eq!(ids(&v), want, "originals of the story: {v}");
+    let a2_hit = v["items"]
+        .as_array()
+        .and_then(|a| a.iter().find(|i| i["id"] == o.a2))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(a2_hit["copies"][0]["id"], o.a3);
+    assert_eq!(a2_hit["story_id"], o.a1);
+    let v = get(
+        s.addr,
+        &format!("/api/v1/search?q={q}&story={}&include_copies=true", o.c1),
+        &[],
+    )
+    .await
+    .json();
+    assert_eq!(ids(&v).len(), 4);
+    let v = get(s.addr, "/api/v1/search?rubric=sports", &[])
+        .await
+        .json();
+    assert_eq!(ids(&v), vec![o.u1]);
+    let v = get(s.addr, &format!("/api/v1/search?q={q}&rubric=sports"), &[])
+        .await
+        .json();
+    assert!(ids(&v).is_empty());
+    assert_eq!(
+        get(s.addr, "/api/v1/search?rubric=x", &[]).await.status,
+        400
+    );
+    // The OpenAPI document describes what the code sends.
+    let doc = get(s.addr, "/api/v1/openapi.json", &[]).await.json();
+    let names = |path: &str| -> Vec<String> {
+        doc["paths"][path]["get"]["parameters"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|p| p["name"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    for (path, want) in [
+        (
+            "/stories",
+            &["rubric", "since", "limit", "cursor", "order"][..],
+        ),
+        ("/search", &["story", "rubric", "include_copies"][..]),
+        ("/articles", &["story", "rubric", "originals_only"][..]),
+    ] {
+        for w in want {
+            assert!(names(path).iter().any(|n| n == w), "{path} lacks {w}");
+        }
+    }
+    let story_item = &doc["components"]["schemas"]["StoryItem"]["properties"];
+    let sent = get(s.addr, "/api/v1/stories?order=top", &[]).await.json();
+    for (k, _) in sent["items"][0].as_object().cloned().unwrap_or_default() {
+        assert!(
+            story_item.get(&k).is_some(),
+            "StoryItem does not document {k}"
+        );
+    }
+    let article = &doc["components"]["schemas"]["Article"]["properties"];
+    for k in ["story_id", "duplicate_of", "rubric", "copies"] {
+        assert!(article.get(k).is_some(), "Article does not document {k}");
+    }
+    assert!(doc["paths"]["/stories/{id}"]["get"]["responses"]["308"].is_object());
 }

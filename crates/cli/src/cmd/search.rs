@@ -55,6 +55,8 @@ pub fn run(global: &GlobalOpts, args: SearchArgs) -> Result<ExitCode> {
         tag: args.tag.clone(),
         entity: args.entity.clone(),
         story: None,
+        rubric: None,
+        originals_only: false,
         from: day(&args.from, false)?,
         to: day(&args.to, true)?,
         sort: if args.by_date {
