@@ -137,7 +137,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let mut stats: HashMap<&str, (u32, u32, u32)> = HashMap::new();
     for p in &pairs {
-        let half = if fnv(&min_url[&find(&mut parent, &p.a.url)]) % 2 == 0 {
+        let half = if fnv(&min_url[&find(&mut parent, &p.a.url)]).is_multiple_of(2) {
             "A"
         } else {
             "B"

@@ -408,7 +408,7 @@ fn title_names(title: &str, entities: &[Mention]) -> Vec<u64> {
                     .is_some_and(|w| w.to_lowercase().replace('ё', "е") == lower)
             })
         };
-        let is_name = (cap && !first) || quoted || (cap && first && known_entity());
+        let is_name = quoted || (cap && (!first || known_entity()));
         if is_name && !is_stop(&lower) && lower.chars().count() > 1 {
             out.push(hash(stem(&lower).as_bytes()));
         }

@@ -604,7 +604,7 @@ impl Organiser {
         let score_of = |sims: &Vec<(i64, f32)>| {
             let mut s: Vec<f32> = sims.iter().map(|x| x.1).collect();
             s.sort_unstable_by(|a, b| b.total_cmp(a));
-            let k = s.len().min(BEST_MEMBERS).max(1);
+            let k = s.len().clamp(1, BEST_MEMBERS);
             s.iter().take(k).sum::<f32>() / k as f32
         };
         let mut ranked: Vec<(i64, f32)> = member_sims
