@@ -8,7 +8,7 @@
 //! with the same id (a story's id is its founding article's id). `story_articles` only ever
 //! points at live stories.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 use khronika_model::Rubric;
