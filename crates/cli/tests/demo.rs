@@ -1,7 +1,8 @@
 //! `khronika demo` end to end: the bundled pages are ingested, indexed and searchable, and
 //! the takedown command hides an article from search.
 
-use std::process::Command;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Command, Stdio};
 
 fn khronika(data: &std::path::Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_khronika"))
@@ -10,6 +11,47 @@ fn khronika(data: &std::path::Path, args: &[&str]) -> std::process::Output {
         .args(args)
         .output()
         .unwrap_or_else(|e| panic!("running khronika: {e}"))
+}
+
+/// Start `khronika serve` on a free port of 127.0.0.1; returns the child and its address.
+fn serve(data: &std::path::Path) -> (std::process::Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_khronika"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("starting serve: {e}"));
+    let stderr = child.stderr.take().unwrap_or_else(|| panic!("no stderr"));
+    let mut lines = BufReader::new(stderr).lines();
+    let addr = loop {
+        let line = match lines.next() {
+            Some(Ok(l)) => l,
+            _ => panic!("serve stopped before listening"),
+        };
+        if let Some(rest) = line.split("serving on http://").nth(1) {
+            break rest.split('/').next().unwrap_or_default().to_string();
+        }
+    };
+    (child, addr)
+}
+
+/// A plain HTTP/1.1 GET; the body of a 200 answer.
+fn http_get(addr: &str, path: &str) -> String {
+    let mut s = std::net::TcpStream::connect(addr).unwrap_or_else(|e| panic!("{addr}: {e}"));
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        out.starts_with("HTTP/1.1 200"),
+        "{path}: {}",
+        out.lines().next().unwrap_or("")
+    );
+    out
 }
 
 #[test]
@@ -139,6 +181,51 @@ fn demo_threads_the_reference_story_and_nothing_else() {
     assert_eq!(stories.len(), 1, "{stories:?}");
     assert_eq!(stories[0]["id"], story);
     assert_eq!(stories[0]["sources"], 3);
+
+    // The portal: the reference article's "Продолжая тему" lists exactly the two other
+    // reports of its story, and its story page lists all three in chronological order.
+    let seed_id = seed["id"].as_i64().unwrap_or(0);
+    let (mut server, addr) = serve(dir.path());
+    let page = http_get(&addr, &format!("/article/{seed_id}"));
+    let story_page = http_get(&addr, &format!("/story/{story}"));
+    let _ = server.kill();
+    let _ = server.wait();
+    let continued = page
+        .split("Продолжая тему")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no «Продолжая тему» on the article page"));
+    let continued = continued
+        .split("Последние новости")
+        .next()
+        .unwrap_or(continued);
+    for r in &records {
+        let t = title(r);
+        let same = r["story_id"].as_i64() == Some(story) && r["id"] != seed["id"];
+        // Titles are HTML-escaped on the page; compare a prefix without quotes.
+        let probe: String = t.chars().take(30).collect();
+        if probe.contains(['"', '&', '<', '\'']) {
+            continue;
+        }
+        assert_eq!(
+            continued.contains(&probe),
+            same,
+            "«{t}» {} «Продолжая тему»",
+            if same { "missing from" } else { "wrongly in" }
+        );
+    }
+    let pos = |needle: &str| {
+        story_page
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle} not on the story page"))
+    };
+    // The story's title (the seed's headline) also heads the page: look after the timeline's
+    // first two entries for the third.
+    let (first, second) = (pos("Кыргызстан не поедет"), pos("МИД Казахстана объяснил"));
+    assert!(first < second, "timeline not in chronological order");
+    assert!(
+        story_page[second..].contains("Исходили из своих интересов: почему"),
+        "the reference article is not the last entry of the timeline"
+    );
 
     // Derived data: a rebuild gives the same grouping, and the old id still resolves.
     let out = khronika(dir.path(), &["reorganise"]);
