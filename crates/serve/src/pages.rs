@@ -433,6 +433,24 @@ async fn top_stories(
     now: DateTime<Utc>,
     limit: usize,
 ) -> Result<Vec<(Story, Item)>, Response> {
+    // Freshness is measured from the newest story, not the wall clock, when the archive
+    // stops short of now (an imported archive, sources that paused): "Главное" then shows
+    // the last days that have news instead of nothing.
+    let newest = app
+        .store
+        .list_stories(
+            &StoryFilter::default(),
+            &PageRequest {
+                cursor: None,
+                limit: 1,
+            },
+        )
+        .await
+        .map_err(|e| server_error(app, &e.to_string()))?;
+    let now = newest
+        .items
+        .first()
+        .map_or(now, |s| s.last_seen.min(now));
     let page = app
         .store
         .list_stories(
