@@ -825,10 +825,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             r.place.max_us / 1e3
         );
     }
-    println!();
-    println!(
-        "Baseline (TF-IDF + average-link agglomerative, cosine distance ≤ {BASELINE_THRESHOLD}, batch; extraction not included)"
-    );
+    if !base_runs.is_empty() {
+        println!();
+        println!(
+            "Baseline (TF-IDF + average-link agglomerative, cosine distance ≤ \
+             {BASELINE_THRESHOLD}, batch; extraction not included)"
+        );
+    }
     for b in &base_runs {
         println!(
             "{:>9} | {:>9.0} articles/s | {:.2} s | matrix {:.0} MiB | peak RSS {:.0} MiB",
