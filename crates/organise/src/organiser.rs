@@ -22,6 +22,10 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
+// Fx hashing for the hot maps: keys are article ids and stem hashes, not attacker-chosen
+// strings, and SipHash took a third of a placement in the profile.
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use chrono::{DateTime, Duration, Utc};
 use khronika_model::{EntityKind, Rubric};
 
@@ -75,9 +79,9 @@ const W_REACTION: f32 = 0.2;
 /// articles of a run from weighting every shared word as rare or as common.
 const IDF_PRIOR_DOCS: f64 = 200.0;
 /// A term in more than this share of the window is not used to find candidates.
-const MAX_QUERY_DF_SHARE: f64 = 0.05;
+const MAX_QUERY_DF_SHARE: f64 = 0.01;
 /// Story members compared with a new article (the most recent ones).
-const MEMBERS_COMPARED: usize = 16;
+const MEMBERS_COMPARED: usize = 12;
 /// A story's score is the mean similarity of its best this-many members.
 const BEST_MEMBERS: usize = 3;
 /// Main entities kept per story.
@@ -145,6 +149,8 @@ struct Doc {
     original: Option<i64>,
     /// Sum of similarities to the other members of its story seen so far.
     centrality: f32,
+    /// Its entry in the arrival queue.
+    arrival: u64,
 }
 
 struct Story {
@@ -165,12 +171,16 @@ struct Story {
 /// (one writer), everything expensive ([`Features::extract`]) happens before.
 pub struct Organiser {
     cfg: Config,
-    docs: HashMap<i64, Doc>,
-    arrival: VecDeque<i64>,
-    postings: HashMap<u64, Vec<(i64, f32)>>,
-    df: HashMap<u64, u32>,
-    edf: HashMap<u64, u32>,
-    stories: HashMap<i64, Story>,
+    docs: FxHashMap<i64, Doc>,
+    /// Arrival order as (id, arrival number); an entry whose number is not the document's
+    /// current one belongs to an earlier version and is skipped.
+    arrival: VecDeque<(i64, u64)>,
+    arrivals: u64,
+    /// Postings in arrival order, so the oldest document (the next to leave) is in front.
+    postings: FxHashMap<u64, VecDeque<(i64, f32)>>,
+    df: FxHashMap<u64, u32>,
+    edf: FxHashMap<u64, u32>,
+    stories: FxHashMap<i64, Story>,
     /// Merged story → survivor, so restored state can name either.
     redirects: HashMap<i64, i64>,
     newest: Option<DateTime<Utc>>,
@@ -206,12 +216,13 @@ impl Organiser {
     pub fn new(cfg: Config) -> Self {
         Organiser {
             cfg,
-            docs: HashMap::new(),
+            docs: FxHashMap::default(),
             arrival: VecDeque::new(),
-            postings: HashMap::new(),
-            df: HashMap::new(),
-            edf: HashMap::new(),
-            stories: HashMap::new(),
+            arrivals: 0,
+            postings: FxHashMap::default(),
+            df: FxHashMap::default(),
+            edf: FxHashMap::default(),
+            stories: FxHashMap::default(),
             redirects: HashMap::new(),
             newest: None,
         }
@@ -321,20 +332,23 @@ impl Organiser {
             .collect();
         q.sort_unstable_by(|a, b| b.1.total_cmp(&a.1));
         q.truncate(self.cfg.query_terms);
-        let mut acc: HashMap<i64, f32> = HashMap::new();
+        let mut acc: FxHashMap<i64, f32> = FxHashMap::default();
         for (t, w) in q {
             if let Some(list) = self.postings.get(t) {
+                acc.reserve(list.len());
                 for &(id, dw) in list {
                     *acc.entry(id).or_default() += w * dw;
                 }
             }
         }
-        let mut c: Vec<(i64, f32)> = acc
-            .into_iter()
-            .filter(|(id, _)| self.docs.contains_key(id))
-            .collect();
-        c.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        c.truncate(self.cfg.candidates);
+        // Postings hold live documents only (removal is eager), so no check is needed.
+        let mut c: Vec<(i64, f32)> = acc.into_iter().collect();
+        let by_score = |a: &(i64, f32), b: &(i64, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if c.len() > self.cfg.candidates {
+            c.select_nth_unstable_by(self.cfg.candidates, by_score);
+            c.truncate(self.cfg.candidates);
+        }
+        c.sort_unstable_by(by_score);
         c.into_iter().map(|(id, _)| id).collect()
     }
 
@@ -382,7 +396,7 @@ impl Organiser {
             self.account(&a.features);
         }
         for &(t, w) in &vec {
-            self.postings.entry(t).or_default().push((a.id, w));
+            self.postings.entry(t).or_default().push_back((a.id, w));
         }
         if let Some(sid) = story {
             let st = self.stories.entry(sid).or_insert_with(|| Story {
@@ -411,7 +425,9 @@ impl Organiser {
             }
         }
         self.newest = Some(self.newest.map_or(a.time, |n| n.max(a.time)));
-        self.arrival.push_back(a.id);
+        self.arrivals += 1;
+        let arrival = self.arrivals;
+        self.arrival.push_back((a.id, arrival));
         let f = a.features;
         self.docs.insert(
             a.id,
@@ -431,6 +447,7 @@ impl Organiser {
                 story,
                 original,
                 centrality: 0.0,
+                arrival,
             },
         );
     }
@@ -450,7 +467,12 @@ impl Organiser {
                 }
             }
             if let Some(list) = self.postings.get_mut(t) {
-                list.retain(|p| p.0 != id);
+                // Documents leave in arrival order, so this is nearly always the front.
+                if list.front().is_some_and(|p| p.0 == id) {
+                    list.pop_front();
+                } else {
+                    list.retain(|p| p.0 != id);
+                }
             }
         }
         for e in &d.entities {
@@ -474,16 +496,17 @@ impl Organiser {
     fn evict(&mut self) {
         let Some(newest) = self.newest else { return };
         let horizon = newest - self.cfg.window;
-        while let Some(&front) = self.arrival.front() {
-            let old = self.docs.get(&front).is_none_or(|d| d.time < horizon);
-            if !old && self.docs.len() <= self.cfg.max_docs {
+        while let Some(&(front, n)) = self.arrival.front() {
+            let current = self.docs.get(&front).filter(|d| d.arrival == n);
+            let Some(d) = current else {
+                // An earlier version's entry: the document arrived again later.
+                self.arrival.pop_front();
+                continue;
+            };
+            if d.time >= horizon && self.docs.len() <= self.cfg.max_docs {
                 break;
             }
             self.arrival.pop_front();
-            // An id re-inserted later stays: only its latest arrival entry removes it.
-            if self.arrival.contains(&front) {
-                continue;
-            }
             self.remove(front);
         }
     }
@@ -558,13 +581,21 @@ impl Organiser {
         let cands = self.candidates(&vec);
         let mut out = Placement::default();
 
+        // Exact similarity (and cosine) of every candidate, computed once.
+        let keys: Vec<u64> = a.features.terms.iter().map(|t| t.0).collect();
+        let exact: FxHashMap<i64, (f32, f32)> = cands
+            .iter()
+            .filter_map(|id| self.docs.get(id))
+            .map(|d| (d.id, self.similarity(&vec, &a.features, &keys, d)))
+            .collect();
+
         // Near-duplicates first: a copy belongs wherever its original is.
         let mut original: Option<i64> = None;
         let mut best_copy = 0.0f32;
         for id in &cands {
             let Some(d) = self.docs.get(id) else { continue };
             let sk = sketch_similarity(&a.features.sketch, &d.sketch);
-            let cos = dot(&vec, &d.vec);
+            let cos = exact.get(id).map_or(0.0, |x| x.1);
             if sk >= self.cfg.duplicate_sketch || cos >= self.cfg.duplicate_cosine {
                 let score = sk.max(cos);
                 if score > best_copy {
@@ -575,12 +606,17 @@ impl Organiser {
         }
 
         // Story: score every candidate story by its best members.
-        let mut member_sims: HashMap<i64, Vec<(i64, f32)>> = HashMap::new();
-        let keys: Vec<u64> = a.features.terms.iter().map(|t| t.0).collect();
+        let mut member_sims: FxHashMap<i64, Vec<(i64, f32)>> = FxHashMap::default();
         let news = a.rubric.is_news();
         if news {
-            let mut seen: HashSet<i64> = HashSet::new();
+            // Only stories with a member at least half-way to the join threshold can reach
+            // it (a story's score is the mean of its best members): only those are scored
+            // in full.
+            let mut seen: FxHashSet<i64> = FxHashSet::default();
             for id in &cands {
+                if exact.get(id).is_none_or(|x| x.0 < self.cfg.join * 0.5) {
+                    continue;
+                }
                 let Some(sid) = self.docs.get(id).and_then(|d| d.story) else {
                     continue;
                 };
@@ -596,7 +632,13 @@ impl Organiser {
                     .rev()
                     .take(MEMBERS_COMPARED)
                     .filter_map(|m| self.docs.get(m))
-                    .map(|d| (d.id, self.similarity(&vec, &a.features, &keys, d).0))
+                    .map(|d| {
+                        let s = match exact.get(&d.id) {
+                            Some(x) => x.0,
+                            None => self.similarity(&vec, &a.features, &keys, d).0,
+                        };
+                        (d.id, s)
+                    })
                     .collect();
                 member_sims.insert(sid, sims);
             }

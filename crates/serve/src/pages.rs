@@ -447,10 +447,7 @@ async fn top_stories(
         )
         .await
         .map_err(|e| server_error(app, &e.to_string()))?;
-    let now = newest
-        .items
-        .first()
-        .map_or(now, |s| s.last_seen.min(now));
+    let now = newest.items.first().map_or(now, |s| s.last_seen.min(now));
     let page = app
         .store
         .list_stories(
