@@ -227,6 +227,24 @@ fn demo_threads_the_reference_story_and_nothing_else() {
         "the reference article is not the last entry of the timeline"
     );
 
+    // Search narrowed to the story and to a rubric.
+    let out = khronika(
+        dir.path(),
+        &["search", "саммит", "--story", &story.to_string(), "--json"],
+    );
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON: {e}"));
+    assert_eq!(v["total"], 3, "{v}");
+    let out = khronika(
+        dir.path(),
+        &["search", "саммит", "--rubric", "sports", "--json"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "no sports article is about the summit"
+    );
+
     // Derived data: a rebuild gives the same grouping, and the old id still resolves.
     let out = khronika(dir.path(), &["reorganise"]);
     assert!(

@@ -37,6 +37,16 @@ pub struct SearchArgs {
     /// Newest first instead of by relevance.
     #[arg(long)]
     pub by_date: bool,
+    /// Only articles of this story (see `khronika stories`).
+    #[arg(long, value_name = "ID")]
+    pub story: Option<i64>,
+    /// Only articles of this rubric (society, economy, technology, sports, entertainment,
+    /// science, other, not_news).
+    #[arg(long)]
+    pub rubric: Option<String>,
+    /// Also list near-duplicate copies (by default one entry per original).
+    #[arg(long)]
+    pub include_copies: bool,
 }
 
 fn day(s: &Option<String>, end: bool) -> Result<Option<DateTime<Utc>>> {
@@ -49,14 +59,24 @@ fn day(s: &Option<String>, end: bool) -> Result<Option<DateTime<Utc>>> {
 }
 
 pub fn run(global: &GlobalOpts, args: SearchArgs) -> Result<ExitCode> {
-    let q = SearchQuery {
+    let rubric = match args.rubric.as_deref() {
+        Some(r) => match khronika_model::Rubric::parse(r) {
+            Some(r) => Some(r.code().to_string()),
+            None => bail!(
+                "--rubric {r:?}: one of {}",
+                khronika_model::Rubric::ALL.map(|r| r.code()).join(", ")
+            ),
+        },
+        None => None,
+    };
+    let mut q = SearchQuery {
         text: args.query.clone(),
         source: args.source.clone(),
         tag: args.tag.clone(),
         entity: args.entity.clone(),
-        story: None,
-        rubric: None,
-        originals_only: false,
+        story: args.story.map(|s| s.to_string()),
+        rubric,
+        originals_only: !args.include_copies,
         from: day(&args.from, false)?,
         to: day(&args.to, true)?,
         sort: if args.by_date {
@@ -71,6 +91,12 @@ pub fn run(global: &GlobalOpts, args: SearchArgs) -> Result<ExitCode> {
         let dir = data_dir(global)?;
         let store = open_store(global).await?;
         let index = open_index(&dir)?;
+        // A merged story's id answers for the story it was merged into.
+        if let Some(id) = args.story {
+            if let Some(live) = store.resolve_story(khronika_store::StoryId(id)).await? {
+                q.story = Some(live.0.to_string());
+            }
+        }
         // A running server holds the index writer: then search what is indexed already.
         if let Err(e) = khronika_serve::sync_index(store.as_ref(), &index).await {
             eprintln!("khronika: index not updated ({e}); searching what is indexed");
