@@ -1039,8 +1039,9 @@ impl SearchIndex {
 }
 
 impl SearchIndex {
-    /// Recent articles that share the most entities and tags with an article ("Продолжая
-    /// тему" until stories exist). Entities weigh twice as much as tags.
+    /// Recent original articles (no copies) that share the most entities and tags with an
+    /// article ("Продолжая тему" for articles not organised yet). Entities weigh twice as
+    /// much as tags.
     pub fn related(
         &self,
         id: u64,
@@ -1077,6 +1078,14 @@ impl SearchIndex {
                 Occur::MustNot,
                 Box::new(TermQuery::new(
                     Term::from_field_u64(f.id, id),
+                    IndexRecordOption::Basic,
+                )),
+            ),
+            // Copies are shown under their original, never as related articles.
+            (
+                Occur::MustNot,
+                Box::new(TermQuery::new(
+                    Term::from_field_u64(f.copy, 1),
                     IndexRecordOption::Basic,
                 )),
             ),

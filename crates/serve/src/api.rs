@@ -793,7 +793,10 @@ async fn latest(
         let page = a
             .store
             .list_articles(
-                &ArticleFilter::default(),
+                &ArticleFilter {
+                    originals_only: true,
+                    ..Default::default()
+                },
                 &PageRequest {
                     cursor: None,
                     limit,

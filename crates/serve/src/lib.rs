@@ -110,8 +110,6 @@ pub struct App {
     pub metrics: Metrics,
     cache: PageCache,
     views: Mutex<HashMap<i64, u64>>,
-    /// Stored view counts of the most read articles and when they were read.
-    view_totals: Mutex<(Option<Instant>, HashMap<i64, u64>)>,
     sources: RwLock<HashMap<i64, Source>>,
     /// Bumped whenever the visible data changes; cached pages of older generations are stale.
     generation: AtomicU64,
@@ -133,7 +131,6 @@ impl App {
             cfg,
             metrics: Metrics::default(),
             views: Mutex::new(HashMap::new()),
-            view_totals: Mutex::new((None, HashMap::new())),
             sources: RwLock::new(HashMap::new()),
             generation: AtomicU64::new(1),
             started: Instant::now(),
@@ -202,9 +199,8 @@ impl App {
         }
     }
 
-    /// All-time views of an article: the store's counts (the 10,000 most read, read in one
-    /// query at most every 30 s: the store has no per-article count yet) plus views counted
-    /// here and not flushed yet.
+    /// All-time views of an article: the store's count plus views counted here and not
+    /// flushed yet.
     pub async fn views_of(&self, id: ArticleId) -> u64 {
         let pending = self
             .views
@@ -212,29 +208,13 @@ impl App {
             .ok()
             .and_then(|v| v.get(&id.0).copied())
             .unwrap_or(0);
-        let stale = self
-            .view_totals
-            .lock()
-            .map(|t| t.0.is_none_or(|at| at.elapsed() > Duration::from_secs(30)))
-            .unwrap_or(true);
-        if stale {
-            let all_time = Duration::from_secs(20 * 365 * 24 * 3600);
-            if let Ok(list) = self.store.popular(all_time, 10_000).await {
-                let map = list
-                    .into_iter()
-                    .map(|p| (p.article_id.0, p.views))
-                    .collect();
-                if let Ok(mut t) = self.view_totals.lock() {
-                    *t = (Some(Instant::now()), map);
-                }
+        let stored = match self.store.article_views(&[id]).await {
+            Ok(v) => v.first().map_or(0, |p| p.views),
+            Err(e) => {
+                tracing::warn!(error = %e, "view count not read");
+                0
             }
-        }
-        let stored = self
-            .view_totals
-            .lock()
-            .ok()
-            .and_then(|t| t.1.get(&id.0).copied())
-            .unwrap_or(0);
+        };
         stored + pending
     }
 

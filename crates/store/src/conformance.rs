@@ -643,6 +643,24 @@ pub async fn views_and_takedowns(store: &dyn Store) -> CheckResult {
         ],
         "batched views: {pop:?}"
     );
+    let views = store
+        .article_views(&[ia, ib, ArticleId(987_654)])
+        .await
+        .map_err(e)?;
+    ensure!(
+        views
+            == vec![
+                Popular {
+                    article_id: ia,
+                    views: 3
+                },
+                Popular {
+                    article_id: ib,
+                    views: 6
+                }
+            ],
+        "per-article views, unknown ids left out: {views:?}"
+    );
     let sa = store.get_article(ia).await.map_err(e)?.ok_or("missing")?;
     ensure!(
         sa.display == DisplayPolicy::LeadAndLink,

@@ -193,6 +193,8 @@ pub trait Store: Send + Sync {
     async fn record_views(&self, views: &[(ArticleId, u64)]) -> Result<()>;
     /// The most viewed visible articles over the last `window`.
     async fn popular(&self, window: Duration, limit: usize) -> Result<Vec<Popular>>;
+    /// All-time views of each given article (articles never viewed are left out).
+    async fn article_views(&self, ids: &[ArticleId]) -> Result<Vec<Popular>>;
 
     async fn stats(&self) -> Result<StoreStats>;
 }

@@ -1610,6 +1610,26 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn article_views(&self, ids: &[ArticleId]) -> Result<Vec<Popular>> {
+        let ids: Vec<i64> = ids.iter().take(10_000).map(|a| a.0).collect();
+        self.read(move |c| {
+            let mut stmt =
+                c.prepare_cached("SELECT SUM(count) FROM page_views WHERE article_id = ?1")?;
+            let mut out = Vec::new();
+            for id in ids {
+                let n: Option<i64> = stmt.query_row([id], |r| r.get(0))?;
+                if let Some(n) = n.filter(|n| *n > 0) {
+                    out.push(Popular {
+                        article_id: ArticleId(id),
+                        views: n as u64,
+                    });
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
+
     async fn stats(&self) -> Result<StoreStats> {
         self.read(|c| {
             let count = |sql: &str| -> Result<u64> {
