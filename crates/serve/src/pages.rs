@@ -1444,7 +1444,7 @@ pub async fn story(
             m.push_str(&it.time.to_rfc3339());
             m.push_str("\">");
             esc_into(&mut m, &ru_short(it.time, tz, now));
-            m.push_str("</time><span class=\"src\">");
+            m.push_str("</time> · <span class=\"src\">");
             esc_into(&mut m, &it.source);
             m.push_str("</span><br><a href=\"/article/");
             m.push_str(&it.id.to_string());
