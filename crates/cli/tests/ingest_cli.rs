@@ -247,3 +247,36 @@ async fn source_add_discovers_feed_and_sitemap() {
         String::from_utf8_lossy(&strict.stderr)
     );
 }
+
+/// Exit codes as documented: an import with a record it could not take exits 1 (the good
+/// records are stored), a clean one exits 0.
+#[test]
+fn import_exit_code_follows_the_documented_rule() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let file = dir.path().join("in.jsonl");
+    let good =
+        r#"{"url":"https://example.kz/1","title":"Заголовок","text":"Текст новости о событии."}"#;
+    std::fs::write(&file, format!("{good}\nnot json\n")).unwrap_or_else(|e| panic!("{e}"));
+    let data = dir.path().join("data");
+    let out = khronika(
+        &data,
+        &["import", "--no-analysis", &file.display().to_string()],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::write(&file, format!("{good}\n")).unwrap_or_else(|e| panic!("{e}"));
+    let out = khronika(
+        &data,
+        &["import", "--no-analysis", &file.display().to_string()],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -1,7 +1,7 @@
 //! Page metadata from machine-readable sources: JSON-LD, OpenGraph and other `<meta>`,
 //! `<link rel=canonical>`, microdata (`itemprop`), `<html lang>`, `<title>`.
 //!
-//! One pass over the arena collects every candidate; [`crate::resolve`] later decides
+//! One pass over the arena collects every candidate; `resolve` later decides
 //! between them (and the visible markup). Nothing here guesses: values are as the page
 //! states them, trimmed.
 
@@ -275,7 +275,7 @@ const ARTICLE_TYPES: &[&str] = &[
     "TechArticle",
 ];
 
-/// Where [`walk`] puts what it finds in JSON-LD.
+/// Where `walk` puts what it finds in JSON-LD.
 pub struct JsonLd<'a> {
     pub articles: &'a mut Vec<JsonLdArticle>,
     pub site: &'a mut Option<String>,

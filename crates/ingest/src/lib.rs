@@ -11,7 +11,7 @@
 //!   starts, max concurrency, back-off on 429/5xx with Retry-After), conditional GET
 //!   ([`Validators`]), size and time limits, a clear User-Agent.
 //! * [`feeds`]: RSS/Atom/JSON feeds and sitemaps (with indexes and Google News tags) to
-//!   article URLs. [`discover`]: a site's feeds and sitemaps from its home page and robots.txt.
+//!   article URLs. [`discover()`]: a site's feeds and sitemaps from its home page and robots.txt.
 //! * [`canon`]: URL canonicalisation (tracking parameters, fragments).
 //! * [`html`]: links of a page, for discovery and crawl mode. [`warc`]: WARC input.
 //!

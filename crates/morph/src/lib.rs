@@ -1,7 +1,7 @@
 //! Russian text foundation of khronika: "here is Russian text, give me its tokens, sentences,
 //! word analyses, and the nominative of a name".
 //!
-//! - [`tokenize`] and [`sentences`] reproduce razdel 0.5 (the segmenter natasha and the
+//! - [`tokenize()`] and [`sentences()`] reproduce razdel 0.5 (the segmenter natasha and the
 //!   slovnet NER model use) boundary for boundary; offsets are Unicode code points (Python
 //!   string indices), tokens also carry byte offsets.
 //! - [`Morph`] analyses words with the OpenCorpora dictionary (lemma, part of speech, case,

@@ -205,8 +205,10 @@ impl Understand {
         #[cfg(not(feature = "analysis"))]
         {
             if wanted {
-                tracing::debug!(
-                    "analysis requested but khronika was built without the `analysis` feature"
+                // A build without the language layer must not pass silently for one with it.
+                tracing::warn!(
+                    "analysis requested but this build has no `analysis` feature: articles \
+                     are stored without entities, quotes and dates"
                 );
             }
             Ok(Understand {})

@@ -36,6 +36,6 @@ pub fn run(global: &GlobalOpts, args: ImportArgs) -> Result<ExitCode> {
             khronika_pipeline::import_jsonl(store, BufReader::new(f), &opts).await?
         };
         eprintln!("{counts}");
-        Ok(ExitCode::SUCCESS)
+        Ok(crate::cmd::batch_exit(&counts))
     })
 }

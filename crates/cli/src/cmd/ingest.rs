@@ -112,10 +112,6 @@ pub fn run(global: &GlobalOpts, args: IngestArgs) -> Result<ExitCode> {
             khronika_pipeline::ingest(store, &opts, token).await?
         };
         eprintln!("{counts}");
-        Ok(if counts.cancelled {
-            ExitCode::from(130)
-        } else {
-            ExitCode::SUCCESS
-        })
+        Ok(crate::cmd::batch_exit(&counts))
     })
 }

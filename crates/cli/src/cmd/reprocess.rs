@@ -33,6 +33,6 @@ pub fn run(global: &GlobalOpts, args: ReprocessArgs) -> Result<ExitCode> {
         };
         let counts = khronika_pipeline::reprocess(store, &opts, token).await?;
         eprintln!("{counts}");
-        Ok(ExitCode::SUCCESS)
+        Ok(crate::cmd::batch_exit(&counts))
     })
 }

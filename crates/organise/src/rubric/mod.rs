@@ -7,12 +7,12 @@
 //! * the site's own section (`articleSection`, `article:section`, breadcrumb) and the
 //!   URL (path segments such as `/sport/`, `/ekonomika/`, `/proisshestviya/`, and
 //!   subdomains such as `auto.` or `pogoda.`), read against a generic vocabulary of
-//!   section names ([`sections`]) — the strongest evidence when a page has it;
+//!   section names (`sections`) — the strongest evidence when a page has it;
 //! * the site's tags, against both the section vocabulary and the word lists;
 //! * the words of the title (each hit counts fully) and of the first
 //!   [`MAX_TEXT_CHARS`] characters of the text (hits summed per rubric, then damped with
 //!   a logarithm, so that a long text does not drown the title), against Russian stem
-//!   lists per rubric ([`lexicon`]);
+//!   lists per rubric (`lexicon`);
 //! * not-news cues: how-to and list headlines («Как выбрать …», «5 способов …»),
 //!   imperative and second-person address, advice and advertising vocabulary, and the
 //!   *absence* of the marks of a report (attribution verbs, agencies, dates, weekdays).
