@@ -604,23 +604,7 @@ async fn stories(
                     )
                     .await
                     .map_err(internal)?;
-                let mut ranked: Vec<(f64, &Story)> = page
-                    .items
-                    .iter()
-                    .map(|s| {
-                        let score = khronika_organise::rank::importance(
-                            &khronika_organise::rank::StoryStats {
-                                sources: s.sources,
-                                articles: s.article_count,
-                                last_seen: s.last_seen,
-                                source_weight: None,
-                            },
-                            now,
-                        );
-                        (score, s)
-                    })
-                    .collect();
-                ranked.sort_by(|x, y| y.0.total_cmp(&x.0).then(y.1.last_seen.cmp(&x.1.last_seen)));
+                let ranked = crate::rank_stories(page.items, now);
                 let items: Vec<Value> = ranked
                     .iter()
                     .skip(offset)

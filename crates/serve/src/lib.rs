@@ -619,3 +619,28 @@ pub(crate) fn reader_tz(app: &App, q: &HashMap<String, String>, headers: &Header
         })
         .unwrap_or(app.cfg.default_tz)
 }
+
+/// Stories ranked for "Главное" at `now`, most important first (ties: the newer first),
+/// each with its importance ([`khronika_organise::rank::importance`]).
+pub(crate) fn rank_stories(
+    stories: Vec<khronika_store::Story>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<(f64, khronika_store::Story)> {
+    let mut ranked: Vec<(f64, khronika_store::Story)> = stories
+        .into_iter()
+        .map(|s| {
+            let score = khronika_organise::rank::importance(
+                &khronika_organise::rank::StoryStats {
+                    sources: s.sources,
+                    articles: s.article_count,
+                    last_seen: s.last_seen,
+                    source_weight: None,
+                },
+                now,
+            );
+            (score, s)
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.last_seen.cmp(&a.1.last_seen)));
+    ranked
+}

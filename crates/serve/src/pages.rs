@@ -463,24 +463,12 @@ async fn top_stories(
         )
         .await
         .map_err(|e| server_error(app, &e.to_string()))?;
-    let mut ranked: Vec<(f64, Story)> = page
+    let news: Vec<Story> = page
         .items
         .into_iter()
         .filter(|s| s.rubric.is_none_or(|r| r.is_news()))
-        .map(|s| {
-            let score = khronika_organise::rank::importance(
-                &khronika_organise::rank::StoryStats {
-                    sources: s.sources,
-                    articles: s.article_count,
-                    last_seen: s.last_seen,
-                    source_weight: None,
-                },
-                now,
-            );
-            (score, s)
-        })
         .collect();
-    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.last_seen.cmp(&a.1.last_seen)));
+    let ranked = crate::rank_stories(news, now);
     let mut out = Vec::new();
     for (_, st) in ranked {
         if out.len() >= limit {

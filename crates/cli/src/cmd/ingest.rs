@@ -54,24 +54,11 @@ pub struct IngestArgs {
     pub no_analysis: bool,
 }
 
-/// Ctrl-C once: stop cleanly (finish writes); twice: exit at once.
-fn install_ctrl_c(token: CancellationToken) {
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!("khronika: stopping after the pages in flight (Ctrl-C again to quit now)");
-            token.cancel();
-            if tokio::signal::ctrl_c().await.is_ok() {
-                std::process::exit(130);
-            }
-        }
-    });
-}
-
 pub fn run(global: &GlobalOpts, args: IngestArgs) -> Result<ExitCode> {
     runtime()?.block_on(async move {
         let store = open_store(global).await?;
         let token = CancellationToken::new();
-        install_ctrl_c(token.clone());
+        crate::cmd::install_ctrl_c(token.clone());
         let pipeline = PipelineOptions {
             analyze: !args.no_analysis,
             progress: true,

@@ -25,3 +25,17 @@ pub fn batch_exit(counts: &khronika_pipeline::Counts) -> std::process::ExitCode 
         std::process::ExitCode::SUCCESS
     }
 }
+
+/// Ctrl-C once: cancel `token` so the command stops cleanly (finishing its writes); twice:
+/// exit at once with 130. Call inside the runtime.
+pub fn install_ctrl_c(token: khronika_pipeline::CancellationToken) {
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("khronika: stopping after the work in flight (Ctrl-C again to quit now)");
+            token.cancel();
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(130);
+            }
+        }
+    });
+}

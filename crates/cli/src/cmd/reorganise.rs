@@ -16,12 +16,7 @@ pub fn run(global: &GlobalOpts, _args: ReorganiseArgs) -> Result<ExitCode> {
     runtime()?.block_on(async move {
         let store = open_store(global).await?;
         let token = CancellationToken::new();
-        let t = token.clone();
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                t.cancel();
-            }
-        });
+        crate::cmd::install_ctrl_c(token.clone());
         let started = std::time::Instant::now();
         let n = khronika_pipeline::reorganise(&*store, &token).await?;
         eprintln!(

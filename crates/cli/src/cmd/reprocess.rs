@@ -20,12 +20,7 @@ pub fn run(global: &GlobalOpts, args: ReprocessArgs) -> Result<ExitCode> {
     runtime()?.block_on(async move {
         let store = open_store(global).await?;
         let token = CancellationToken::new();
-        let t = token.clone();
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                t.cancel();
-            }
-        });
+        crate::cmd::install_ctrl_c(token.clone());
         let opts = PipelineOptions {
             analyze: !args.no_analysis,
             progress: true,
