@@ -141,6 +141,33 @@ fn visible_relative_date_resolves_against_fetch_time() {
 }
 
 #[test]
+fn language_detection_tells_the_regions_languages_apart() {
+    let lang = |p: &str| {
+        let html =
+            format!("<html><body><article><h1>Жаңалық</h1><p>{p}</p></article></body></html>");
+        ex(&html).lang.map(|l| l.0)
+    };
+    assert_eq!(
+        lang("Бишкекте жаңы мектеп ачылды. Билим берүү министри бул имаратта миң бала окуй турганын айтты.").as_deref(),
+        Some("ky")
+    );
+    assert_eq!(
+        lang("Тошкентда янги мактаб очилди. Халқ таълими вазири бу бинода минг нафар ўқувчи ўқишини маълум қилди.").as_deref(),
+        Some("uz")
+    );
+    // Declared ru on a Kyrgyz page is corrected like on a Kazakh one.
+    let html = "<html lang=\"ru\"><body><article><h1>Жаңылыктар</h1>\
+        <p>Өкмөт жаңы мыйзам долбоорун жактырды, деп билдирди маалымат кызматы.</p>\
+        <p>Бул программанын алкагында өлкө боюнча жүздөн ашык мектеп курулат.</p></article></body></html>";
+    assert_eq!(ex(html).lang.as_ref().map(|l| l.as_str()), Some("ky"));
+    // A Russian report quoting Kazakh names and a Kazakh phrase stays Russian.
+    let html = "<html><body><article><h1>Аким встретился с жителями</h1>\
+        <p>Аким района Әлихан Бөкейхан встретился с жителями села Жаңатұрмыс и рассказал о планах.</p>\
+        <p>«Біз бірге жұмыс істейміз», — сказал он. Ремонт дороги начнётся весной.</p></article></body></html>";
+    assert_eq!(ex(html).lang.as_ref().map(|l| l.as_str()), Some("ru"));
+}
+
+#[test]
 fn visible_update_time_is_modified_never_published() {
     let opts = ExtractOptions {
         fetched_at: Some(DateTime::parse_from_rfc3339("2025-04-20T18:00:00+05:00").expect("time")),
