@@ -141,6 +141,57 @@ fn visible_relative_date_resolves_against_fetch_time() {
 }
 
 #[test]
+fn visible_relative_date_without_a_reference_gives_no_date() {
+    let before = "<h1>Пенсии пересчитают</h1><div class=\"article-date\">Вчера</div>";
+    let html = page("", before);
+    // No fetch time: "вчера" cannot be resolved, and the clock is never read.
+    let a = extract(html.as_bytes(), &ExtractOptions::default()).expect("extract");
+    assert_eq!(a.published, None);
+    // With one, it is the day before the fetch, in the site's zone.
+    let opts = ExtractOptions {
+        fetched_at: Some(DateTime::parse_from_rfc3339("2025-04-03T18:00:00+05:00").expect("time")),
+        tz: Some(chrono_tz::Asia::Almaty),
+        ..Default::default()
+    };
+    let a = extract(html.as_bytes(), &opts).expect("extract");
+    assert_eq!(
+        a.published.map(|d| d.to_rfc3339()).as_deref(),
+        Some("2025-04-02T00:00:00+05:00")
+    );
+}
+
+#[test]
+fn visible_dates_without_a_reference_only_absolute() {
+    let published = |date: &str| {
+        let before = format!("<h1>Пенсии пересчитают</h1><div class=\"article-date\">{date}</div>");
+        let opts = ExtractOptions {
+            tz: Some(chrono_tz::Asia::Almaty),
+            ..Default::default()
+        };
+        extract(page("", &before).as_bytes(), &opts)
+            .expect("extract")
+            .published
+            .map(|d| d.to_rfc3339())
+    };
+    for relative in [
+        "Сегодня в 10:15",
+        "вчера в 18:40",
+        "2 часа назад",
+        "2 апреля, 21:32",
+    ] {
+        assert_eq!(published(relative), None, "{relative}");
+    }
+    assert_eq!(
+        published("2 апреля 2025 в 21:32").as_deref(),
+        Some("2025-04-02T21:32:00+05:00")
+    );
+    assert_eq!(
+        published("31.03.2025 14:03").as_deref(),
+        Some("2025-03-31T14:03:00+05:00")
+    );
+}
+
+#[test]
 fn language_detection_tells_the_regions_languages_apart() {
     let lang = |p: &str| {
         let html =
