@@ -65,7 +65,9 @@ pub struct ExtractOptions {
     pub url: Option<Url>,
     /// The HTTP `Content-Type` header, if any (it may name the charset).
     pub content_type: Option<String>,
-    /// When the page was fetched; resolves "Сегодня, 10:15"-style visible dates.
+    /// When the page was fetched: the reference for relative visible dates ("вчера",
+    /// "Сегодня, 10:15", "2 часа назад"). Without it those give no date (extraction never
+    /// reads the clock); absolute dates are read either way.
     pub fetched_at: Option<DateTime<FixedOffset>>,
     /// The site's zone, for visible times printed without an offset.
     pub tz: Option<chrono_tz::Tz>,

@@ -188,9 +188,12 @@ pub fn article(dom: &Dom, opts: &ExtractOptions) -> Article {
             );
             crate::lang::detect(&sample)
         });
-    // A declared "ru" on a page written in Kazakh (templates default to ru) is corrected.
+    // A declared "ru" on a page written in Kazakh, Kyrgyz, Uzbek or Tajik (templates
+    // default to ru) is corrected.
     if article.lang.as_ref().is_some_and(|l| l.as_str() == "ru") {
-        if let Some(l) = crate::lang::detect(&article.text()).filter(|l| l.as_str() == "kk") {
+        if let Some(l) = crate::lang::detect(&article.text())
+            .filter(|l| matches!(l.as_str(), "kk" | "ky" | "uz" | "tg"))
+        {
             article.lang = Some(l);
         }
     }

@@ -141,6 +141,84 @@ fn visible_relative_date_resolves_against_fetch_time() {
 }
 
 #[test]
+fn visible_relative_date_without_a_reference_gives_no_date() {
+    let before = "<h1>Пенсии пересчитают</h1><div class=\"article-date\">Вчера</div>";
+    let html = page("", before);
+    // No fetch time: "вчера" cannot be resolved, and the clock is never read.
+    let a = extract(html.as_bytes(), &ExtractOptions::default()).expect("extract");
+    assert_eq!(a.published, None);
+    // With one, it is the day before the fetch, in the site's zone.
+    let opts = ExtractOptions {
+        fetched_at: Some(DateTime::parse_from_rfc3339("2025-04-03T18:00:00+05:00").expect("time")),
+        tz: Some(chrono_tz::Asia::Almaty),
+        ..Default::default()
+    };
+    let a = extract(html.as_bytes(), &opts).expect("extract");
+    assert_eq!(
+        a.published.map(|d| d.to_rfc3339()).as_deref(),
+        Some("2025-04-02T00:00:00+05:00")
+    );
+}
+
+#[test]
+fn visible_dates_without_a_reference_only_absolute() {
+    let published = |date: &str| {
+        let before = format!("<h1>Пенсии пересчитают</h1><div class=\"article-date\">{date}</div>");
+        let opts = ExtractOptions {
+            tz: Some(chrono_tz::Asia::Almaty),
+            ..Default::default()
+        };
+        extract(page("", &before).as_bytes(), &opts)
+            .expect("extract")
+            .published
+            .map(|d| d.to_rfc3339())
+    };
+    for relative in [
+        "Сегодня в 10:15",
+        "вчера в 18:40",
+        "2 часа назад",
+        "2 апреля, 21:32",
+    ] {
+        assert_eq!(published(relative), None, "{relative}");
+    }
+    assert_eq!(
+        published("2 апреля 2025 в 21:32").as_deref(),
+        Some("2025-04-02T21:32:00+05:00")
+    );
+    assert_eq!(
+        published("31.03.2025 14:03").as_deref(),
+        Some("2025-03-31T14:03:00+05:00")
+    );
+}
+
+#[test]
+fn language_detection_tells_the_regions_languages_apart() {
+    let lang = |p: &str| {
+        let html =
+            format!("<html><body><article><h1>Жаңалық</h1><p>{p}</p></article></body></html>");
+        ex(&html).lang.map(|l| l.0)
+    };
+    assert_eq!(
+        lang("Бишкекте жаңы мектеп ачылды. Билим берүү министри бул имаратта миң бала окуй турганын айтты.").as_deref(),
+        Some("ky")
+    );
+    assert_eq!(
+        lang("Тошкентда янги мактаб очилди. Халқ таълими вазири бу бинода минг нафар ўқувчи ўқишини маълум қилди.").as_deref(),
+        Some("uz")
+    );
+    // Declared ru on a Kyrgyz page is corrected like on a Kazakh one.
+    let html = "<html lang=\"ru\"><body><article><h1>Жаңылыктар</h1>\
+        <p>Өкмөт жаңы мыйзам долбоорун жактырды, деп билдирди маалымат кызматы.</p>\
+        <p>Бул программанын алкагында өлкө боюнча жүздөн ашык мектеп курулат.</p></article></body></html>";
+    assert_eq!(ex(html).lang.as_ref().map(|l| l.as_str()), Some("ky"));
+    // A Russian report quoting Kazakh names and a Kazakh phrase stays Russian.
+    let html = "<html><body><article><h1>Аким встретился с жителями</h1>\
+        <p>Аким района Әлихан Бөкейхан встретился с жителями села Жаңатұрмыс и рассказал о планах.</p>\
+        <p>«Біз бірге жұмыс істейміз», — сказал он. Ремонт дороги начнётся весной.</p></article></body></html>";
+    assert_eq!(ex(html).lang.as_ref().map(|l| l.as_str()), Some("ru"));
+}
+
+#[test]
 fn visible_update_time_is_modified_never_published() {
     let opts = ExtractOptions {
         fetched_at: Some(DateTime::parse_from_rfc3339("2025-04-20T18:00:00+05:00").expect("time")),
