@@ -174,6 +174,9 @@ fn main() {
         ExtractOptions {
             url,
             tz,
+            // As the pipeline does: the page was fetched now (extraction never reads the
+            // clock itself; relative visible dates need a reference).
+            fetched_at: Some(chrono::Utc::now().fixed_offset()),
             ..Default::default()
         }
     };
