@@ -1016,6 +1016,67 @@ mod tests {
     }
 
     #[test]
+    fn an_article_close_to_two_stories_merges_them_into_the_larger() {
+        let fire = "В Алматы загорелся склад зерна на улице Рыскулова. Огонь охватил площадь \
+            две тысячи квадратных метров, сгорели пятьсот тонн пшеницы. Пожарные тушили \
+            склад всю ночь, пострадавших нет.";
+        let arrest = "Полиция Алматы задержала подозреваемого в поджоге. Мужчина тридцати лет \
+            признался следователям, что поджёг ворота из мести владельцу. Возбуждено \
+            уголовное дело, подозреваемый арестован на два месяца.";
+        let both = "Полиция Алматы задержала подозреваемого в поджоге склада зерна на улице \
+            Рыскулова. При пожаре сгорели пятьсот тонн пшеницы на площади две тысячи \
+            квадратных метров. Мужчина признался, что поджёг склад из мести владельцу.";
+        // Loose thresholds so that the three short texts exercise the merge path; the
+        // default thresholds are measured on real pairs, not on this miniature.
+        let mut org = Organiser::new(Config {
+            join: 0.3,
+            merge: 0.3,
+            ..Config::default()
+        });
+        let a = org.place(arrival(1, 1, 0, "Склад зерна сгорел в Алматы", fire, &[]));
+        let a2 = org.place(arrival(
+            2,
+            2,
+            1,
+            "В Алматы сгорел склад с пшеницей",
+            fire,
+            &[],
+        ));
+        let b = org.place(arrival(
+            3,
+            3,
+            20,
+            "В Алматы задержан подозреваемый",
+            arrest,
+            &[],
+        ));
+        let sa = a.decisions[0].story;
+        assert_eq!(a2.decisions[0].story, sa);
+        assert_ne!(b.decisions[0].story, sa, "{b:?}");
+        let c = org.place(arrival(
+            4,
+            4,
+            21,
+            "Поджигатель склада зерна задержан в Алматы",
+            both,
+            &[],
+        ));
+        assert_eq!(c.merges.len(), 1, "{c:?}");
+        // The two-article story survives; the one-article story redirects to it.
+        assert_eq!(
+            c.merges[0],
+            (b.decisions[0].story.unwrap_or(0), sa.unwrap_or(0))
+        );
+        assert_eq!(c.decisions[0].story, sa);
+        assert!(
+            c.decisions.iter().any(|d| d.article == 3 && d.story == sa),
+            "{c:?}"
+        );
+        let view = c.stories.iter().find(|s| Some(s.id) == sa).expect("view");
+        assert_eq!((view.article_count, view.sources), (4, 4));
+    }
+
+    #[test]
     fn the_window_is_bounded_in_time_and_size() {
         let mut org = Organiser::new(Config {
             max_docs: 50,
