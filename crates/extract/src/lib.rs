@@ -46,6 +46,7 @@ use khronika_model::{Article, Image, Lang};
 use url::Url;
 
 pub mod body;
+mod boilerplate;
 pub mod charset;
 pub mod datetime;
 pub mod dom;
