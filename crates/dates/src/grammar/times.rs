@@ -1,0 +1,273 @@
+//! Clock times ("14:05", "в 15 часов", "8 часов вечера", "в полдень"), the part of the day
+//! after an hour ("утра", "вечера") and stated time zones ("GMT", "(мск)", "по московскому
+//! времени").
+
+use super::{Parser, Res, TimeC, Zone};
+use crate::words::{self, DayPart};
+
+impl<'a> Parser<'a> {
+    /// A clock time: "14:05", "17ч10", "в 15 часов", "8 часов вечера", "в три", "в полдень".
+    pub(super) fn time(&self, i: usize) -> Res<TimeC> {
+        let prep = i > 0 && self.is_w(i - 1, &["в", "во", "к", "до", "с", "со", "после", "около"]);
+        // hh:mm[:ss]
+        if let Some(h) = self.n(i) {
+            if (1..=2).contains(&self.digits(i))
+                && self.p(i + 1, ":")
+                && self.glued(i + 1)
+                && self.glued(i + 2)
+                && self.digits(i + 2) == 2
+            {
+                let m = self.n(i + 2)?;
+                if h > 24 || m > 59 {
+                    return None;
+                }
+                let mut e = i + 3;
+                let mut s = None;
+                if self.p(e, ":") && self.glued(e) && self.glued(e + 1) && self.digits(e + 1) == 2 {
+                    let sv = self.n(e + 1)?;
+                    if sv > 59 {
+                        return None;
+                    }
+                    s = Some(sv);
+                    e += 2;
+                }
+                let (e, part) = self.part_after(e);
+                return Some((
+                    e,
+                    TimeC {
+                        hour: h,
+                        minute: Some(m),
+                        second: s,
+                        part,
+                        ambiguous: false,
+                        weak: false,
+                    },
+                ));
+            }
+            // 17ч10, 15ч
+            if self.digits(i) <= 2 && self.is_w(i + 1, &["ч"]) && self.glued(i + 1) {
+                if h > 24 {
+                    return None;
+                }
+                if self.glued(i + 2) && self.digits(i + 2) == 2 {
+                    let m = self.n(i + 2)?;
+                    if m > 59 {
+                        return None;
+                    }
+                    return Some((
+                        i + 3,
+                        TimeC {
+                            hour: h,
+                            minute: Some(m),
+                            second: None,
+                            part: None,
+                            ambiguous: false,
+                            weak: false,
+                        },
+                    ));
+                }
+                let e = if self.p(i + 2, ".") { i + 3 } else { i + 2 };
+                let (e, part) = self.part_after(e);
+                return Some((
+                    e,
+                    TimeC {
+                        hour: h,
+                        minute: None,
+                        second: None,
+                        part,
+                        ambiguous: part.is_none() && h <= 12,
+                        weak: !prep,
+                    },
+                ));
+            }
+        }
+        // полдень / полночь
+        if self.is_w(i, &["полдень", "полудня", "полудню"])
+            && !(i > 0 && self.is_w(i - 1, &["после"]))
+        {
+            return Some((
+                i + 1,
+                TimeC {
+                    hour: 12,
+                    minute: None,
+                    second: None,
+                    part: None,
+                    ambiguous: false,
+                    weak: false,
+                },
+            ));
+        }
+        // hour [часов [N минут]] [утра/дня/вечера/ночи]
+        if self.digits(i) > 2 {
+            return None;
+        }
+        let (mut e, h) = self.cardinal(i)?;
+        if h > 24 {
+            return None;
+        }
+        let mut hour_word = false;
+        let mut minute = None;
+        if self.is_w(e, &["час", "часа", "часов", "ч"]) {
+            hour_word = true;
+            e += 1;
+            if self.is_w(e - 1, &["ч"]) && self.p(e, ".") {
+                e += 1;
+            }
+            if let Some((e2, m)) = self.cardinal(e) {
+                if m < 60 && self.is_w(e2, &["минут", "минуты", "минута", "мин"])
+                {
+                    minute = Some(m);
+                    e = e2 + 1;
+                }
+            }
+        }
+        let (e2, part) = self.part_after(e);
+        // "за два дня до …" is a duration: "N дня" is a clock time only after "в".
+        if !hour_word && !prep && self.is_w(e, &["дня"]) {
+            return None;
+        }
+        let e = e2;
+        if !hour_word && part.is_none() && !prep {
+            return None;
+        }
+        // "в 3 раза", "в 2 странах": a bare number after "в" is a time only before
+        // punctuation, the end, or another date word.
+        if !hour_word && part.is_none() {
+            if let Some(next) = self.w(e) {
+                let datey = words::weekday(next).is_some()
+                    || self.zone(e).is_some()
+                    || matches!(
+                        next,
+                        "сегодня" | "завтра" | "вчера" | "послезавтра" | "позавчера"
+                    );
+                if !datey {
+                    return None;
+                }
+            }
+        }
+        let weak = part.is_none() && !(hour_word && prep);
+        Some((
+            e,
+            TimeC {
+                hour: h,
+                minute,
+                second: None,
+                part,
+                ambiguous: part.is_none() && h <= 12,
+                weak,
+            },
+        ))
+    }
+
+    /// "утра", "дня", "вечера", "ночи", "пополудни", "после полудня" after an hour.
+    fn part_after(&self, i: usize) -> (usize, Option<DayPart>) {
+        if self.is_w(i, &["после"]) && self.is_w(i + 1, &["полудня"]) {
+            return (i + 2, Some(DayPart::Afternoon));
+        }
+        match self.w(i) {
+            Some(w @ ("утра" | "дня" | "вечера" | "ночи" | "пополудни")) => {
+                (i + 1, words::day_part(w))
+            }
+            _ => (i, None),
+        }
+    }
+
+    /// A stated time zone.
+    pub(super) fn zone(&self, i: usize) -> Res<Zone> {
+        if self.p(i, "(") {
+            let (e, z) = self.zone(i + 1)?;
+            return self.p(e, ")").then_some((e + 1, z));
+        }
+        // "+05:00", "-0200" glued to a clock time (ISO 8601)
+        let after_seconds = i >= 5 && self.p(i - 2, ":") && self.p(i - 4, ":") && self.glued(i);
+        if self.p(i, "+-") && after_seconds {
+            let sign = if self.p(i, "+") { 1 } else { -1 };
+            let (h, m, e) =
+                if self.digits(i + 1) == 2 && self.p(i + 2, ":") && self.digits(i + 3) == 2 {
+                    (self.n(i + 1)?, self.n(i + 3)?, i + 4)
+                } else if self.digits(i + 1) == 4 {
+                    let v = self.n(i + 1)?;
+                    (v / 100, v % 100, i + 2)
+                } else {
+                    return None;
+                };
+            if h > 14 || m > 59 {
+                return None;
+            }
+            let secs = i32::try_from(h * 3600 + m * 60).ok()?;
+            return Some((e, Zone::Fixed(sign * secs)));
+        }
+        let w = self.w(i)?;
+        // "по UTC", "по мск"
+        if w == "по" && self.w(i + 1).is_some_and(|n| n != "по") {
+            if let Some((e, z)) = self.zone(i + 1) {
+                return Some((e, z));
+            }
+        }
+        match w {
+            "мск" | "msk" => return Some((i + 1, Zone::Tz(chrono_tz::Europe::Moscow))),
+            "московского" if self.is_w(i + 1, &["времени"]) => {
+                return Some((i + 2, Zone::Tz(chrono_tz::Europe::Moscow)))
+            }
+            "z" if self.glued(i) => return Some((i + 1, Zone::Fixed(0))),
+            "almt" => return Some((i + 1, Zone::Tz(chrono_tz::Asia::Almaty))),
+            "по" => {}
+            _ => {
+                let hours: f32 = match w {
+                    "gmt" | "utc" | "wet" => 0.0,
+                    "bst" | "cet" | "west" => 1.0,
+                    "cest" | "eet" => 2.0,
+                    "eest" | "msd" => 3.0,
+                    "samt" => 4.0,
+                    "yekt" => 5.0,
+                    "omst" => 6.0,
+                    "krat" => 7.0,
+                    "irkt" => 8.0,
+                    "yakt" | "jst" | "kst" => 9.0,
+                    "vlat" => 10.0,
+                    "magt" => 11.0,
+                    "est" => -5.0,
+                    "edt" => -4.0,
+                    "cst" => -6.0,
+                    "cdt" => -5.0,
+                    "pst" => -8.0,
+                    "pdt" => -7.0,
+                    "mst" => -7.0,
+                    "ist" => 5.5,
+                    _ => return None,
+                };
+                // "8:00 GMT+3"
+                let base = (hours * 3600.0) as i32;
+                if self.p(i + 1, "+-") && self.glued(i + 1) {
+                    if let Some(h) = self.n(i + 2).filter(|h| *h <= 14) {
+                        let sign = if self.p(i + 1, "+") { 1 } else { -1 };
+                        let h = i32::try_from(h).ok()?;
+                        return Some((i + 3, Zone::Fixed(base + sign * h * 3600)));
+                    }
+                }
+                return Some((i + 1, Zone::Fixed(base)));
+            }
+        }
+        let (a, b) = (self.w(i + 1)?, self.w(i + 2));
+        let tz = match (a, b) {
+            ("московскому", Some("времени")) => chrono_tz::Europe::Moscow,
+            ("астанинскому" | "алматинскому" | "казахстанскому", Some("времени")) => {
+                chrono_tz::Asia::Almaty
+            }
+            ("киевскому", Some("времени")) => chrono_tz::Europe::Kyiv,
+            ("минскому", Some("времени")) => chrono_tz::Europe::Minsk,
+            ("времени", Some("астаны" | "алматы" | "нур" | "казахстана")) => {
+                chrono_tz::Asia::Almaty
+            }
+            ("времени", Some("москвы")) => chrono_tz::Europe::Moscow,
+            ("москве", _) => return Some((i + 2, Zone::Tz(chrono_tz::Europe::Moscow))),
+            ("астане" | "алматы" | "казахстану", _) => {
+                return Some((i + 2, Zone::Tz(chrono_tz::Asia::Almaty)))
+            }
+            ("киеву", _) => return Some((i + 2, Zone::Tz(chrono_tz::Europe::Kyiv))),
+            ("гринвичу", _) => return Some((i + 2, Zone::Fixed(0))),
+            _ => return None,
+        };
+        Some((i + 3, Zone::Tz(tz)))
+    }
+}
