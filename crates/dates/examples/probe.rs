@@ -17,11 +17,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let found: Vec<String> = find_dates_at(&line, &r)
             .into_iter()
             .map(|d| {
-                let v = d.value.unwrap_or_else(|| {
+                let v = d.value().map(str::to_owned).unwrap_or_else(|| {
                     format!(
                         "[{} .. {})",
-                        d.from.unwrap_or_default(),
-                        d.to.unwrap_or_default()
+                        d.from().unwrap_or_default(),
+                        d.to().unwrap_or_default()
                     )
                 });
                 format!("«{}» {} {:?}", d.text, v, d.grain)

@@ -27,7 +27,7 @@ mod words;
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime, Offset, TimeZone};
 use chrono_tz::Tz;
-use khronika_model::{DateMention, Grain};
+use khronika_model::{DateMention, DateValue, Grain};
 
 pub use grammar::Prefer;
 use grammar::{Parser, Shape, Val, Zone};
@@ -261,18 +261,21 @@ fn mention(chars: &[char], f: &Found, reference: &Reference) -> Option<DateMenti
             Some(t) => Some(Some(reference.render(t, f.val.zone)?.iso())),
         }
     };
-    let (value, from, to) = match f.val.shape {
-        Shape::Point(t) => (r(Some(t))?, None, None),
-        Shape::Interval(a, b) => (None, r(a)?, r(b)?),
+    let when = match f.val.shape {
+        Shape::Point(t) => DateValue::Point {
+            value: r(Some(t))??,
+        },
+        Shape::Interval(a, b) => DateValue::Interval {
+            from: r(a)?,
+            to: r(b)?,
+        },
     };
     Some(DateMention {
         start: f.start,
         end: f.end,
         text,
         grain: f.val.grain,
-        value,
-        from,
-        to,
+        when,
     })
 }
 

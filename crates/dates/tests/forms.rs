@@ -23,12 +23,12 @@ fn reference(r: &str) -> Reference {
 fn read(text: &str, r: &str) -> Option<(String, Grain)> {
     let found = find_dates_at(text, &reference(r));
     let m: &DateMention = found.iter().max_by_key(|m| m.end - m.start)?;
-    let v = match (&m.value, &m.from, &m.to) {
-        (Some(v), _, _) => v.clone(),
-        (None, f, t) => format!(
+    let v = match m.value() {
+        Some(v) => v.to_owned(),
+        None => format!(
             "{}..{}",
-            f.clone().unwrap_or_default(),
-            t.clone().unwrap_or_default()
+            m.from().unwrap_or_default(),
+            m.to().unwrap_or_default()
         ),
     };
     Some((v, m.grain))
@@ -329,8 +329,8 @@ fn dates_in_running_text_with_offsets() {
         let slice: String = chars[m.start..m.end].iter().collect();
         assert_eq!(slice, m.text);
     }
-    assert_eq!(found[1].from.as_deref(), Some("2024-06-15T00:00:00+05:00"));
-    assert_eq!(found[1].to.as_deref(), Some("2024-06-17T00:00:00+05:00"));
+    assert_eq!(found[1].from(), Some("2024-06-15T00:00:00+05:00"));
+    assert_eq!(found[1].to(), Some("2024-06-17T00:00:00+05:00"));
 }
 
 #[test]
@@ -502,7 +502,7 @@ fn page_dates_resolve_to_the_past() {
     // running text keeps Duckling's future preference
     let r = Reference::new(now, None);
     let found = find_dates_at("во вторник", &r);
-    assert_eq!(found[0].value.as_deref(), Some("2025-04-22T00:00:00+05:00"));
+    assert_eq!(found[0].value(), Some("2025-04-22T00:00:00+05:00"));
 }
 
 #[test]
@@ -510,17 +510,17 @@ fn references_parse_with_and_without_offsets() {
     let zoned = Reference::parse("2013-02-12T04:30:00-02:00", None).expect("rfc3339");
     let naive = Reference::parse("2025-04-03T12:00:00", None).expect("naive");
     assert_eq!(
-        find_dates_at("вчера", &zoned)[0].value.as_deref(),
+        find_dates_at("вчера", &zoned)[0].value(),
         Some("2013-02-11T00:00:00-02:00")
     );
     assert_eq!(
-        find_dates_at("вчера", &naive)[0].value.as_deref(),
+        find_dates_at("вчера", &naive)[0].value(),
         Some("2025-04-02T00:00:00")
     );
     let almaty =
         Reference::parse("2025-04-03 12:00", Some(chrono_tz::Asia::Almaty)).expect("local");
     assert_eq!(
-        find_dates_at("вчера", &almaty)[0].value.as_deref(),
+        find_dates_at("вчера", &almaty)[0].value(),
         Some("2025-04-02T00:00:00+05:00")
     );
     assert!(Reference::parse("вчера", None).is_none());
@@ -535,7 +535,7 @@ fn dates_after_brackets_and_glued_commas() {
     assert!(find_dates_at("версия 44,8 и 1.12.5", &r).is_empty());
     assert!(find_dates_at("цена 1 кв. м выросла", &r).is_empty());
     assert_eq!(
-        find_dates_at("во II кв. 2024 года", &r)[0].value.as_deref(),
+        find_dates_at("во II кв. 2024 года", &r)[0].value(),
         Some("2024-04-01T00:00:00")
     );
 }

@@ -74,9 +74,27 @@ pub enum Grain {
     Year,
 }
 
+/// What a date expression resolves to: a point at its grain, or an interval.
+///
+/// Serialised without a tag, so a mention's JSON keeps the flat shape external tools read:
+/// `"value": …` for a point, `"from": …, "to": …` for an interval (either end may be open,
+/// `to` is exclusive).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum DateValue {
+    Point {
+        value: String,
+    },
+    Interval {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<String>,
+    },
+}
+
 /// A date or time expression found in the text, resolved against a reference time.
 ///
-/// Either `value` (a point at `grain`) or `from`/`to` (an interval, `to` exclusive) is set.
 /// Values are ISO 8601 date-times with an offset whenever the zone is known.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DateMention {
@@ -84,12 +102,32 @@ pub struct DateMention {
     pub end: usize,
     pub text: String,
     pub grain: Grain,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
+    #[serde(flatten)]
+    pub when: DateValue,
+}
+
+impl DateMention {
+    /// The point, when the expression names one.
+    pub fn value(&self) -> Option<&str> {
+        match &self.when {
+            DateValue::Point { value } => Some(value),
+            DateValue::Interval { .. } => None,
+        }
+    }
+    /// The interval's start, when the expression names an interval with one.
+    pub fn from(&self) -> Option<&str> {
+        match &self.when {
+            DateValue::Interval { from, .. } => from.as_deref(),
+            DateValue::Point { .. } => None,
+        }
+    }
+    /// The interval's (exclusive) end, when the expression names an interval with one.
+    pub fn to(&self) -> Option<&str> {
+        match &self.when {
+            DateValue::Interval { to, .. } => to.as_deref(),
+            DateValue::Point { .. } => None,
+        }
+    }
 }
 
 /// Everything the language layer found in one text.
@@ -101,4 +139,29 @@ pub struct Analysis {
     pub quotes: Vec<Quote>,
     #[serde(default)]
     pub dates: Vec<DateMention>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_mentions_keep_their_flat_json() {
+        let point = r#"{"start":0,"end":5,"text":"вчера","grain":"day","value":"2025-04-02T00:00:00+05:00"}"#;
+        let m: DateMention = serde_json::from_str(point).expect("point");
+        assert_eq!(m.value(), Some("2025-04-02T00:00:00+05:00"));
+        assert_eq!(serde_json::to_string(&m).expect("json"), point);
+        let span = r#"{"start":0,"end":10,"text":"15-16 июня","grain":"day","from":"2024-06-15T00:00:00+05:00","to":"2024-06-17T00:00:00+05:00"}"#;
+        let m: DateMention = serde_json::from_str(span).expect("interval");
+        assert_eq!(m.from(), Some("2024-06-15T00:00:00+05:00"));
+        assert_eq!(m.value(), None);
+        assert_eq!(serde_json::to_string(&m).expect("json"), span);
+        let open = r#"{"start":0,"end":7,"text":"до июня","grain":"month","to":"2024-06-01T00:00:00+05:00"}"#;
+        let m: DateMention = serde_json::from_str(open).expect("open interval");
+        assert_eq!(
+            (m.from(), m.to()),
+            (None, Some("2024-06-01T00:00:00+05:00"))
+        );
+        assert_eq!(serde_json::to_string(&m).expect("json"), open);
+    }
 }
