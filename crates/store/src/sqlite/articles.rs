@@ -10,7 +10,7 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Transact
 use super::entities::write_derived;
 use super::fetches::{insert_fetch, upsert_page};
 use super::{
-    check_url, clamp_limit, next_seq, organise, parse_cursor, parse_ts, ts, MAX_URL_LEN, VISIBLE,
+    check_url, clamp_limit, keyset_page, next_seq, organise, parse_ts, ts, MAX_URL_LEN, VISIBLE,
 };
 use crate::error::{Result, StoreError};
 use crate::types::*;
@@ -441,21 +441,13 @@ pub(super) fn list_articles(
         args.push(Value::Integer(until.timestamp()));
         sql.push_str(&format!(" AND a.sort_ts < ?{}", args.len()));
     }
-    if let Some(cursor) = &page.cursor {
-        let (t, id) = parse_cursor(cursor)?;
-        args.push(Value::Integer(t));
-        let tn = args.len();
-        args.push(Value::Integer(id));
-        let idn = args.len();
-        sql.push_str(&format!(
-            " AND (a.sort_ts < ?{tn} OR (a.sort_ts = ?{tn} AND a.id < ?{idn}))"
-        ));
-    }
-    args.push(Value::Integer(limit + 1));
-    sql.push_str(&format!(
-        " ORDER BY a.sort_ts DESC, a.id DESC LIMIT ?{}",
-        args.len()
-    ));
+    keyset_page(
+        &mut sql,
+        &mut args,
+        page.cursor.as_deref(),
+        ("a.sort_ts", "a.id"),
+        limit,
+    )?;
     let mut stmt = c.prepare_cached(&sql)?;
     let rows = stmt.query_map(params_from_iter(args.iter()), |r| {
         Ok((

@@ -272,6 +272,34 @@ fn parse_cursor(c: &str) -> Result<(i64, i64)> {
     Ok((a, b))
 }
 
+/// Keyset paging, newest first, over `(time_col, id_col)`: the condition after the cursor's
+/// position (`" AND …"`), then the order and a limit of `limit + 1` (one more row says
+/// whether there is a next page). Shared by article and story lists.
+fn keyset_page(
+    sql: &mut String,
+    args: &mut Vec<Value>,
+    cursor: Option<&str>,
+    (time_col, id_col): (&str, &str),
+    limit: i64,
+) -> Result<()> {
+    if let Some(cursor) = cursor {
+        let (t, id) = parse_cursor(cursor)?;
+        args.push(Value::Integer(t));
+        let tn = args.len();
+        args.push(Value::Integer(id));
+        let idn = args.len();
+        sql.push_str(&format!(
+            " AND ({time_col} < ?{tn} OR ({time_col} = ?{tn} AND {id_col} < ?{idn}))"
+        ));
+    }
+    args.push(Value::Integer(limit + 1));
+    sql.push_str(&format!(
+        " ORDER BY {time_col} DESC, {id_col} DESC LIMIT ?{}",
+        args.len()
+    ));
+    Ok(())
+}
+
 /// Visible = not hidden itself and not in a hidden source.
 const VISIBLE: &str = "a.hidden = 0 AND COALESCE(s.hidden, 0) = 0";
 

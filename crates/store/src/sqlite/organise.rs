@@ -15,7 +15,7 @@ use khronika_model::Rubric;
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Transaction};
 
-use super::{clamp_limit, next_seq, parse_cursor, parse_ts, ts, VISIBLE};
+use super::{clamp_limit, keyset_page, next_seq, parse_ts, ts, VISIBLE};
 use crate::error::{Result, StoreError};
 use crate::types::*;
 
@@ -441,21 +441,13 @@ pub(super) fn list_stories(
         args.push(Value::Integer(i64::from(filter.min_articles)));
         sql.push_str(&format!(" AND st.articles >= ?{}", args.len()));
     }
-    if let Some(cursor) = &page.cursor {
-        let (t, id) = parse_cursor(cursor)?;
-        args.push(Value::Integer(t));
-        let tn = args.len();
-        args.push(Value::Integer(id));
-        let idn = args.len();
-        sql.push_str(&format!(
-            " AND (st.last_ts < ?{tn} OR (st.last_ts = ?{tn} AND st.id < ?{idn}))"
-        ));
-    }
-    args.push(Value::Integer(limit + 1));
-    sql.push_str(&format!(
-        " ORDER BY st.last_ts DESC, st.id DESC LIMIT ?{}",
-        args.len()
-    ));
+    keyset_page(
+        &mut sql,
+        &mut args,
+        page.cursor.as_deref(),
+        ("st.last_ts", "st.id"),
+        limit,
+    )?;
     let rows: Vec<(i64, i64)> = c
         .prepare_cached(&sql)?
         .query_map(params_from_iter(args.iter()), |r| {
