@@ -474,19 +474,7 @@ async fn top_stories(
         if out.len() >= limit {
             break;
         }
-        let newest = app
-            .store
-            .list_articles(
-                &ArticleFilter {
-                    story: Some(st.id),
-                    originals_only: true,
-                    ..Default::default()
-                },
-                &PageRequest {
-                    cursor: None,
-                    limit: 1,
-                },
-            )
+        let newest = story_originals(app, st.id, 1)
             .await
             .map_err(|e| server_error(app, &e.to_string()))?;
         if let Some(s) = newest.items.first() {
@@ -495,6 +483,27 @@ async fn top_stories(
         }
     }
     Ok(out)
+}
+
+/// The newest original articles of a story (copies are shown under their originals).
+async fn story_originals(
+    app: &App,
+    story: khronika_store::StoryId,
+    limit: usize,
+) -> Result<khronika_store::Page<khronika_store::ArticleSummary>, khronika_store::StoreError> {
+    app.store
+        .list_articles(
+            &ArticleFilter {
+                story: Some(story),
+                originals_only: true,
+                ..Default::default()
+            },
+            &PageRequest {
+                cursor: None,
+                limit,
+            },
+        )
+        .await
 }
 
 // ---------- article ----------
@@ -719,21 +728,7 @@ async fn continue_topic(
     let organised = art.rubric.is_some() || art.story_id.is_some();
     let mut same: Vec<Item> = Vec::new();
     if let Some(st) = story {
-        if let Ok(page) = app
-            .store
-            .list_articles(
-                &ArticleFilter {
-                    story: Some(st.id),
-                    originals_only: true,
-                    ..Default::default()
-                },
-                &PageRequest {
-                    cursor: None,
-                    limit: 8,
-                },
-            )
-            .await
-        {
+        if let Ok(page) = story_originals(app, st.id, 8).await {
             same = page
                 .items
                 .iter()
