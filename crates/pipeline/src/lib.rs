@@ -38,7 +38,10 @@ use khronika_store::{content_hash, NewArticle, NewFetch, PutOutcome, SourceId, S
 use serde::Serialize;
 use url::Url;
 
-pub use exchange::{export, import_jsonl, ExportFormat, ExportOptions};
+pub use exchange::{
+    export, import_jsonl, import_jsonl_listed, BadRecord, ExportFormat, ExportOptions, Imported,
+    MAX_BAD_LISTED,
+};
 pub use files::ingest_files_cancellable;
 pub use files::{ingest_files, FileOptions};
 pub use organise::{arrival, reorganise, OrganiseStage};
