@@ -161,8 +161,9 @@ impl AddressPolicy {
         self.allowed_hosts.iter().any(|a| a.matches(url))
     }
 
-    /// Check the URL's scheme and, for a literal IP host, the address. Names are checked
-    /// when they are resolved ([`AddressPolicy::check_target`], [`GuardedResolver`]).
+    /// Check the URL's scheme and, for a literal IP host (or `localhost`), the address,
+    /// without any network access. Other names are checked when they are resolved
+    /// ([`AddressPolicy::check_target`], [`GuardedResolver`]).
     pub fn check_url(&self, url: &Url) -> Result<(), FetchError> {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(FetchError::BadUrl(format!(
@@ -172,6 +173,8 @@ impl AddressPolicy {
         let ip = match url.host() {
             Some(Host::Ipv4(ip)) => IpAddr::V4(ip),
             Some(Host::Ipv6(ip)) => IpAddr::V6(ip),
+            // Loopback by definition (RFC 6761), known without asking DNS.
+            Some(Host::Domain(d)) if is_localhost(d) => IpAddr::V4(Ipv4Addr::LOCALHOST),
             Some(Host::Domain(_)) => return Ok(()),
             None => return Err(FetchError::BadUrl(format!("{url}: no host"))),
         };
@@ -235,6 +238,16 @@ impl AddressPolicy {
         }
         Ok(addrs)
     }
+}
+
+fn is_localhost(name: &str) -> bool {
+    let name = name.trim_end_matches('.');
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .len()
+            .checked_sub(".localhost".len())
+            .and_then(|i| name.get(i..))
+            .is_some_and(|tail| tail.eq_ignore_ascii_case(".localhost"))
 }
 
 fn refused(target: &str, addr: IpAddr) -> FetchError {
@@ -362,6 +375,13 @@ mod tests {
             );
         }
         assert!(p.check_url(&url("file:///etc/passwd")).is_err());
+        // localhost is loopback without asking DNS.
+        for local in ["http://localhost:8080/", "http://news.LOCALHOST./"] {
+            assert!(strict.check_url(&url(local)).is_err(), "{local} allowed");
+        }
+        let p = AddressPolicy::allowing([allow("localhost:8080")]);
+        assert!(p.check_url(&url("http://localhost:8080/")).is_ok());
+        assert!(p.check_url(&url("http://localhost:8081/")).is_err());
     }
 
     #[tokio::test]

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Args, Subcommand};
-use khronika_ingest::{AddressPolicy, FetchConfig, FetchError, Fetcher};
+use khronika_ingest::{AddressPolicy, FetchConfig, Fetcher};
 use khronika_store::{DisplayPolicy, NewSource, Store};
 use url::Url;
 
@@ -52,21 +52,19 @@ pub fn address_policy(global: &GlobalOpts) -> AddressPolicy {
 }
 
 /// Refuse to store a source whose home, feed or sitemap URL the fetcher would refuse
-/// (`--no-discover`, `--feed`, `--sitemap`, `source import` never fetch before storing).
-/// A name that does not resolve now is kept: every fetch checks it again.
-async fn check_source_urls(policy: &AddressPolicy, s: &NewSource) -> Result<()> {
+/// (`--no-discover`, `--feed`, `--sitemap`, `source import` fetch nothing before storing):
+/// literal non-public addresses and `localhost`, unless `--allow-host` names them. Names
+/// are not resolved here (no network for a local change); every fetch checks what a name
+/// resolves to.
+fn check_source_urls(policy: &AddressPolicy, s: &NewSource) -> Result<()> {
     for raw in std::iter::once(&s.home_url)
         .chain(&s.feeds)
         .chain(&s.sitemaps)
     {
         let url = Url::parse(raw).with_context(|| format!("{raw:?} is not a URL"))?;
-        match policy.check_target(&url).await {
-            Ok(()) => {}
-            Err(e @ (FetchError::Dns { .. } | FetchError::Http(_))) => {
-                tracing::info!(%url, error = %e, "not checked now; checked on every fetch");
-            }
-            Err(e) => return Err(e).with_context(|| format!("source {:?}", s.name)),
-        }
+        policy
+            .check_url(&url)
+            .with_context(|| format!("source {:?}", s.name))?;
     }
     Ok(())
 }
@@ -175,7 +173,7 @@ async fn run_async(global: &GlobalOpts, args: SourceArgs) -> Result<ExitCode> {
                     skipped += 1;
                     continue;
                 }
-                if let Err(e) = check_source_urls(&policy, &s).await {
+                if let Err(e) = check_source_urls(&policy, &s) {
                     eprintln!("khronika: skipped {}: {e:#}", s.name);
                     refused += 1;
                     continue;
@@ -238,7 +236,7 @@ async fn add(global: &GlobalOpts, store: &dyn Store, a: AddArgs) -> Result<ExitC
         },
         ..Default::default()
     };
-    check_source_urls(&address_policy(global), &source).await?;
+    check_source_urls(&address_policy(global), &source)?;
     store.add_source(&source).await?;
     println!("added {name}");
     for f in &feeds {
