@@ -27,20 +27,7 @@ struct Entry {
 
 /// XML text/attribute escaping; drops characters XML 1.0 forbids.
 fn x(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&apos;"),
-            '\t' | '\n' | '\r' => o.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => o.push(c),
-        }
-    }
-    o
+    escape(s, true)
 }
 
 /// A summary as HTML that shows the text: readers treat an RSS `<description>` (and an
@@ -49,12 +36,22 @@ fn x(s: &str) -> String {
 /// needs `&`, `<` and `>` escaped (quotes matter only in attributes), which keeps readers'
 /// copies of the text identical to ours.
 fn html_text(s: &str) -> String {
+    escape(s, false)
+}
+
+/// `&`, `<`, `>` (and with `quotes` both quote marks) as references; characters XML 1.0
+/// forbids dropped.
+fn escape(s: &str, quotes: bool) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
             '&' => o.push_str("&amp;"),
             '<' => o.push_str("&lt;"),
             '>' => o.push_str("&gt;"),
+            '"' if quotes => o.push_str("&quot;"),
+            '\'' if quotes => o.push_str("&apos;"),
+            '\t' | '\n' | '\r' => o.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
             c => o.push(c),
         }
     }

@@ -180,14 +180,22 @@ impl SqliteStore {
             r.pragma_update(None, "query_only", "ON")?;
             readers.push(Mutex::new(r));
         }
-        Ok(SqliteStore {
+        Ok(Self::with_connections(writer, readers, path))
+    }
+
+    fn with_connections(
+        writer: Connection,
+        readers: Vec<Mutex<Connection>>,
+        path: PathBuf,
+    ) -> Self {
+        SqliteStore {
             inner: Arc::new(Inner {
                 writer: Mutex::new(writer),
                 readers,
                 next_reader: AtomicUsize::new(0),
                 path,
             }),
-        })
+        }
     }
 
     /// Open an existing store for reading only (export, search, listings): nothing is
@@ -240,14 +248,7 @@ impl SqliteStore {
         for _ in 0..READERS {
             readers.push(Mutex::new(read_only_connection(&path, immutable)?.0));
         }
-        Ok(SqliteStore {
-            inner: Arc::new(Inner {
-                writer: Mutex::new(first),
-                readers,
-                next_reader: AtomicUsize::new(0),
-                path,
-            }),
-        })
+        Ok(Self::with_connections(first, readers, path))
     }
 
     /// The database file.
