@@ -363,8 +363,14 @@ impl<'a> Parser<'a> {
 
     /// Whether a short "D.M" at `i` sits where a date is expected (after "с", "до", "по",
     /// "от", a dash, or a weekday).
+    /// A word after it must be a date word or a range word: "до 15.2 процента" is a number.
     fn date_context(&self, i: usize) -> bool {
+        let after = i + 3;
+        let word_ok = self.w(after).is_none()
+            || self.is_w(after, &["по", "до", "и", "в", "во", "включительно"])
+            || self.ends_clause(after);
         i > 0
+            && word_ok
             && (self.is_w(i - 1, &["с", "со", "по", "до", "от", "к"])
                 || self.is_dash(i - 1)
                 || self.p(i - 1, ","))

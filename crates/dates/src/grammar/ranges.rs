@@ -159,6 +159,17 @@ impl<'a> Parser<'a> {
                 b.shape = Shape::Point(t);
             }
         }
+        // Duckling's intervals end at the first occurrence of the right side after the left
+        // one: "с понедельника по пятницу" said on a Tuesday runs Monday to the Friday after.
+        let weekday_only =
+            |c: &Comps| c.weekday.is_some() && c.date.is_none() && c.day_off.is_none();
+        if weekday_only(&l) && weekday_only(right) {
+            if let (Shape::Point(ta), Shape::Point(tb)) = (a.shape, b.shape) {
+                if tb < ta {
+                    b.shape = Shape::Point(add(tb, Grain::Week, 1)?);
+                }
+            }
+        }
         if a.grain != b.grain && !(a.grain <= Grain::Hour && b.grain <= Grain::Hour) {
             return None;
         }

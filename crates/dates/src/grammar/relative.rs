@@ -164,7 +164,8 @@ impl<'a> Parser<'a> {
     /// "в конце / к концу месяца" stays with `portion` (the last third, as news means it).
     pub(super) fn end_of_period(&self, i: usize) -> Res<Val> {
         let w = self.w(i)?;
-        if self.is_w(i + 1, &["дня"]) && matches!(w, "конец" | "конца" | "конце" | "концу") {
+        if self.is_w(i + 1, &["дня"]) && matches!(w, "конец" | "конца" | "конце" | "концу")
+        {
             return Some((i + 2, Val::point(end_of(self.r, Grain::Day)?, Grain::Hour)));
         }
         if !matches!(w, "конец" | "конца") {
@@ -467,7 +468,14 @@ impl<'a> Parser<'a> {
                 let t = if nth < 0 {
                     start_of(add(to, Grain::Second, -1)?, g)?
                 } else {
-                    add(start_of(from, g)?, g, nth - 1)?
+                    // Duckling counts whole units starting inside the period: "первая
+                    // неделя октября 2014" is the week of Monday 6 October, not the one of
+                    // 29 September that merely runs into it.
+                    let mut first = start_of(from, g)?;
+                    if first < from {
+                        first = add(first, g, 1)?;
+                    }
+                    add(first, g, nth - 1)?
                 };
                 Val::point(t, g)
             }
@@ -523,9 +531,7 @@ impl<'a> Parser<'a> {
         };
         const XMAS: [&str; 4] = ["рождество", "рождества", "рождеству", "рождеством"];
         let (e, m, d) = match (self.w(i)?, self.w(i + 1)) {
-            (w, Some("христово" | "христова" | "христову" | "христовым"))
-                if XMAS.contains(&w) =>
-            {
+            (w, Some("христово" | "христова" | "христову" | "христовым")) if XMAS.contains(&w) => {
                 (i + 2, 1, 7)
             }
             (w, _) if XMAS.contains(&w) => (i + 1, 1, 7),
@@ -546,8 +552,12 @@ impl<'a> Parser<'a> {
             ("день" | "дня" | "дню" | "днем", Some("смеха")) => (i + 2, 4, 1),
             ("день" | "дня" | "дню" | "днем", Some("труда")) => (i + 2, 5, 1),
             ("день" | "дня" | "дню" | "днем", Some("россии")) => (i + 2, 6, 12),
-            ("день" | "дня" | "дню" | "днем", Some("единства")) => (i + 2, 11, 4),
-            ("день" | "дня" | "дню" | "днем", Some("народного")) if self.is_w(i + 2, &["единства"]) => {
+            ("день" | "дня" | "дню" | "днем", Some("единства")) => {
+                (i + 2, 11, 4)
+            }
+            ("день" | "дня" | "дню" | "днем", Some("народного"))
+                if self.is_w(i + 2, &["единства"]) =>
+            {
                 (i + 3, 11, 4)
             }
             (

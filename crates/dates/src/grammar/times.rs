@@ -143,7 +143,8 @@ impl<'a> Parser<'a> {
         if !hour_word && part.is_none() && self.w(e).is_some() && !self.ends_clause(e) {
             return None;
         }
-        let weak = part.is_none() && !(hour_word && prep);
+        // "в 19 45" is as sure a clock time as "в 19 часов"
+        let weak = part.is_none() && !((hour_word || minute.is_some()) && prep);
         Some((
             e,
             TimeC {
@@ -157,11 +158,11 @@ impl<'a> Parser<'a> {
         ))
     }
 
-    /// "ч", "ч.", "час", "часа", "часов", "часу" after an hour: the end of the word.
+    /// "ч", "ч.", "час", "часа", "часов", "часу", "часами" after an hour: the end of the word.
     fn hour_word(&self, i: usize) -> Option<usize> {
         match self.w(i)? {
             "ч" => Some(if self.p(i + 1, ".") { i + 2 } else { i + 1 }),
-            "час" | "часа" | "часов" | "часу" => Some(i + 1),
+            "час" | "часа" | "часов" | "часу" | "часами" => Some(i + 1),
             _ => None,
         }
     }
