@@ -138,6 +138,17 @@ impl<'a> Parser<'a> {
         if rel == 0 && u == Unit::Day {
             return None;
         }
+        // "за прошедшие сутки", "в ближайшие сутки": the 24 hours before or after now (how
+        // incident and weather reports use it), not a calendar day
+        if matches!(uw, "сутки" | "суток") {
+            let other = add(self.r, Grain::Day, i64::from(rel.signum()))?;
+            let (from, to) = if rel < 0 {
+                (other, self.r)
+            } else {
+                (self.r, other)
+            };
+            return Some((i + 2, Val::interval(Some(from), Some(to), Grain::Hour)));
+        }
         let g = unit_grain(u);
         let t = add(start_of(self.r, g)?, g, i64::from(rel))?;
         if self.is_w(i, &["эта"]) && self.is_w(i + 1, &["неделя"]) {
