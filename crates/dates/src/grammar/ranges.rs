@@ -53,6 +53,39 @@ impl<'a> Parser<'a> {
         best
     }
 
+    /// Duckling's "intersect" of a day with a clock range: "завтра с 10 до 12", "в среду,
+    /// с 9:00 до 18:00" — the range's clock times on that day.
+    pub(super) fn day_then_clock_range(&self, i: usize) -> Res<Val> {
+        let (e, c) = self.comps(i)?;
+        if c.time.is_some()
+            || c.midnight
+            || (c.date.is_none() && c.day_off.is_none() && c.weekday.is_none())
+        {
+            return None;
+        }
+        let day = self.build(&c)?;
+        if day.grain != Grain::Day {
+            return None;
+        }
+        let d = day.start()?.date();
+        let j = if self.p(e, ",") { e + 1 } else { e };
+        let (re, range) = self.range(j)?;
+        let (Shape::Interval(Some(from), Some(to)), true) =
+            (range.shape, range.grain <= Grain::Hour)
+        else {
+            return None;
+        };
+        let start = d.and_time(from.time());
+        let end = start.checked_add_signed(to.signed_duration_since(from))?;
+        Some((
+            re,
+            Val {
+                shape: Shape::Interval(Some(start), Some(end)),
+                ..range
+            },
+        ))
+    }
+
     /// A bare day ("15", "14.") or year ("2020") on the left of a range.
     fn bare_left(&self, i: usize) -> Res<Comps> {
         let n = self.n(i)?;
