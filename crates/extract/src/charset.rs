@@ -33,7 +33,8 @@ pub fn decode<'a>(
 }
 
 /// The page's encoding from BOM, header, meta, or sniffing.
-pub fn detect(bytes: &[u8], content_type: Option<&str>) -> &'static Encoding {
+#[cfg(test)]
+fn detect(bytes: &[u8], content_type: Option<&str>) -> &'static Encoding {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     detect_with(bytes, content_type, std::str::from_utf8(body).is_ok())
 }

@@ -347,16 +347,6 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-fn body_text(a: &Article) -> String {
-    // The reader's view without the lead (exported separately).
-    a.blocks
-        .iter()
-        .map(|b| b.plain_text())
-        .filter(|t| !t.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// Export every article (hidden ones included, flagged) matching the options; returns how
 /// many were written.
 pub async fn export(
@@ -432,7 +422,7 @@ pub async fn export(
                         source,
                         title: a.article.title.clone(),
                         lead: a.article.lead.clone(),
-                        text: body_text(&a.article),
+                        text: a.article.body_text(),
                         authors: a.article.authors.clone(),
                         published: a
                             .article
@@ -482,7 +472,7 @@ pub async fn export(
                         a.story_id.map(|s| s.to_string()).unwrap_or_default(),
                         a.duplicate_of.map(|d| d.to_string()).unwrap_or_default(),
                         a.rubric.map(|r| r.code().to_owned()).unwrap_or_default(),
-                        body_text(&a.article),
+                        a.article.body_text(),
                     ];
                     let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
                     writeln!(out, "{}", row.join(",")).map_err(io)?;
