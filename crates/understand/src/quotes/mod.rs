@@ -16,10 +16,9 @@
 //!   are not quotes: a quoted span counts only with an attribution, or when it is long
 //!   sentence-like speech standing as its own paragraph.
 //!
-//! Names of speakers are taken from the mention's `normal` when the entity layer supplied one
-//! (it differs from the surface); otherwise a surface in an oblique context ("по словам
-//! Айбека Смадиярова") is put in the nominative by a documented ending heuristic, preferring a
-//! nominative mention of the same person anywhere in the text.
+//! Names of speakers are the mentions' `normal` forms from the entity layer (the nominative
+//! by `khronika_morph`, a lone surname linked to the full name), and their gender is
+//! `khronika_morph`'s `person_gender`: this module has no morphology of its own.
 //!
 //! Offsets are Unicode code points, end exclusive, like every span in `khronika_model`.
 //!
@@ -34,6 +33,7 @@ mod speakers;
 mod tests;
 
 use khronika_model::{EntityKind, Mention, Quote};
+use khronika_morph::Morph;
 
 /// Texts longer than this (in code points) are cut before looking for quotes.
 pub const MAX_QUOTE_TEXT_CHARS: usize = 2_000_000;
@@ -128,6 +128,7 @@ fn trim_person(m: &Mention, chars: &[char]) -> Mention {
 }
 
 struct Ctx<'a> {
+    morph: &'a Morph,
     chars: Vec<char>,
     words: Vec<Word>,
     mentions: Vec<&'a Mention>,
@@ -140,8 +141,10 @@ struct Ctx<'a> {
     nominative: Vec<bool>,
 }
 
-/// All quotes of `text`, attributed using `entities` (the NER's mentions of the same text).
-pub fn find_quotes(text: &str, entities: &[Mention]) -> Vec<Quote> {
+/// All quotes of `text`, attributed using `entities`: the mentions of the same text with
+/// their normal forms, as [`crate::Analyzer::analyze`] gives them; `morph` tells the gender
+/// of a speaker's name.
+pub fn find_quotes(text: &str, entities: &[Mention], morph: &Morph) -> Vec<Quote> {
     let chars: Vec<char> = text.chars().take(MAX_QUOTE_TEXT_CHARS).collect();
     let words = split_words(&chars);
     let trimmed: Vec<Mention> = entities
@@ -152,6 +155,7 @@ pub fn find_quotes(text: &str, entities: &[Mention]) -> Vec<Quote> {
     let mut mentions: Vec<&Mention> = trimmed.iter().collect();
     mentions.sort_by_key(|m| (m.start, m.end));
     let mut cx = Ctx {
+        morph,
         chars,
         words,
         mentions,
