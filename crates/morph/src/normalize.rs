@@ -432,6 +432,10 @@ impl Morph {
         let known = w.parses.iter().any(|p| p.method == Method::Dictionary);
         let lower_word = w.text.to_lowercase();
         let listed = crate::names::readings(&lower_word);
+        let declinable_name = w
+            .parses
+            .iter()
+            .any(|p| p.tag.is_person_part() && !p.tag.is_fixed());
         for (k, p) in w.parses.iter().enumerate() {
             // A listed man's name is not the homonymous woman's ("Нурлана").
             if !listed.is_empty()
@@ -455,6 +459,12 @@ impl Morph {
             } else {
                 0.5 * p.score
             };
+            // OpenCorpora lists rare indeclinable foreign names that coincide with oblique
+            // forms of common declinable ones ("Ангеле" beside "Ангела", "Лидии"): the
+            // declinable reading is the usual one.
+            if p.tag.is_fixed() && declinable_name {
+                weight -= 0.3;
+            }
             // First names are a closed list: one found by cutting an unknown prefix off
             // ("т|окаева") is noise, unlike surnames, whose endings are productive.
             if p.method == Method::UnknownPrefix && p.tag.is_name() {
@@ -551,7 +561,17 @@ impl Morph {
                 "ой", "ей", "ому", "ему", "ым", "им", "ого", "его", "ова", "ева", "ина", "ына",
                 "ову", "еву", "ину", "ыну", "ом", "ем", "ая", "яя", "ую", "юю",
             ];
-            if !RUSSIAN_ENDINGS.iter().any(|e| lower.ends_with(e)) {
+            let chars: Vec<char> = lower.chars().collect();
+            let n = chars.len();
+            let consonant =
+                |c: Option<&char>| c.is_some_and(|c| "бвгджзклмнпрстфхцчшщ".contains(*c));
+            // A singular name in the nominative does not end in a consonant and "-ы": that is
+            // the genitive of a name in "-а" ("Сейджи Маехары", "Аксары Кердпола"), the
+            // declension Russian gives foreign names in "-а" of either sex.
+            let genitive_a = n >= 4
+                && chars.last() == Some(&'ы')
+                && consonant(chars.get(n.wrapping_sub(2)));
+            if !genitive_a && !RUSSIAN_ENDINGS.iter().any(|e| lower.ends_with(e)) {
                 out.push(Cand {
                     case: Case::Nomn,
                     gender: None,
@@ -559,10 +579,6 @@ impl Morph {
                     form: CandForm::Keep,
                 });
             }
-            let chars: Vec<char> = lower.chars().collect();
-            let n = chars.len();
-            let consonant =
-                |c: Option<&char>| c.is_some_and(|c| "бвгджзклмнпрстфхцчшщ".contains(*c));
             let stem = |k: usize| -> String { chars.iter().take(n.saturating_sub(k)).collect() };
             let synth = |case: Case, lemma: String| Cand {
                 case,
@@ -575,6 +591,14 @@ impl Morph {
                     },
                 form: CandForm::Lemma(lemma),
             };
+            if genitive_a {
+                out.push(Cand {
+                    case: Case::Gent,
+                    gender: None,
+                    weight: 0.6,
+                    form: CandForm::Lemma(stem(1) + "а"),
+                });
+            }
             if n >= 4 {
                 let last = chars.last().copied();
                 let before_last = chars.get(n.wrapping_sub(2));
@@ -637,6 +661,24 @@ impl Morph {
             Vec::new()
         };
         let (verb, verb_gender) = self.verb_after(ctx);
+        // Indeclinable name words do not show the case but still show the sex ("Шерали
+        // Жураева" is a man in the genitive, "Ангеле Меркель" a woman in the dative).
+        let fixed_gender: Vec<Gender> = words
+            .iter()
+            .filter_map(|w| {
+                let mut genders = w
+                    .parses
+                    .iter()
+                    .filter(|p| {
+                        p.tag.is_person_part()
+                            && p.tag.is_fixed()
+                            && p.method == Method::Dictionary
+                    })
+                    .filter_map(|p| p.tag.gender);
+                let g = genders.next()?;
+                (matches!(g, Gender::Masc | Gender::Femn) && genders.all(|x| x == g)).then_some(g)
+            })
+            .collect();
         let fits = |c: &Cand, case: Case, gender: Gender| {
             (matches!(c.form, CandForm::Keep) && c.gender.is_none())
                 || (matches!(c.form, CandForm::Keep) && c.case == case && c.gender == Some(gender))
@@ -657,6 +699,12 @@ impl Morph {
                 }
                 if gender == Gender::Masc {
                     score += 0.2;
+                }
+                score += 0.6 * fixed_gender.iter().filter(|&&g| g == gender).count() as f32;
+                // The prepositional case needs a preposition: without one before the name,
+                // "Виктории" is not the locative of the rare "Викторий".
+                if case == Case::Loct && !prep_cases.contains(&Case::Loct) {
+                    score -= 0.6;
                 }
                 if case == Case::Nomn {
                     score += 0.25;

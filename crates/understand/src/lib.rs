@@ -139,6 +139,9 @@ impl Analyzer {
         let tokens = khronika_morph::tokenize(text);
         let sentences = khronika_morph::sentences(text);
         let mut entities = self.entities_from_tokens(text, &tokens);
+        if self.post_rules {
+            normal::split_glued(&self.morph, &mut entities);
+        }
         normal::normalize(&self.morph, text, &mut entities);
         let quotes = quotes::find_quotes(text, &entities, &self.morph);
         let dates = match opts.reference {

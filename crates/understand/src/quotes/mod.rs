@@ -91,42 +91,6 @@ struct Cand {
     at: usize,
 }
 
-/// A person mention of three words without a patronymic usually swallowed a word of the
-/// role before the name ("Мажилиса Ерболат Мукашев"): keep the last two.
-fn trim_person(m: &Mention, chars: &[char]) -> Mention {
-    let mut out = m.clone();
-    if m.kind != EntityKind::Person {
-        return out;
-    }
-    let toks: Vec<&str> = m.text.split_whitespace().collect();
-    let patronymic = |t: &str| {
-        let l = t.to_lowercase();
-        ["вич", "вна", "чна", "улы", "кызы", "оглы", "уулу"]
-            .iter()
-            .any(|e| l.ends_with(e))
-    };
-    if toks.len() != 3 || toks.iter().any(|t| patronymic(t)) {
-        return out;
-    }
-    // the start of the second word, in code points
-    let mut i = m.start;
-    while i < m.end && chars.get(i).is_some_and(|c| !c.is_whitespace()) {
-        i += 1;
-    }
-    while i < m.end && chars.get(i).is_some_and(|c| c.is_whitespace()) {
-        i += 1;
-    }
-    if i >= m.end {
-        return out;
-    }
-    out.start = i;
-    out.text = chars.get(i..m.end).unwrap_or_default().iter().collect();
-    if m.normal == m.text {
-        out.normal = out.text.clone();
-    }
-    out
-}
-
 struct Ctx<'a> {
     morph: &'a Morph,
     chars: Vec<char>,
@@ -147,12 +111,10 @@ struct Ctx<'a> {
 pub fn find_quotes(text: &str, entities: &[Mention], morph: &Morph) -> Vec<Quote> {
     let chars: Vec<char> = text.chars().take(MAX_QUOTE_TEXT_CHARS).collect();
     let words = split_words(&chars);
-    let trimmed: Vec<Mention> = entities
+    let mut mentions: Vec<&Mention> = entities
         .iter()
         .filter(|m| m.start < m.end && m.end <= chars.len())
-        .map(|m| trim_person(m, &chars))
         .collect();
-    let mut mentions: Vec<&Mention> = trimmed.iter().collect();
     mentions.sort_by_key(|m| (m.start, m.end));
     let mut cx = Ctx {
         morph,
