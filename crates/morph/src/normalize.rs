@@ -145,6 +145,25 @@ fn is_name_particle(lower: &str) -> bool {
     .contains(&lower)
 }
 
+/// Turkic patronymic words written apart from the father's name ("Бектурсун уулу").
+const PATRONYMIC_PARTICLES: [&str; 8] = [
+    "улы", "уулу", "ұлы", "оглы", "угли", "кызы", "қызы", "кизи",
+];
+
+/// The sex a Turkic patronymic shows: "-улы", "уулу", "-оглы" a son, "-кызы" a daughter.
+fn patronymic_gender(lower: &str) -> Option<Gender> {
+    if ["улы", "уулу", "ұлы", "оглы", "угли"]
+        .iter()
+        .any(|s| lower.ends_with(s))
+    {
+        Some(Gender::Masc)
+    } else if ["кызы", "қызы", "кизи"].iter().any(|s| lower.ends_with(s)) {
+        Some(Gender::Femn)
+    } else {
+        None
+    }
+}
+
 fn is_indeclinable_patronymic(lower: &str) -> bool {
     ["улы", "уулу", "кызы", "кизи", "оглы", "угли", "ұлы", "қызы"]
         .iter()
@@ -302,9 +321,17 @@ impl Morph {
                 let upper_abbr = is_upper_word(t.text)
                     || (t.text.chars().filter(|c| c.is_uppercase()).count() >= 2
                         && t.text.chars().last().is_some_and(char::is_uppercase));
+                // The father's name before a separate "уулу" / "кызы" ("Адилет Бектурсун
+                // уулу") is part of the indeclinable patronymic.
+                let before_particle = tokens
+                    .iter()
+                    .skip_while(|x| !std::ptr::eq(*x, t))
+                    .nth(1)
+                    .is_some_and(|n| PATRONYMIC_PARTICLES.contains(&n.text.to_lowercase().as_str()));
                 let fixed = !has_cyr
                     || single
                     || upper_abbr
+                    || before_particle
                     || is_indeclinable_patronymic(&lower)
                     || (tokens.len() > 1 && is_name_particle(&lower));
                 let parses = if fixed {
@@ -340,10 +367,12 @@ impl Morph {
         out
     }
 
-    /// Reads the word after a mention: a finite verb means the mention is its subject
-    /// (nominative); a past-tense singular verb also tells the gender ("заявила").
-    fn verb_after(&self, ctx: Context<'_>) -> (bool, Option<Gender>) {
-        let Some(w) = first_word(ctx.after) else {
+    /// Reads a word next to a mention as a verb: whether it is a finite singular verb, and
+    /// the gender a past-tense one shows ("заявила"). After the name such a verb means the
+    /// name is its subject; before it, only that a nominative name agrees with it in gender
+    /// ("подчеркнул Смадияров", "поздравил Токаева": not the woman Токаева).
+    fn verb_reading(&self, word: Option<&str>) -> (bool, Option<Gender>) {
+        let Some(w) = word else {
             return (false, None);
         };
         let parses = self.parse(w);
@@ -459,6 +488,16 @@ impl Morph {
             } else {
                 0.5 * p.score
             };
+            // A guessed surname "Смадияровым" is far more often "Смадияров" than the
+            // adjectival "Смадияровой" the guesser offers beside it.
+            if p.method != Method::Dictionary
+                && p.tag.is_surname()
+                && ["овой", "евой", "ёвой", "иной", "ыной"]
+                    .iter()
+                    .any(|e| p.lemma.ends_with(e))
+            {
+                weight -= 0.5;
+            }
             // OpenCorpora lists rare indeclinable foreign names that coincide with oblique
             // forms of common declinable ones ("Ангеле" beside "Ангела", "Лидии"): the
             // declinable reading is the usual one.
@@ -537,12 +576,27 @@ impl Morph {
                 });
             }
         }
+        if role == Role::Last {
+            // A woman's surname ending in a consonant does not decline ("Озоде Рахмон",
+            // "Ангеле Меркель"), whatever the dictionary says of the masculine.
+            let last = lower_word.chars().last();
+            if last.is_some_and(|c| "бвгджзклмнпрстфхцчшщ".contains(c)) {
+                out.extend(CASES.iter().map(|&case| Cand {
+                    case,
+                    gender: Some(Gender::Femn),
+                    weight: 0.5,
+                    form: CandForm::Keep,
+                }));
+            }
+        }
         for (case, gender, nominative) in listed {
             out.push(Cand {
                 case,
                 gender: Some(gender),
+                // Above any dictionary reading: the list exists because OpenCorpora misreads
+                // these names ("Айгули" is not "Айгуля").
                 weight: if matches!(role, Role::First | Role::Only) {
-                    1.6
+                    2.4
                 } else {
                     0.9
                 },
@@ -572,10 +626,16 @@ impl Morph {
                 && chars.last() == Some(&'ы')
                 && consonant(chars.get(n.wrapping_sub(2)));
             if !genitive_a && !RUSSIAN_ENDINGS.iter().any(|e| lower.ends_with(e)) {
+                // A first name in consonant + "-а"/"-у" is more often a man's name in the
+                // genitive or dative ("Адилета", "Адилету") than a nominative; surnames in
+                // these endings often are nominatives ("Маехара", the Romanian "Нисипяну").
+                let oblique_look = role == Role::First
+                    && (lower.ends_with('а') || lower.ends_with('у'))
+                    && consonant(chars.get(n.wrapping_sub(2)));
                 out.push(Cand {
                     case: Case::Nomn,
                     gender: None,
-                    weight: 0.4,
+                    weight: if oblique_look { 0.25 } else { 0.4 },
                     form: CandForm::Keep,
                 });
             }
@@ -597,6 +657,35 @@ impl Morph {
                     gender: None,
                     weight: 0.6,
                     form: CandForm::Lemma(stem(1) + "а"),
+                });
+            }
+            // The other oblique forms of an unknown name in "-а" (either sex: "Гульшаре",
+            // "Озоду", "Абдуллой"); which sex and case the other words settle.
+            if n >= 4 && consonant(chars.get(n.wrapping_sub(2))) {
+                // Below the masculine consonant stem ("Пашиняну"), the commoner reading.
+                let first_decl = |case: Case, cut: usize| Cand {
+                    case,
+                    gender: None,
+                    weight: 0.3,
+                    form: CandForm::Lemma(stem(cut) + "а"),
+                };
+                match chars.last() {
+                    Some('е') => {
+                        out.push(first_decl(Case::Datv, 1));
+                        out.push(first_decl(Case::Loct, 1));
+                    }
+                    Some('у') => out.push(first_decl(Case::Accs, 1)),
+                    _ => {}
+                }
+            }
+            if n >= 5 && (lower.ends_with("ой") || lower.ends_with("ей"))
+                && consonant(chars.get(n.wrapping_sub(3)))
+            {
+                out.push(Cand {
+                    case: Case::Ablt,
+                    gender: None,
+                    weight: 0.45,
+                    form: CandForm::Lemma(stem(2) + "а"),
                 });
             }
             if n >= 4 {
@@ -660,12 +749,23 @@ impl Morph {
         } else {
             Vec::new()
         };
-        let (verb, verb_gender) = self.verb_after(ctx);
+        let (verb, verb_gender) = self.verb_reading(first_word(ctx.after));
+        let (_, verb_before_gender) = if prep_cases.is_empty() {
+            self.verb_reading(prev)
+        } else {
+            (false, None)
+        };
         // Indeclinable name words do not show the case but still show the sex ("Шерали
         // Жураева" is a man in the genitive, "Ангеле Меркель" a woman in the dative).
         let fixed_gender: Vec<Gender> = words
             .iter()
             .filter_map(|w| {
+                if let Some(g) = patronymic_gender(&w.text.to_lowercase()) {
+                    return Some(g);
+                }
+                if w.parses.is_empty() {
+                    return None;
+                }
                 let mut genders = w
                     .parses
                     .iter()
@@ -708,6 +808,9 @@ impl Morph {
                 }
                 if case == Case::Nomn {
                     score += 0.25;
+                    if let Some(g) = verb_before_gender {
+                        score += if g == gender { 0.3 } else { -1.0 };
+                    }
                     // A verb right after the name suggests it is the subject; a past-tense
                     // verb also fixes the gender.
                     if verb && verb_gender.is_none_or(|g| g == gender) {
