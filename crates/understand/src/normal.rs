@@ -128,11 +128,88 @@ pub(crate) fn normalize(morph: &Morph, text: &str, mentions: &mut [Mention]) {
         if let [start, end] = *range {
             let normal = morph.normalize_in_text(text, start..end, m.kind);
             if !normal.trim().is_empty() {
-                m.normal = normal;
+                m.normal = close_quotes(normal);
             }
         }
     }
+    settle_by_other_forms(morph, text, mentions);
     link_names(morph, mentions);
+}
+
+/// A name whose span stopped before its closing quote ("ТОО «Адель Кус" of "ТОО «Адель
+/// Кус»": the NER's tokens end at the last word) gets the quote back in its normal form.
+fn close_quotes(mut normal: String) -> String {
+    for (open, close) in [('«', '»'), ('„', '“')] {
+        let opened = normal.matches(open).count();
+        let closed = normal.matches(close).count();
+        for _ in closed..opened {
+            normal.push(close);
+        }
+    }
+    normal
+}
+
+/// Most words checked against the text per ambiguous mention: bounded work on long texts.
+const MAX_FORMS_CHECKED: usize = 64;
+
+/// A one-word place or organisation whose surface has several nominative readings ("в
+/// Акорде": Акорд or Акорда) takes the reading that other forms of the word in the same
+/// text support ("Акорды", "Акорду" exist only for Акорда); the reading chosen from the
+/// mention alone stays when the text does not tell.
+fn settle_by_other_forms(morph: &Morph, text: &str, mentions: &mut [Mention]) {
+    let mut words: Option<Vec<&str>> = None;
+    for m in mentions.iter_mut() {
+        if m.kind == EntityKind::Person || m.text.contains(char::is_whitespace) {
+            continue;
+        }
+        let forms = morph.nominative_forms(&m.text);
+        if forms.len() < 2 || !forms.contains(&m.normal) {
+            continue;
+        }
+        let prefix: String = m.text.chars().take(3).collect();
+        if prefix.chars().count() < 3 {
+            continue;
+        }
+        let words = words.get_or_insert_with(|| {
+            text.split(|c: char| !c.is_alphabetic() && c != '-')
+                .filter(|w| w.starts_with(char::is_uppercase))
+                .collect()
+        });
+        let mut support = vec![0usize; forms.len()];
+        let others = words
+            .iter()
+            .filter(|w| **w != m.text && w.starts_with(prefix.as_str()))
+            .take(MAX_FORMS_CHECKED);
+        for w in others {
+            let theirs = morph.nominative_forms(w);
+            // Only a form with a single reading counts, and not one that merely looks like
+            // a nominative in "-а" ("Тоттенхэма" is as likely the genitive of Тоттенхэм).
+            let [their] = theirs.as_slice() else { continue };
+            if their == w && their.ends_with(['а', 'я']) {
+                continue;
+            }
+            for (k, f) in forms.iter().enumerate() {
+                if their == f {
+                    if let Some(s) = support.get_mut(k) {
+                        *s += 1;
+                    }
+                }
+            }
+        }
+        let current = forms.iter().position(|f| *f == m.normal);
+        let best = support
+            .iter()
+            .enumerate()
+            .max_by_key(|&(_, s)| *s)
+            .filter(|&(k, s)| {
+                *s > 0
+                    && Some(k) != current
+                    && current.and_then(|c| support.get(c)).is_none_or(|c| s > c)
+            });
+        if let Some(f) = best.and_then(|(k, _)| forms.get(k)) {
+            m.normal = f.clone();
+        }
+    }
 }
 
 /// A full person name of the text: mention index, lower-case words of its normal form, the
