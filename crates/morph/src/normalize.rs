@@ -146,9 +146,8 @@ fn is_name_particle(lower: &str) -> bool {
 }
 
 /// Turkic patronymic words written apart from the father's name ("Бектурсун уулу").
-const PATRONYMIC_PARTICLES: [&str; 8] = [
-    "улы", "уулу", "ұлы", "оглы", "угли", "кызы", "қызы", "кизи",
-];
+const PATRONYMIC_PARTICLES: [&str; 8] =
+    ["улы", "уулу", "ұлы", "оглы", "угли", "кызы", "қызы", "кизи"];
 
 /// The sex a Turkic patronymic shows: "-улы", "уулу", "-оглы" a son, "-кызы" a daughter.
 fn patronymic_gender(lower: &str) -> Option<Gender> {
@@ -327,7 +326,9 @@ impl Morph {
                     .iter()
                     .skip_while(|x| !std::ptr::eq(*x, t))
                     .nth(1)
-                    .is_some_and(|n| PATRONYMIC_PARTICLES.contains(&n.text.to_lowercase().as_str()));
+                    .is_some_and(|n| {
+                        PATRONYMIC_PARTICLES.contains(&n.text.to_lowercase().as_str())
+                    });
                 let fixed = !has_cyr
                     || single
                     || upper_abbr
@@ -622,9 +623,8 @@ impl Morph {
             // A singular name in the nominative does not end in a consonant and "-ы": that is
             // the genitive of a name in "-а" ("Сейджи Маехары", "Аксары Кердпола"), the
             // declension Russian gives foreign names in "-а" of either sex.
-            let genitive_a = n >= 4
-                && chars.last() == Some(&'ы')
-                && consonant(chars.get(n.wrapping_sub(2)));
+            let genitive_a =
+                n >= 4 && chars.last() == Some(&'ы') && consonant(chars.get(n.wrapping_sub(2)));
             if !genitive_a && !RUSSIAN_ENDINGS.iter().any(|e| lower.ends_with(e)) {
                 // A first name in consonant + "-а"/"-у" is more often a man's name in the
                 // genitive or dative ("Адилета", "Адилету") than a nominative; surnames in
@@ -678,7 +678,8 @@ impl Morph {
                     _ => {}
                 }
             }
-            if n >= 5 && (lower.ends_with("ой") || lower.ends_with("ей"))
+            if n >= 5
+                && (lower.ends_with("ой") || lower.ends_with("ей"))
                 && consonant(chars.get(n.wrapping_sub(3)))
             {
                 out.push(Cand {
@@ -770,9 +771,7 @@ impl Morph {
                     .parses
                     .iter()
                     .filter(|p| {
-                        p.tag.is_person_part()
-                            && p.tag.is_fixed()
-                            && p.method == Method::Dictionary
+                        p.tag.is_person_part() && p.tag.is_fixed() && p.method == Method::Dictionary
                     })
                     .filter_map(|p| p.tag.gender);
                 let g = genders.next()?;

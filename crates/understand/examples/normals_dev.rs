@@ -73,7 +73,10 @@ fn score(scorer: &str, gold: &Path, pred: &Path, show: &str) -> Value {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dev = env_or("NER_DEV", "/work/shared/data/ner/factru-dev.jsonl");
-    let gold = env_or("PER_GOLD", "/work/shared/data/ner/factru-dev-per-gold.jsonl");
+    let gold = env_or(
+        "PER_GOLD",
+        "/work/shared/data/ner/factru-dev-per-gold.jsonl",
+    );
     let score_normals = env_or("SCORE_NORMALS", "/work/shared/tools/score_normals.py");
     let score_ner = env_or("SCORE_NER", "/work/shared/tools/score_ner.py");
     let out_dir = PathBuf::from(env_or("NORMALS_OUT", "/tmp/khronika-normals"));
@@ -141,7 +144,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!(
         "{:<4} {:>8} {:>9} {:>9} {:>10} {:>9}   NER F1: {:>6} {:>6} {:>6} {:>6}",
-        "half", "mentions", "accuracy", "inflected", "infl. acc", "own name", "PER", "ORG", "LOC",
+        "half",
+        "mentions",
+        "accuracy",
+        "inflected",
+        "infl. acc",
+        "own name",
+        "PER",
+        "ORG",
+        "LOC",
         "micro"
     );
     let num = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64).unwrap_or(f64::NAN);

@@ -35,8 +35,25 @@ fn words(s: &str) -> Vec<String> {
 fn is_patronymic(word: &str) -> bool {
     let w = word.to_lowercase();
     [
-        "вич", "вича", "вичу", "вичем", "виче", "вна", "вны", "вне", "вну", "вной", "чна", "чны",
-        "чне", "чну", "чной", "улы", "уулу", "кызы", "оглы",
+        "вич",
+        "вича",
+        "вичу",
+        "вичем",
+        "виче",
+        "вна",
+        "вны",
+        "вне",
+        "вну",
+        "вной",
+        "чна",
+        "чны",
+        "чне",
+        "чну",
+        "чной",
+        "улы",
+        "уулу",
+        "кызы",
+        "оглы",
     ]
     .iter()
     .any(|e| w.ends_with(e))
@@ -313,7 +330,10 @@ fn link_given(
     full: &[FullName],
 ) -> Option<String> {
     let mut found: Option<&FullName> = None;
-    for f in full.iter().filter(|f| f.0 != i && f.1.first().is_some_and(|w| w == given)) {
+    for f in full
+        .iter()
+        .filter(|f| f.0 != i && f.1.first().is_some_and(|w| w == given))
+    {
         let patr = f.1.iter().skip(1).find(|w| is_patronymic(w));
         if patronymic.is_some_and(|p| patr.is_some_and(|q| q != p)) {
             continue;
@@ -329,8 +349,7 @@ fn link_given(
             let mut parts: Vec<&str> = f.2.split_whitespace().collect();
             let surname = parts.pop()?;
             let given_word = parts.first().copied().unwrap_or(given);
-            let patr = recase(p, p);
-            Some(format!("{given_word} {} {surname}", capitalise(&patr)))
+            Some(format!("{given_word} {} {surname}", capitalise(p)))
         }
         _ => Some(f.2.clone()),
     }

@@ -43,7 +43,9 @@ fn central_asian_names_in_six_cases() {
         if ok {
             slot.1 += 1;
         } else {
-            wrong.push(format!("{surface} → {got} (expected {expected}) [{origin}]"));
+            wrong.push(format!(
+                "{surface} → {got} (expected {expected}) [{origin}]"
+            ));
         }
     }
     assert!(total >= 300, "{total} fixture lines");
