@@ -1,4 +1,7 @@
-# Generates crates/understand/tests/fixtures/central_asian_names.tsv (see its README entry).
+"""Writes the `frame:` rows of tests/fixtures/central_asian_names.tsv (see fixtures/README.md):
+names of the region in six real news sentences, one per case, inflected by the declension
+rules of Russian grammar below. Usage: python3 tools/central_asian_frames.py > frames.tsv
+(the `real:` rows and the header are kept by hand at the top of the fixture)."""
 import sys
 V='аеёиоуыэюя'
 def masc_first(n):
@@ -76,22 +79,22 @@ FRAMES = [
 ]
 CI = ['nomn','gent','datv','accs','ablt','loct']
 out=[]
+
+def put(frames, forms, g, expected, label):
+    """One row per frame: the name form of the frame's case in the frame's slot."""
+    for case,frame,origin in frames:
+        left,right=(x.replace('{a}','' if g=='m' else 'а') for x in frame.split('{}'))
+        out.append((f'frame:{origin}; {label}', left, forms[CI.index(case)], right, expected))
+
 for g,given,sur,_,region in PEOPLE:
     gf = masc_first(given) if g=='m' else fem_first(given)
     if ' ' in sur:
-        base,uulu=sur.split(' '); sf=[base+' '+uulu]*6
+        sf=[sur]*6
     else:
         sf = masc_sur(sur) if g=='m' else fem_sur(sur)
     if given.startswith('Касым-'):
         gf=['Касым-'+x for x in masc_first('Жомарт')]
-    full=f'{given} {sur}'
-    for case,frame,origin in FRAMES:
-        k=CI.index(case)
-        surface=f'{gf[k]} {sf[k]}'
-        left,right=frame.split('{}')
-        right=right.replace('{a}','' if g=='m' else 'а')
-        left=left.replace('{a}','' if g=='m' else 'а')
-        out.append((f'frame:{origin}; name: {region}', left, surface, right, full))
+    put(FRAMES, [f'{a} {b}' for a,b in zip(gf,sf)], g, f'{given} {sur}', f'name: {region}')
 # Surname-only mentions in the same frames.
 SURNAME_ONLY = [('m','Токаев','kz'),('m','Назарбаев','kz'),('m','Жапаров','kg'),('m','Ташиев','kg'),
   ('m','Мирзиёев','uz'),('m','Рахмон','tj'),('m','Байсалов','kg'),('m','Пашинян','am'),
@@ -105,10 +108,5 @@ SFRAMES = [
  ('loct','Известные политики - о {}: Это выдающаяся личность','inform.kz headline (… о Нурсултане Назарбаеве: …)'),
 ]
 for g,sur,region in SURNAME_ONLY:
-    sf = masc_sur(sur) if g=='m' else fem_sur(sur)
-    for case,frame,origin in SFRAMES:
-        k=CI.index(case)
-        left,right=frame.split('{}')
-        left=left.replace('{a}','' if g=='m' else 'а'); right=right.replace('{a}','' if g=='m' else 'а')
-        out.append((f'frame:{origin}; surname only: {region}', left, sf[k], right, sur))
+    put(SFRAMES, masc_sur(sur) if g=='m' else fem_sur(sur), g, sur, f'surname only: {region}')
 print('\n'.join('\t'.join(r) for r in out))
