@@ -462,16 +462,17 @@ impl Morph {
         let known = w.parses.iter().any(|p| p.method == Method::Dictionary);
         let lower_word = w.text.to_lowercase();
         let listed = crate::names::readings(&lower_word);
-        let declinable_name = w
-            .parses
-            .iter()
-            .any(|p| p.tag.is_person_part() && !p.tag.is_fixed());
         for (k, p) in w.parses.iter().enumerate() {
             // A listed man's name is not the homonymous woman's ("Нурлана").
             if !listed.is_empty()
                 && p.tag.is_name()
                 && !listed.iter().any(|r| Some(r.1) == p.tag.gender)
             {
+                continue;
+            }
+            // A person is animate: an inanimate accusative (the nominative's form, "Шахбоз")
+            // is not a reading of a name.
+            if p.tag.case == Some(Case::Accs) && p.tag.has("inan") {
                 continue;
             }
             let vocative = p.tag.case == Some(Case::Voct);
@@ -499,12 +500,7 @@ impl Morph {
             {
                 weight -= 0.5;
             }
-            // OpenCorpora lists rare indeclinable foreign names that coincide with oblique
-            // forms of common declinable ones ("Ангеле" beside "Ангела", "Лидии"): the
-            // declinable reading is the usual one.
-            if p.tag.is_fixed() && declinable_name {
-                weight -= 0.3;
-            }
+
             // First names are a closed list: one found by cutting an unknown prefix off
             // ("т|окаева") is noise, unlike surnames, whose endings are productive.
             if p.method == Method::UnknownPrefix && p.tag.is_name() {
@@ -632,12 +628,30 @@ impl Morph {
                 let oblique_look = role == Role::First
                     && (lower.ends_with('а') || lower.ends_with('у'))
                     && consonant(chars.get(n.wrapping_sub(2)));
-                out.push(Cand {
-                    case: Case::Nomn,
-                    gender: None,
-                    weight: if oblique_look { 0.25 } else { 0.4 },
-                    form: CandForm::Keep,
-                });
+                let weight = if oblique_look { 0.25 } else { 0.4 };
+                if consonant(chars.last()) {
+                    // A man's name ending in a consonant declines ("Шахбоза"), a woman's
+                    // does not: as written it is a man's nominative or a woman in any case.
+                    out.push(Cand {
+                        case: Case::Nomn,
+                        gender: Some(Gender::Masc),
+                        weight,
+                        form: CandForm::Keep,
+                    });
+                    out.extend(CASES.iter().map(|&case| Cand {
+                        case,
+                        gender: Some(Gender::Femn),
+                        weight,
+                        form: CandForm::Keep,
+                    }));
+                } else {
+                    out.push(Cand {
+                        case: Case::Nomn,
+                        gender: None,
+                        weight,
+                        form: CandForm::Keep,
+                    });
+                }
             }
             let stem = |k: usize| -> String { chars.iter().take(n.saturating_sub(k)).collect() };
             let synth = |case: Case, lemma: String| Cand {
