@@ -405,4 +405,114 @@ mod tests {
         // no earlier full name: the later one is used
         assert_eq!(ms[2].normal, "Эдиль Байсалов");
     }
+
+    /// Mentions of `names` (kind, surface) found in `text` in order, normalised.
+    fn analyse(text: &str, names: &[(EntityKind, &str)]) -> Vec<Mention> {
+        let chars: Vec<char> = text.chars().collect();
+        let mut from = 0;
+        let mut ms = Vec::new();
+        for &(kind, surface) in names {
+            let target: Vec<char> = surface.chars().collect();
+            let start = (from..chars.len())
+                .find(|&i| chars.get(i..i + target.len()) == Some(&target[..]))
+                .expect("name in text");
+            from = start + target.len();
+            ms.push(Mention {
+                start,
+                end: from,
+                kind,
+                text: surface.into(),
+                normal: surface.into(),
+            });
+        }
+        let morph = Morph::new().expect("bundled dictionary");
+        split_glued(&morph, &mut ms);
+        normalize(&morph, text, &mut ms);
+        ms
+    }
+
+    #[test]
+    fn short_mentions_take_the_full_name() {
+        use EntityKind::Person as P;
+        let text = "Стрелок Джаред Лофнер арестован. Юрий Маленченко прилетел. \
+                    Обвинение предъявлено Лофнеру. Юрий сказал, что Бориса Николаевича \
+                    Ельцина помнит. Бориса Николаевича уважали.";
+        let ms = analyse(
+            text,
+            &[
+                (P, "Джаред Лофнер"),
+                (P, "Юрий Маленченко"),
+                (P, "Лофнеру"),
+                (P, "Юрий"),
+                (P, "Бориса Николаевича Ельцина"),
+                (P, "Бориса Николаевича"),
+            ],
+        );
+        let normals: Vec<&str> = ms.iter().map(|m| m.normal.as_str()).collect();
+        assert_eq!(
+            normals,
+            [
+                "Джаред Лофнер",
+                "Юрий Маленченко",
+                "Джаред Лофнер",
+                "Юрий Маленченко",
+                "Борис Николаевич Ельцин",
+                "Борис Николаевич Ельцин"
+            ]
+        );
+    }
+
+    #[test]
+    fn two_people_with_one_given_name_stay_apart() {
+        use EntityKind::Person as P;
+        let text = "Юрий Гагарин и Юрий Маленченко. Юрий улыбнулся.";
+        let ms = analyse(
+            text,
+            &[(P, "Юрий Гагарин"), (P, "Юрий Маленченко"), (P, "Юрий")],
+        );
+        assert_eq!(ms[2].normal, "Юрий");
+    }
+
+    #[test]
+    fn glued_oblique_noun_is_cut_from_a_person() {
+        let text = "Сотрудник Аль-Джазиры Сами аль-Хадж освобожден.";
+        let ms = analyse(text, &[(EntityKind::Person, "Аль-Джазиры Сами аль-Хадж")]);
+        let got: Vec<(EntityKind, &str)> = ms.iter().map(|m| (m.kind, m.text.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (EntityKind::Organisation, "Аль-Джазиры"),
+                (EntityKind::Person, "Сами аль-Хадж")
+            ]
+        );
+        assert_eq!(
+            ms[1].start,
+            text.find("Сами").map_or(0, |b| text[..b].chars().count())
+        );
+        // a person's own first name is never cut off
+        let ms = analyse(
+            "Встреча с Сейджи Маехарой.",
+            &[(EntityKind::Person, "Сейджи Маехарой")],
+        );
+        assert_eq!(ms.len(), 1);
+    }
+
+    #[test]
+    fn places_settle_by_other_forms_and_quotes_close() {
+        use EntityKind::{Location as L, Organisation as O};
+        let text = "Пресс-служба Акорды сообщила: в Акорде прошло совещание. В Тусоне тихо. \
+                    Стройка ТОО «Адель Кус» идет.";
+        let ms = analyse(
+            text,
+            &[
+                (O, "Пресс-служба Акорды"),
+                (L, "Акорде"),
+                (L, "Тусоне"),
+                (O, "ТОО «Адель Кус"),
+            ],
+        );
+        assert_eq!(ms[1].normal, "Акорда");
+        assert_eq!(ms[2].normal, "Тусон");
+        assert_eq!(ms[3].normal, "ТОО «Адель Кус»");
+    }
 }

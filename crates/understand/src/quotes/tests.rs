@@ -182,3 +182,18 @@ fn group_speaker_and_odd_input() {
     };
     let _ = quotes("короткий текст", &[bad]);
 }
+
+#[test]
+fn speakers_are_nominative_whatever_case_they_were_named_in() {
+    let t = "Слово было предоставлено Эммануэлю Макрону. «Франция поддержит эту инициативу», — отметил он. По словам Дмитрия Грибова, работы завершены.";
+    let q = quotes(
+        t,
+        &[per(t, "Эммануэлю Макрону", 0), per(t, "Дмитрия Грибова", 0)],
+    );
+    let speakers: Vec<Option<&str>> = q.iter().map(|x| x.speaker.as_deref()).collect();
+    assert_eq!(
+        speakers,
+        [Some("Эммануэль Макрон"), Some("Дмитрий Грибов")],
+        "{q:?}"
+    );
+}
