@@ -5,7 +5,13 @@
 //!
 //! - PER: every name part inflects ("Айбека Смадиярова" → "Айбек Смадияров", "Анны
 //!   Ахматовой" → "Анна Ахматова"); initials, Latin words and Central Asian patronymics in
-//!   -улы / -уулу / -кызы / -оглы stay as written.
+//!   -улы / -уулу / -кызы / -оглы (and the father's name before a separate "уулу") stay as
+//!   written, and tell the sex, as indeclinable names do ("Шерали", "Меркель"). Readings are
+//!   chosen by grammar, not by name lists alone: no locative without a preposition, a verb
+//!   right before a nominative name agrees with it in gender ("поздравил Токаева" is not the
+//!   woman Токаева), a person's accusative is animate, a man's consonant-final name declines
+//!   while a woman's does not ("Озоде Рахмон"), unknown names in "-а" take the first
+//!   declension ("Сейджи Маехары" → "Маехара").
 //! - ORG / LOC: the head noun (the first noun) and the adjectives before it inflect, the
 //!   words after the head (genitive dependents, appositions) stay: "Министерстве иностранных
 //!   дел" → "Министерство иностранных дел", "МИД Казахстана" stays, "Южной Кореи" → "Южная
