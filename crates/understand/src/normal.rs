@@ -176,7 +176,12 @@ const MAX_FORMS_CHECKED: usize = 64;
 fn settle_by_other_forms(morph: &Morph, text: &str, mentions: &mut [Mention]) {
     let mut words: Option<Vec<&str>> = None;
     for m in mentions.iter_mut() {
-        if m.kind == EntityKind::Person || m.text.contains(char::is_whitespace) {
+        // A word of the dictionary has its readings ranked by the corpus already; only
+        // guessed words are left to the text's other forms (and only they cost the look).
+        if m.kind == EntityKind::Person
+            || m.text.contains(char::is_whitespace)
+            || morph.is_known(&m.text)
+        {
             continue;
         }
         let forms = morph.nominative_forms(&m.text);
