@@ -21,8 +21,8 @@ fn per_normal_forms_on_hand_checked_sample() {
         };
         if !ok {
             wrong.push(format!(
-                "{} → {} (expected {})",
-                c.surface, c.got, c.expected
+                "{}: {} → {} (expected {})",
+                c.label, c.surface, c.got, c.expected
             ));
         }
     }
