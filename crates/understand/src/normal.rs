@@ -60,7 +60,8 @@ fn is_patronymic(word: &str) -> bool {
 }
 
 /// A person span whose first word is a known common or proper noun in an oblique case, not
-/// a name, glued to the name after it by the NER ("Аль-Джазиры Сами аль-Хадж", "лидера
+/// a name (a named body or place, a genitive, or a lower-case word), glued to the name after
+/// it by the NER ("Аль-Джазиры Сами аль-Хадж", "лидера
 /// Аль-Кайды Усамы бин Ладена", "Мажилиса Ерболат Мукашев", "Премьеру Медведеву"): the seen
 /// pattern is an organisation, place or title in the genitive or dative right before a
 /// name. The first word is cut off; it becomes its own ORG or LOC mention when the
@@ -94,7 +95,16 @@ pub(crate) fn split_glued(morph: &Morph, mentions: &mut Vec<Mention>) {
             && fp
                 .iter()
                 .any(|p| p.tag.pos == Some(khronika_morph::Pos::Noun))
-            && morph.parse(second).iter().any(|p| p.tag.is_person_part());
+            && morph.parse(second).iter().any(|p| p.tag.is_person_part())
+            // A capitalised common noun in another case may be a foreign name itself
+            // ("Тору Камикава"): only a named body or place, a genitive (the title's
+            // complement: "депутат Мажилиса …") or a word the text writes in lower case.
+            && (fp.iter().any(|p| p.tag.is_org() || p.tag.is_geo())
+                || fp
+                    .iter()
+                    .filter(|p| p.tag.pos == Some(khronika_morph::Pos::Noun))
+                    .all(|p| p.tag.case == Some(khronika_morph::Case::Gent))
+                || first.starts_with(char::is_lowercase));
         // the second word's offset, in code points (one pass over the span only)
         let rest_at = m
             .text
@@ -498,6 +508,12 @@ mod tests {
         let ms = analyse(
             "Встреча с Сейджи Маехарой.",
             &[(EntityKind::Person, "Сейджи Маехарой")],
+        );
+        assert_eq!(ms.len(), 1);
+        // a capitalised common noun in the dative is a foreign first name here
+        let ms = analyse(
+            "Арбитры: Тору Камикава (Япония).",
+            &[(EntityKind::Person, "Тору Камикава")],
         );
         assert_eq!(ms.len(), 1);
     }
