@@ -750,7 +750,16 @@ impl Morph {
             .iter()
             .enumerate()
             .filter_map(|(k, &i)| {
-                let role = if inflecting.len() == 1 {
+                // A lone inflecting word before an indeclinable patronymic is a first name
+                // ("Адилета Бектурсун уулу", "Азамату Адилбекулы").
+                let patronymic_after = words
+                    .get(i + 1..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .any(|w| patronymic_gender(&w.text.to_lowercase()).is_some());
+                let role = if inflecting.len() == 1 && patronymic_after {
+                    Role::First
+                } else if inflecting.len() == 1 {
                     Role::Only
                 } else if k == 0 {
                     Role::First
