@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{fold, person_normals};
+use common::{assert_rate, fold, person_normals};
 use khronika_understand::Analyzer;
 
 #[test]
@@ -22,22 +22,11 @@ fn central_asian_names_in_six_cases() {
         if ok {
             slot.1 += 1;
         } else {
-            wrong.push(format!(
-                "{} → {} (expected {}) [{}]",
-                c.surface, c.got, c.expected, c.label
-            ));
+            wrong.push(c.miss());
         }
     }
-    assert!(total >= 300, "{total} fixture lines");
-    let correct = total - wrong.len();
-    let rate = correct as f64 / total as f64;
-    eprintln!("Central Asian names: {correct}/{total} = {rate:.3} right nominatives");
     for (sentence, (n, ok)) in &by_sentence {
         eprintln!("  {ok}/{n}  {sentence}");
     }
-    eprintln!("wrong: {wrong:#?}");
-    assert!(
-        rate >= 0.95,
-        "{correct}/{total} = {rate:.3} right; wrong: {wrong:#?}"
-    );
+    assert_rate("Central Asian names", total, &wrong, 300, 0.95);
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{fold, person_normals};
+use common::{assert_rate, fold, person_normals};
 use khronika_understand::Analyzer;
 
 #[test]
@@ -20,18 +20,8 @@ fn per_normal_forms_on_hand_checked_sample() {
             fold(&c.got) == fold(&c.expected)
         };
         if !ok {
-            wrong.push(format!(
-                "{}: {} → {} (expected {})",
-                c.label, c.surface, c.got, c.expected
-            ));
+            wrong.push(c.miss());
         }
     }
-    assert!(total >= 200, "{total} sample lines");
-    let correct = total - wrong.len();
-    let rate = correct as f64 / total as f64;
-    eprintln!("PER normal forms: {correct}/{total} = {rate:.3}; wrong: {wrong:#?}");
-    assert!(
-        rate >= 0.95,
-        "{correct}/{total} = {rate:.3} correct; wrong: {wrong:#?}"
-    );
+    assert_rate("PER normal forms", total, &wrong, 200, 0.95);
 }

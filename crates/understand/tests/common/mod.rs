@@ -47,3 +47,25 @@ pub fn person_normals(analyzer: &Analyzer, fixture: &str) -> Vec<Checked> {
 pub fn fold(s: &str) -> String {
     s.replace('ё', "е").replace('Ё', "Е")
 }
+
+impl Checked {
+    /// The miss as a line of the failure message.
+    pub fn miss(&self) -> String {
+        format!(
+            "{} → {} (expected {}) [{}]",
+            self.surface, self.got, self.expected, self.label
+        )
+    }
+}
+
+/// Fails unless at least `min` of `total` are right; prints the rate and the misses.
+pub fn assert_rate(what: &str, total: usize, wrong: &[String], min_total: usize, min: f64) {
+    assert!(total >= min_total, "{what}: only {total} fixture lines");
+    let correct = total - wrong.len();
+    let rate = correct as f64 / total as f64;
+    eprintln!("{what}: {correct}/{total} = {rate:.3} right; wrong: {wrong:#?}");
+    assert!(
+        rate >= min,
+        "{what}: {correct}/{total} = {rate:.3} right, below {min}"
+    );
+}
