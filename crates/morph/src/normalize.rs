@@ -5,7 +5,13 @@
 //!
 //! - PER: every name part inflects ("Айбека Смадиярова" → "Айбек Смадияров", "Анны
 //!   Ахматовой" → "Анна Ахматова"); initials, Latin words and Central Asian patronymics in
-//!   -улы / -уулу / -кызы / -оглы stay as written.
+//!   -улы / -уулу / -кызы / -оглы (and the father's name before a separate "уулу") stay as
+//!   written, and tell the sex, as indeclinable names do ("Шерали", "Меркель"). Readings are
+//!   chosen by grammar, not by name lists alone: no locative without a preposition, a verb
+//!   right before a nominative name agrees with it in gender ("поздравил Токаева" is not the
+//!   woman Токаева), a person's accusative is animate, a man's consonant-final name declines
+//!   while a woman's does not ("Озоде Рахмон"), unknown names in "-а" take the first
+//!   declension ("Сейджи Маехары" → "Маехара").
 //! - ORG / LOC: the head noun (the first noun) and the adjectives before it inflect, the
 //!   words after the head (genitive dependents, appositions) stay: "Министерстве иностранных
 //!   дел" → "Министерство иностранных дел", "МИД Казахстана" stays, "Южной Кореи" → "Южная
@@ -143,6 +149,24 @@ fn is_name_particle(lower: &str) -> bool {
         "ас", "ад", "ат", "бну", "абу", "абд",
     ]
     .contains(&lower)
+}
+
+/// Turkic patronymic words written apart from the father's name ("Бектурсун уулу").
+const PATRONYMIC_PARTICLES: [&str; 8] =
+    ["улы", "уулу", "ұлы", "оглы", "угли", "кызы", "қызы", "кизи"];
+
+/// The sex a Turkic patronymic shows: "-улы", "уулу", "-оглы" a son, "-кызы" a daughter.
+fn patronymic_gender(lower: &str) -> Option<Gender> {
+    if ["улы", "уулу", "ұлы", "оглы", "угли"]
+        .iter()
+        .any(|s| lower.ends_with(s))
+    {
+        Some(Gender::Masc)
+    } else if ["кызы", "қызы", "кизи"].iter().any(|s| lower.ends_with(s)) {
+        Some(Gender::Femn)
+    } else {
+        None
+    }
 }
 
 fn is_indeclinable_patronymic(lower: &str) -> bool {
@@ -302,9 +326,19 @@ impl Morph {
                 let upper_abbr = is_upper_word(t.text)
                     || (t.text.chars().filter(|c| c.is_uppercase()).count() >= 2
                         && t.text.chars().last().is_some_and(char::is_uppercase));
+                // The father's name before a separate "уулу" / "кызы" ("Адилет Бектурсун
+                // уулу") is part of the indeclinable patronymic.
+                let before_particle = tokens
+                    .iter()
+                    .skip_while(|x| !std::ptr::eq(*x, t))
+                    .nth(1)
+                    .is_some_and(|n| {
+                        PATRONYMIC_PARTICLES.contains(&n.text.to_lowercase().as_str())
+                    });
                 let fixed = !has_cyr
                     || single
                     || upper_abbr
+                    || before_particle
                     || is_indeclinable_patronymic(&lower)
                     || (tokens.len() > 1 && is_name_particle(&lower));
                 let parses = if fixed {
@@ -340,10 +374,12 @@ impl Morph {
         out
     }
 
-    /// Reads the word after a mention: a finite verb means the mention is its subject
-    /// (nominative); a past-tense singular verb also tells the gender ("заявила").
-    fn verb_after(&self, ctx: Context<'_>) -> (bool, Option<Gender>) {
-        let Some(w) = first_word(ctx.after) else {
+    /// Reads a word next to a mention as a verb: whether it is a finite singular verb, and
+    /// the gender a past-tense one shows ("заявила"). After the name such a verb means the
+    /// name is its subject; before it, only that a nominative name agrees with it in gender
+    /// ("подчеркнул Смадияров", "поздравил Токаева": not the woman Токаева).
+    fn verb_reading(&self, word: Option<&str>) -> (bool, Option<Gender>) {
+        let Some(w) = word else {
             return (false, None);
         };
         let parses = self.parse(w);
@@ -440,6 +476,11 @@ impl Morph {
             {
                 continue;
             }
+            // A person is animate: an inanimate accusative (the nominative's form, "Шахбоз")
+            // is not a reading of a name.
+            if p.tag.case == Some(Case::Accs) && p.tag.has("inan") {
+                continue;
+            }
             let vocative = p.tag.case == Some(Case::Voct);
             if vocative
                 || p.tag.number == Some(Number::Plur)
@@ -455,6 +496,17 @@ impl Morph {
             } else {
                 0.5 * p.score
             };
+            // A guessed surname "Смадияровым" is far more often "Смадияров" than the
+            // adjectival "Смадияровой" the guesser offers beside it.
+            if p.method != Method::Dictionary
+                && p.tag.is_surname()
+                && ["овой", "евой", "ёвой", "иной", "ыной"]
+                    .iter()
+                    .any(|e| p.lemma.ends_with(e))
+            {
+                weight -= 0.5;
+            }
+
             // First names are a closed list: one found by cutting an unknown prefix off
             // ("т|окаева") is noise, unlike surnames, whose endings are productive.
             if p.method == Method::UnknownPrefix && p.tag.is_name() {
@@ -527,12 +579,27 @@ impl Morph {
                 });
             }
         }
+        if role == Role::Last {
+            // A woman's surname ending in a consonant does not decline ("Озоде Рахмон",
+            // "Ангеле Меркель"), whatever the dictionary says of the masculine.
+            let last = lower_word.chars().last();
+            if last.is_some_and(|c| "бвгджзклмнпрстфхцчшщ".contains(c)) {
+                out.extend(CASES.iter().map(|&case| Cand {
+                    case,
+                    gender: Some(Gender::Femn),
+                    weight: 0.5,
+                    form: CandForm::Keep,
+                }));
+            }
+        }
         for (case, gender, nominative) in listed {
             out.push(Cand {
                 case,
                 gender: Some(gender),
+                // Above any dictionary reading: the list exists because OpenCorpora misreads
+                // these names ("Айгули" is not "Айгуля").
                 weight: if matches!(role, Role::First | Role::Only) {
-                    1.6
+                    2.4
                 } else {
                     0.9
                 },
@@ -551,18 +618,47 @@ impl Morph {
                 "ой", "ей", "ому", "ему", "ым", "им", "ого", "его", "ова", "ева", "ина", "ына",
                 "ову", "еву", "ину", "ыну", "ом", "ем", "ая", "яя", "ую", "юю",
             ];
-            if !RUSSIAN_ENDINGS.iter().any(|e| lower.ends_with(e)) {
-                out.push(Cand {
-                    case: Case::Nomn,
-                    gender: None,
-                    weight: 0.4,
-                    form: CandForm::Keep,
-                });
-            }
             let chars: Vec<char> = lower.chars().collect();
             let n = chars.len();
             let consonant =
                 |c: Option<&char>| c.is_some_and(|c| "бвгджзклмнпрстфхцчшщ".contains(*c));
+            // A singular name in the nominative does not end in a consonant and "-ы": that is
+            // the genitive of a name in "-а" ("Сейджи Маехары", "Аксары Кердпола"), the
+            // declension Russian gives foreign names in "-а" of either sex.
+            let genitive_a =
+                n >= 4 && chars.last() == Some(&'ы') && consonant(chars.get(n.wrapping_sub(2)));
+            if !genitive_a && !RUSSIAN_ENDINGS.iter().any(|e| lower.ends_with(e)) {
+                // A first name in consonant + "-а"/"-у" is more often a man's name in the
+                // genitive or dative ("Адилета", "Адилету") than a nominative; surnames in
+                // these endings often are nominatives ("Маехара", the Romanian "Нисипяну").
+                let oblique_look = role == Role::First
+                    && (lower.ends_with('а') || lower.ends_with('у'))
+                    && consonant(chars.get(n.wrapping_sub(2)));
+                let weight = if oblique_look { 0.25 } else { 0.4 };
+                if consonant(chars.last()) {
+                    // A man's name ending in a consonant declines ("Шахбоза"), a woman's
+                    // does not: as written it is a man's nominative or a woman in any case.
+                    out.push(Cand {
+                        case: Case::Nomn,
+                        gender: Some(Gender::Masc),
+                        weight,
+                        form: CandForm::Keep,
+                    });
+                    out.extend(CASES.iter().map(|&case| Cand {
+                        case,
+                        gender: Some(Gender::Femn),
+                        weight,
+                        form: CandForm::Keep,
+                    }));
+                } else {
+                    out.push(Cand {
+                        case: Case::Nomn,
+                        gender: None,
+                        weight,
+                        form: CandForm::Keep,
+                    });
+                }
+            }
             let stem = |k: usize| -> String { chars.iter().take(n.saturating_sub(k)).collect() };
             let synth = |case: Case, lemma: String| Cand {
                 case,
@@ -575,6 +671,44 @@ impl Morph {
                     },
                 form: CandForm::Lemma(lemma),
             };
+            if genitive_a {
+                out.push(Cand {
+                    case: Case::Gent,
+                    gender: None,
+                    weight: 0.6,
+                    form: CandForm::Lemma(stem(1) + "а"),
+                });
+            }
+            // The other oblique forms of an unknown name in "-а" (either sex: "Гульшаре",
+            // "Озоду", "Абдуллой"); which sex and case the other words settle.
+            if n >= 4 && consonant(chars.get(n.wrapping_sub(2))) {
+                // Below the masculine consonant stem ("Пашиняну"), the commoner reading.
+                let first_decl = |case: Case, cut: usize| Cand {
+                    case,
+                    gender: None,
+                    weight: 0.3,
+                    form: CandForm::Lemma(stem(cut) + "а"),
+                };
+                match chars.last() {
+                    Some('е') => {
+                        out.push(first_decl(Case::Datv, 1));
+                        out.push(first_decl(Case::Loct, 1));
+                    }
+                    Some('у') => out.push(first_decl(Case::Accs, 1)),
+                    _ => {}
+                }
+            }
+            if n >= 5
+                && (lower.ends_with("ой") || lower.ends_with("ей"))
+                && consonant(chars.get(n.wrapping_sub(3)))
+            {
+                out.push(Cand {
+                    case: Case::Ablt,
+                    gender: None,
+                    weight: 0.45,
+                    form: CandForm::Lemma(stem(2) + "а"),
+                });
+            }
             if n >= 4 {
                 let last = chars.last().copied();
                 let before_last = chars.get(n.wrapping_sub(2));
@@ -616,7 +750,16 @@ impl Morph {
             .iter()
             .enumerate()
             .filter_map(|(k, &i)| {
-                let role = if inflecting.len() == 1 {
+                // A lone inflecting word before an indeclinable patronymic is a first name
+                // ("Адилета Бектурсун уулу", "Азамату Адилбекулы").
+                let patronymic_after = words
+                    .get(i + 1..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .any(|w| patronymic_gender(&w.text.to_lowercase()).is_some());
+                let role = if inflecting.len() == 1 && patronymic_after {
+                    Role::First
+                } else if inflecting.len() == 1 {
                     Role::Only
                 } else if k == 0 {
                     Role::First
@@ -636,7 +779,34 @@ impl Morph {
         } else {
             Vec::new()
         };
-        let (verb, verb_gender) = self.verb_after(ctx);
+        let (verb, verb_gender) = self.verb_reading(first_word(ctx.after));
+        let (_, verb_before_gender) = if prep_cases.is_empty() {
+            self.verb_reading(prev)
+        } else {
+            (false, None)
+        };
+        // Indeclinable name words do not show the case but still show the sex ("Шерали
+        // Жураева" is a man in the genitive, "Ангеле Меркель" a woman in the dative).
+        let fixed_gender: Vec<Gender> = words
+            .iter()
+            .filter_map(|w| {
+                if let Some(g) = patronymic_gender(&w.text.to_lowercase()) {
+                    return Some(g);
+                }
+                if w.parses.is_empty() {
+                    return None;
+                }
+                let mut genders = w
+                    .parses
+                    .iter()
+                    .filter(|p| {
+                        p.tag.is_person_part() && p.tag.is_fixed() && p.method == Method::Dictionary
+                    })
+                    .filter_map(|p| p.tag.gender);
+                let g = genders.next()?;
+                (matches!(g, Gender::Masc | Gender::Femn) && genders.all(|x| x == g)).then_some(g)
+            })
+            .collect();
         let fits = |c: &Cand, case: Case, gender: Gender| {
             (matches!(c.form, CandForm::Keep) && c.gender.is_none())
                 || (matches!(c.form, CandForm::Keep) && c.case == case && c.gender == Some(gender))
@@ -658,8 +828,17 @@ impl Morph {
                 if gender == Gender::Masc {
                     score += 0.2;
                 }
+                score += 0.6 * fixed_gender.iter().filter(|&&g| g == gender).count() as f32;
+                // The prepositional case needs a preposition: without one before the name,
+                // "Виктории" is not the locative of the rare "Викторий".
+                if case == Case::Loct && !prep_cases.contains(&Case::Loct) {
+                    score -= 0.6;
+                }
                 if case == Case::Nomn {
                     score += 0.25;
+                    if let Some(g) = verb_before_gender {
+                        score += if g == gender { 0.3 } else { -1.0 };
+                    }
                     // A verb right after the name suggests it is the subject; a past-tense
                     // verb also fixes the gender.
                     if verb && verb_gender.is_none_or(|g| g == gender) {

@@ -71,6 +71,16 @@ fn persons() {
             (PER, "Алии Мусиной", "Алия Мусина"),
             (PER, "Абаю Кунанбаеву", "Абай Кунанбаев"),
             (PER, "Эдилем Байсаловым", "Эдиль Байсалов"),
+            // a woman's first name, not the rare masculine "Викторий"
+            (PER, "Виктории Нуланд", "Виктория Нуланд"),
+            // foreign names in "-а" decline in the first declension
+            (PER, "Сейджи Маехары", "Сейджи Маехара"),
+            (PER, "Аксары Кердпола", "Аксара Кердпол"),
+            // a Turkic patronymic tells the sex
+            (PER, "Азамату Адилбекулы", "Азамат Адилбекулы"),
+            // a man's consonant-final name declines; as written it is a nominative
+            (PER, "Шахбоз Рахмонзода", "Шахбоз Рахмонзода"),
+            (PER, "Гаяне Мартиросян", "Гаяне Мартиросян"),
         ],
     );
 }
@@ -178,6 +188,11 @@ fn context_settles_ambiguous_surnames() {
         "Смадияров"
     );
     assert_eq!(m.normalize_in_text(text, 1..2, PER), "");
+    // a verb before a nominative name agrees with it: "поздравил" rules out the woman
+    assert_eq!(
+        m.normalize_entity_in_context("Токаева", PER, ctx("Лукашенко поздравил ", " с днем")),
+        "Токаев"
+    );
 }
 
 #[test]

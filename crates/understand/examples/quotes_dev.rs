@@ -42,7 +42,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let a = analyzer.analyze(text);
         ner_s += t0.elapsed().as_secs_f64();
         let t1 = Instant::now();
-        let quotes = find_quotes(text, &a.entities);
+        let quotes = find_quotes(text, &a.entities, analyzer.morph());
         q_s += t1.elapsed().as_secs_f64();
         let t2 = Instant::now();
         std::hint::black_box(khronika_dates::find_dates(text, reference, None));
@@ -74,7 +74,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or_default();
     let text = body.join("\n");
     let a = analyzer.analyze(&text);
-    let quotes = find_quotes(&text, &a.entities);
+    let quotes = find_quotes(&text, &a.entities, analyzer.morph());
     let gold = exp["quotes"].as_array().cloned().unwrap_or_default();
     let mut found = 0;
     let mut right = 0;

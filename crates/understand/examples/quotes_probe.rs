@@ -18,7 +18,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             print!("[{} {} → {}] ", m.kind.code(), m.text, m.normal);
         }
         println!();
-        for q in find_quotes(&text, &a.entities) {
+        for q in find_quotes(&text, &a.entities, analyzer.morph()) {
             println!(
                 "  {} «{}» — {:?} / {:?}",
                 if q.direct { "D" } else { "I" },

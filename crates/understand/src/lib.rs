@@ -139,8 +139,11 @@ impl Analyzer {
         let tokens = khronika_morph::tokenize(text);
         let sentences = khronika_morph::sentences(text);
         let mut entities = self.entities_from_tokens(text, &tokens);
+        if self.post_rules {
+            normal::split_glued(&self.morph, &mut entities);
+        }
         normal::normalize(&self.morph, text, &mut entities);
-        let quotes = quotes::find_quotes(text, &entities);
+        let quotes = quotes::find_quotes(text, &entities, &self.morph);
         let dates = match opts.reference {
             Some(reference) => khronika_dates::find_dates_at(text, &reference),
             None => Vec::new(),
@@ -157,6 +160,11 @@ impl Analyzer {
     /// the morphology, then surname-only persons linked to a fuller name among `mentions`.
     pub fn normalize_mentions(&self, text: &str, mentions: &mut [Mention]) {
         normal::normalize(&self.morph, text, mentions);
+    }
+
+    /// The morphology the analyzer puts names in the nominative with.
+    pub fn morph(&self) -> &Morph {
+        &self.morph
     }
 
     /// Entity mentions over pre-computed tokens, `normal` still the surface form (see

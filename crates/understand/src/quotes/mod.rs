@@ -16,10 +16,9 @@
 //!   are not quotes: a quoted span counts only with an attribution, or when it is long
 //!   sentence-like speech standing as its own paragraph.
 //!
-//! Names of speakers are taken from the mention's `normal` when the entity layer supplied one
-//! (it differs from the surface); otherwise a surface in an oblique context ("по словам
-//! Айбека Смадиярова") is put in the nominative by a documented ending heuristic, preferring a
-//! nominative mention of the same person anywhere in the text.
+//! Names of speakers are the mentions' `normal` forms from the entity layer (the nominative
+//! by `khronika_morph`, a lone surname linked to the full name), and their gender is
+//! `khronika_morph`'s `person_gender`: this module has no morphology of its own.
 //!
 //! Offsets are Unicode code points, end exclusive, like every span in `khronika_model`.
 //!
@@ -34,6 +33,7 @@ mod speakers;
 mod tests;
 
 use khronika_model::{EntityKind, Mention, Quote};
+use khronika_morph::Morph;
 
 /// Texts longer than this (in code points) are cut before looking for quotes.
 pub const MAX_QUOTE_TEXT_CHARS: usize = 2_000_000;
@@ -91,43 +91,8 @@ struct Cand {
     at: usize,
 }
 
-/// A person mention of three words without a patronymic usually swallowed a word of the
-/// role before the name ("Мажилиса Ерболат Мукашев"): keep the last two.
-fn trim_person(m: &Mention, chars: &[char]) -> Mention {
-    let mut out = m.clone();
-    if m.kind != EntityKind::Person {
-        return out;
-    }
-    let toks: Vec<&str> = m.text.split_whitespace().collect();
-    let patronymic = |t: &str| {
-        let l = t.to_lowercase();
-        ["вич", "вна", "чна", "улы", "кызы", "оглы", "уулу"]
-            .iter()
-            .any(|e| l.ends_with(e))
-    };
-    if toks.len() != 3 || toks.iter().any(|t| patronymic(t)) {
-        return out;
-    }
-    // the start of the second word, in code points
-    let mut i = m.start;
-    while i < m.end && chars.get(i).is_some_and(|c| !c.is_whitespace()) {
-        i += 1;
-    }
-    while i < m.end && chars.get(i).is_some_and(|c| c.is_whitespace()) {
-        i += 1;
-    }
-    if i >= m.end {
-        return out;
-    }
-    out.start = i;
-    out.text = chars.get(i..m.end).unwrap_or_default().iter().collect();
-    if m.normal == m.text {
-        out.normal = out.text.clone();
-    }
-    out
-}
-
 struct Ctx<'a> {
+    morph: &'a Morph,
     chars: Vec<char>,
     words: Vec<Word>,
     mentions: Vec<&'a Mention>,
@@ -140,18 +105,19 @@ struct Ctx<'a> {
     nominative: Vec<bool>,
 }
 
-/// All quotes of `text`, attributed using `entities` (the NER's mentions of the same text).
-pub fn find_quotes(text: &str, entities: &[Mention]) -> Vec<Quote> {
+/// All quotes of `text`, attributed using `entities`: the mentions of the same text with
+/// their normal forms, as [`crate::Analyzer::analyze`] gives them; `morph` tells the gender
+/// of a speaker's name.
+pub fn find_quotes(text: &str, entities: &[Mention], morph: &Morph) -> Vec<Quote> {
     let chars: Vec<char> = text.chars().take(MAX_QUOTE_TEXT_CHARS).collect();
     let words = split_words(&chars);
-    let trimmed: Vec<Mention> = entities
+    let mut mentions: Vec<&Mention> = entities
         .iter()
         .filter(|m| m.start < m.end && m.end <= chars.len())
-        .map(|m| trim_person(m, &chars))
         .collect();
-    let mut mentions: Vec<&Mention> = trimmed.iter().collect();
     mentions.sort_by_key(|m| (m.start, m.end));
     let mut cx = Ctx {
+        morph,
         chars,
         words,
         mentions,

@@ -73,22 +73,25 @@ impl<'a> Ctx<'a> {
             }
         }
         for p in &mut self.people {
-            p.gender = Some(name_gender(&p.name));
+            // Men are the default, as most speakers in news are when a name does not tell.
+            p.gender = Some(match self.morph.person_gender(&p.name) {
+                Some(khronika_morph::Gender::Femn) => Gender::Female,
+                _ => Gender::Male,
+            });
         }
     }
 
-    /// The name a mention gives, and whether it is known to be nominative.
+    /// The name a mention gives (its normal form from the entity layer: the nominative, and
+    /// for a lone surname the full name it abbreviates), and whether the name is sure: the
+    /// mention is not governed by a preposition or noun, or the entity layer changed it.
     fn mention_name(&self, m: &Mention) -> (String, bool) {
         let text = m.text.split_whitespace().collect::<Vec<_>>().join(" ");
-        if !self.oblique_context(m.start) {
-            // a subject is already in the nominative: the surface is the safest name
-            return (text, true);
+        let normal = m.normal.split_whitespace().collect::<Vec<_>>().join(" ");
+        if normal.is_empty() {
+            return (text, false);
         }
-        let normal_tokens = m.normal.split_whitespace().count();
-        if m.normal != m.text && normal_tokens == text.split_whitespace().count() {
-            return (m.normal.clone(), true);
-        }
-        (nominative_name(&text), false)
+        let sure = normal != text || !self.oblique_context(m.start);
+        (normal, sure)
     }
 
     /// Whether a name at `pos` is governed by a preposition or noun (genitive, dative…).
@@ -372,120 +375,4 @@ fn same_name(a: &str, b: &str) -> bool {
     }
     let stem: String = s.chars().take(sn - 1).collect();
     l.starts_with(&stem) && (sn >= 5 || a == b || ln - sn <= 1)
-}
-
-/// The gender a nominative full name suggests (surname and first-name endings).
-fn name_gender(name: &str) -> Gender {
-    let toks: Vec<String> = name.split_whitespace().map(|t| t.to_lowercase()).collect();
-    let last = toks.last().map(String::as_str).unwrap_or("");
-    for end in ["ова", "ева", "ина", "ына", "ская", "цкая", "ая"] {
-        if last.ends_with(end) {
-            return Gender::Female;
-        }
-    }
-    if let Some(first) = toks.first().filter(|_| toks.len() > 1) {
-        const MALE_A: &[&str] = &[
-            "никита",
-            "илья",
-            "кузьма",
-            "фома",
-            "лука",
-            "муса",
-            "иса",
-            "мирза",
-            "хамза",
-        ];
-        if (first.ends_with('а') || first.ends_with('я')) && !MALE_A.contains(&first.as_str()) {
-            return Gender::Female;
-        }
-        if matches!(
-            first.as_str(),
-            "лусине"
-                | "гаяне"
-                | "асмик"
-                | "анаит"
-                | "нунэ"
-                | "айгерим"
-                | "айжан"
-                | "динара"
-                | "карине"
-        ) {
-            return Gender::Female;
-        }
-    }
-    Gender::Male
-}
-
-/// A person's name from the genitive/dative to the nominative, by endings: masculine
-/// surnames in -ова/-ева/-ина (-ову, -овым) lose the ending, -ского becomes -ский; first names
-/// lose -а/-у/-ом and turn -я into -ь/-й; feminine forms in -ой become -а. Indeclinable names
-/// (-ян, -ко, -зода, -улы, vowel endings) stay as they are.
-fn nominative_name(name: &str) -> String {
-    let toks: Vec<&str> = name.split_whitespace().collect();
-    let feminine = toks.last().is_some_and(|t| {
-        t.ends_with("ой") && !t.ends_with("ской") || t.ends_with("овой") || t.ends_with("евой")
-    });
-    toks.iter()
-        .map(|t| {
-            let low = t.to_lowercase();
-            let cut = |n: usize, add: &str| -> String {
-                let keep = t.chars().count().saturating_sub(n);
-                let mut s: String = t.chars().take(keep).collect();
-                s.push_str(add);
-                s
-            };
-            if feminine {
-                if low.ends_with("ой") {
-                    return cut(2, "а");
-                }
-                if low.ends_with('ы') {
-                    return cut(1, "а");
-                }
-                if low.ends_with('и') {
-                    let stem: String = low.chars().take(low.chars().count() - 1).collect();
-                    let hushing = stem.ends_with(['к', 'г', 'х', 'ж', 'ш', 'ч', 'щ']);
-                    return cut(1, if hushing { "а" } else { "я" });
-                }
-                return (*t).to_owned();
-            }
-            for (end, n, add) in [
-                ("ского", 4, "ий"),
-                ("цкого", 4, "ий"),
-                ("ому", 3, "ий"),
-                ("овым", 2, ""),
-                ("евым", 2, ""),
-                ("иным", 2, ""),
-                ("ова", 1, ""),
-                ("ева", 1, ""),
-                ("ёва", 1, ""),
-                ("ина", 1, ""),
-                ("ына", 1, ""),
-                ("ову", 1, ""),
-                ("еву", 1, ""),
-                ("ину", 1, ""),
-            ] {
-                if low.ends_with(end) {
-                    return cut(n, add);
-                }
-            }
-            if low.ends_with("зода") || low.ends_with("улы") || low.ends_with("кызы") {
-                return (*t).to_owned();
-            }
-            let chars: Vec<char> = low.chars().collect();
-            let n = chars.len();
-            let before = |k: usize| chars.get(n.wrapping_sub(k)).copied().unwrap_or('а');
-            let vowel = |c: char| "аеёиоуыэюя".contains(c);
-            if n >= 4 && (low.ends_with('а') || low.ends_with('у')) && !vowel(before(2)) {
-                return cut(1, "");
-            }
-            if n >= 4 && (low.ends_with("ом") || low.ends_with("ем")) && !vowel(before(3)) {
-                return cut(2, "");
-            }
-            if n >= 4 && (low.ends_with('я') || low.ends_with('ю')) {
-                return cut(1, if vowel(before(2)) { "й" } else { "ь" });
-            }
-            (*t).to_owned()
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }

@@ -2,6 +2,16 @@
 
 use super::*;
 
+/// `find_quotes` over mentions put in their normal forms by the entity layer, as `analyze`
+/// hands them over.
+fn quotes(text: &str, ents: &[Mention]) -> Vec<Quote> {
+    static MORPH: std::sync::OnceLock<Morph> = std::sync::OnceLock::new();
+    let morph = MORPH.get_or_init(|| Morph::new().expect("bundled dictionary"));
+    let mut ents = ents.to_vec();
+    crate::normal::normalize(morph, text, &mut ents);
+    find_quotes(text, &ents, morph)
+}
+
 fn per(text: &str, surface: &str, from: usize) -> Mention {
     let chars: Vec<char> = text.chars().collect();
     let target: Vec<char> = surface.chars().collect();
@@ -20,7 +30,7 @@ fn per(text: &str, surface: &str, from: usize) -> Mention {
 #[test]
 fn dash_attribution_with_role() {
     let t = "«Мы завершили первый этап реконструкции», — сказал аким города Нурлан Бекмаганбетов на брифинге. По его словам, работы ведутся в три смены.";
-    let q = find_quotes(t, &[per(t, "Нурлан Бекмаганбетов", 0)]);
+    let q = quotes(t, &[per(t, "Нурлан Бекмаганбетов", 0)]);
     assert_eq!(q.len(), 2, "{q:?}");
     assert_eq!(q[0].text, "Мы завершили первый этап реконструкции");
     assert!(q[0].direct);
@@ -34,7 +44,7 @@ fn dash_attribution_with_role() {
 #[test]
 fn genitive_names_and_roles_become_nominative() {
     let t = "По словам официального представителя МИД Айбека Смадиярова, Казахстан не участвовал в саммите.";
-    let q = find_quotes(t, &[per(t, "Айбека Смадиярова", 0)]);
+    let q = quotes(t, &[per(t, "Айбека Смадиярова", 0)]);
     assert_eq!(q.len(), 1);
     assert_eq!(q[0].speaker.as_deref(), Some("Айбек Смадияров"));
     assert_eq!(q[0].role.as_deref(), Some("официальный представитель МИД"));
@@ -44,13 +54,13 @@ fn genitive_names_and_roles_become_nominative() {
 #[test]
 fn titles_in_guillemets_are_not_quotes() {
     let t = "Компания «Казахтелеком» выполнила требования закона «О СМИ». Так называемые «серые» схемы остались.";
-    assert!(find_quotes(t, &[]).is_empty());
+    assert!(quotes(t, &[]).is_empty());
 }
 
 #[test]
 fn split_quote_gives_two_fragments() {
     let t = "«Мы не против инвесторов, — пояснил депутат Нурбек Алымкулов. — Но земля должна оставаться у граждан».";
-    let q = find_quotes(t, &[per(t, "Нурбек Алымкулов", 0)]);
+    let q = quotes(t, &[per(t, "Нурбек Алымкулов", 0)]);
     let texts: Vec<&str> = q.iter().map(|x| x.text.as_str()).collect();
     assert_eq!(
         texts,
@@ -72,7 +82,7 @@ fn surname_and_pronoun_resolution() {
         per(t, "Анна Григорян", 0),
         per(t, "Григорян", 80),
     ];
-    let q = find_quotes(t, &ents);
+    let q = quotes(t, &ents);
     let who: Vec<Option<&str>> = q.iter().map(|x| x.speaker.as_deref()).collect();
     assert_eq!(
         who,
@@ -87,7 +97,7 @@ fn surname_and_pronoun_resolution() {
 #[test]
 fn curly_quotes_groups_and_subject_preference() {
     let t = "“Мы готовы”, — сказал аким Ерлан Сапаров. Как отмечают эксперты, рынок перегрет.";
-    let q = find_quotes(t, &[per(t, "Ерлан Сапаров", 0)]);
+    let q = quotes(t, &[per(t, "Ерлан Сапаров", 0)]);
     let got: Vec<(&str, Option<&str>, bool)> = q
         .iter()
         .map(|x| (x.text.as_str(), x.speaker.as_deref(), x.direct))
@@ -104,7 +114,7 @@ fn curly_quotes_groups_and_subject_preference() {
         per(t, "Касым-Жомарт Токаев", 0),
         per(t, "Томасом Шмидтом", 0),
     ];
-    let q = find_quotes(t, &ents);
+    let q = quotes(t, &ents);
     assert_eq!(q.len(), 1);
     assert_eq!(q[0].speaker.as_deref(), Some("Касым-Жомарт Токаев"));
     assert_eq!(q[0].role.as_deref(), Some("президент"));
@@ -114,7 +124,7 @@ fn curly_quotes_groups_and_subject_preference() {
 fn roles_stop_at_verbs() {
     let t = "Министр энергетики провёл встречу с директором компании Иваном Петровым. «Мы договорились», — сказал Петров.";
     let ents = [per(t, "Иваном Петровым", 0), per(t, "Петров", 80)];
-    let q = find_quotes(t, &ents);
+    let q = quotes(t, &ents);
     assert_eq!(q.len(), 1);
     assert_eq!(q[0].speaker.as_deref(), Some("Иван Петров"));
     assert_eq!(q[0].role.as_deref(), Some("директор компании"));
@@ -123,7 +133,7 @@ fn roles_stop_at_verbs() {
 #[test]
 fn authorial_remarks_are_not_quotes() {
     let t = "Сообщается, что пострадавших нет. Напомним, что ранее в регионе прошли учения. По данным статистики, инфляция замедлилась.";
-    assert!(find_quotes(t, &[]).is_empty());
+    assert!(quotes(t, &[]).is_empty());
 }
 
 #[test]
@@ -138,7 +148,7 @@ fn long_text_stays_linear_enough() {
         m.end += k * per_len;
         ents.push(m);
     }
-    let q = find_quotes(&text, &ents);
+    let q = quotes(&text, &ents);
     assert_eq!(q.len(), 6_000);
     assert!(q
         .iter()
@@ -148,7 +158,7 @@ fn long_text_stays_linear_enough() {
 #[test]
 fn group_speaker_and_odd_input() {
     let t = "Он пригласил лидеров. Украинские СМИ сообщили, что участие подтвердили 107 стран.";
-    let q = find_quotes(t, &[]);
+    let q = quotes(t, &[]);
     assert_eq!(q.len(), 1);
     assert_eq!(q[0].speaker.as_deref(), Some("украинские СМИ"));
     for odd in [
@@ -161,7 +171,7 @@ fn group_speaker_and_odd_input() {
         "«««»»»",
         "Об этом сообщил",
     ] {
-        let _ = find_quotes(odd, &[]);
+        let _ = quotes(odd, &[]);
     }
     let bad = Mention {
         start: 5,
@@ -170,5 +180,20 @@ fn group_speaker_and_odd_input() {
         text: "x".into(),
         normal: "x".into(),
     };
-    let _ = find_quotes("короткий текст", &[bad]);
+    let _ = quotes("короткий текст", &[bad]);
+}
+
+#[test]
+fn speakers_are_nominative_whatever_case_they_were_named_in() {
+    let t = "Слово было предоставлено Эммануэлю Макрону. «Франция поддержит эту инициативу», — отметил он. По словам Дмитрия Грибова, работы завершены.";
+    let q = quotes(
+        t,
+        &[per(t, "Эммануэлю Макрону", 0), per(t, "Дмитрия Грибова", 0)],
+    );
+    let speakers: Vec<Option<&str>> = q.iter().map(|x| x.speaker.as_deref()).collect();
+    assert_eq!(
+        speakers,
+        [Some("Эммануэль Макрон"), Some("Дмитрий Грибов")],
+        "{q:?}"
+    );
 }
