@@ -545,7 +545,11 @@ fn dates_after_brackets_and_glued_commas() {
 #[test]
 fn bracket_floods_after_a_time_keep_the_time_and_the_stack() {
     let r = reference(NEWS);
-    for flood in ["(".repeat(50_000), "по(".repeat(20_000), "по (".repeat(20_000)] {
+    for flood in [
+        "(".repeat(50_000),
+        "по(".repeat(20_000),
+        "по (".repeat(20_000),
+    ] {
         let text = format!("в 14:00 {flood}");
         let found = find_dates_at(&text, &r);
         assert_eq!(found.first().map(|m| m.text.as_str()), Some("в 14:00"));
