@@ -41,7 +41,7 @@ fn assert_reaches(report: &Report, at_least_percent: u64) {
 
 #[test]
 fn html() {
-    assert_reaches(&smoke(Target::Html, 300), 50);
+    assert_reaches(&smoke(Target::Html, 200), 50);
 }
 
 #[test]
