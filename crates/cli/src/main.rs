@@ -31,9 +31,12 @@ pub struct GlobalOpts {
     /// Where khronika keeps its database, raw pages and search index.
     #[arg(long, global = true, env = "KHRONIKA_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
-    /// Allow fetching from private, loopback and link-local addresses (tests, intranets).
-    #[arg(long, global = true)]
-    pub allow_private_hosts: bool,
+    /// Allow fetching from this host although it is private, loopback or link-local
+    /// (tests, intranets): HOST or HOST:PORT, e.g. 127.0.0.1:8080; repeatable. Only the
+    /// named host (and port) is allowed: redirects and discovered links to other
+    /// non-public addresses are still refused.
+    #[arg(long = "allow-host", global = true, value_name = "HOST[:PORT]")]
+    pub allow_hosts: Vec<khronika_ingest::AllowedHost>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -15,17 +15,24 @@ fn khronika(data: &Path, args: &[&str]) -> std::process::Output {
     Command::new(BIN)
         .arg("--data-dir")
         .arg(data)
-        .arg("--allow-private-hosts")
         .args(args)
         .output()
         .expect("run khronika")
 }
 
-fn ingest_cmd(data: &Path) -> Command {
+/// `khronika` with the fixture site (and nothing else non-public) allowed.
+fn khronika_at(site: &site::Site, data: &Path, args: &[&str]) -> std::process::Output {
+    let allow = site.addr.to_string();
+    let mut all = vec!["--allow-host", allow.as_str()];
+    all.extend_from_slice(args);
+    khronika(data, &all)
+}
+
+fn ingest_cmd(site: &site::Site, data: &Path) -> Command {
     let mut c = Command::new(BIN);
     c.arg("--data-dir")
         .arg(data)
-        .arg("--allow-private-hosts")
+        .args(["--allow-host", &site.addr.to_string()])
         .args([
             "ingest",
             "--once",
@@ -82,7 +89,8 @@ async fn wait_for_requests(site: &site::Site, n: usize) {
 async fn setup() -> (site::Site, tempfile::TempDir) {
     let site = site::start(EXTRA, None).await;
     let data = tempfile::tempdir().expect("tmp");
-    let out = khronika(
+    let out = khronika_at(
+        &site,
         data.path(),
         &[
             "source",
@@ -110,7 +118,9 @@ fn expected() -> i64 {
 
 async fn interrupted_then_resumed(signal: Option<&str>) {
     let (site, data) = setup().await;
-    let mut child = ingest_cmd(data.path()).spawn().expect("spawn ingest");
+    let mut child = ingest_cmd(&site, data.path())
+        .spawn()
+        .expect("spawn ingest");
     wait_for_requests(&site, 60).await;
     match signal {
         None => child.kill().expect("kill -9"),
@@ -143,7 +153,7 @@ async fn interrupted_then_resumed(signal: Option<&str>) {
     );
     assert_eq!(n1, d1, "duplicate content after the interruption");
     // Resume: everything, once.
-    let out = ingest_cmd(data.path()).output().expect("resume");
+    let out = ingest_cmd(&site, data.path()).output().expect("resume");
     // The fixture site's oversized page fails on purpose, unless the interrupted run already
     // tried it: exit 1 exactly when the summary counts errors.
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -219,9 +229,10 @@ async fn source_add_discovers_feed_and_sitemap() {
     let site = site::start(0, None).await;
     let data = tempfile::tempdir().expect("tmp");
     let home = site.url("/");
+    let allow = site.addr.to_string();
     let out = tokio::task::spawn_blocking({
         let d = data.path().to_path_buf();
-        move || khronika(&d, &["source", "add", &home])
+        move || khronika(&d, &["--allow-host", &allow, "source", "add", &home])
     })
     .await
     .expect("join");
@@ -239,7 +250,7 @@ async fn source_add_discovers_feed_and_sitemap() {
         stdout.contains(&format!("sitemap {}", site.url("/news-sitemap.xml"))),
         "{stdout}"
     );
-    // Without --allow-private-hosts the same address is refused.
+    // Without --allow-host the same address is refused.
     let strict = Command::new(BIN)
         .arg("--data-dir")
         .arg(data.path().join("strict"))

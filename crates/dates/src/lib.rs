@@ -14,8 +14,12 @@
 //!
 //! Conventions follow Duckling's (so scores compare): values are expressed in the
 //! reference's zone, a value is the start of its grain unit, interval ends are exclusive,
-//! and ambiguity (bare weekdays, months, clock hours) resolves toward the future — except
-//! that a day-month without a year up to two weeks back stays in the past, as news reports it.
+//! and ambiguity (bare weekdays, months, clock hours) resolves toward the future, a unit
+//! that has begun and not ended counting as upcoming (the 4 o'clock hour at 4:30; this
+//! morning for "3:18 утра") — except that a day-month without a year up to two weeks back
+//! stays in the past, as news reports it. The grammar covers the rule families of Duckling's
+//! Russian time, duration and time-grain rules (`tests/duckling_rules.rs`, one test each;
+//! the few left out are listed there).
 //!
 //! What it is not: a general NLU engine. It reads dates, times, ranges, relative periods
 //! and durations anchored to the reference; it does no I/O and keeps no state.

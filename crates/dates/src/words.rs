@@ -240,11 +240,19 @@ impl DayPart {
         }
     }
 
+    /// Whether clock hour `h` (24-hour) falls in this part of the day.
+    pub fn contains(self, h: u32) -> bool {
+        let (a, b) = self.hours();
+        (a..b).contains(&h)
+    }
+
     /// Turns an hour said with this part of the day ("8 вечера") into a 24-hour clock hour.
     pub fn clock(self, h: u32) -> u32 {
         match self {
             DayPart::Afternoon | DayPart::Evening | DayPart::Lunch if h < 12 => h + 12,
             DayPart::Night | DayPart::Morning if h == 12 => 0,
+            // "в 11 часов ночи", "в 10 ночи": late evening hours are said with "ночи" too
+            DayPart::Night if (9..12).contains(&h) => h + 12,
             _ => h,
         }
     }
@@ -300,10 +308,11 @@ pub fn day_part(w: &str) -> Option<DayPart> {
 
 /// Direction of a relative determiner: this (0), next (+1), last (−1), before last (−2)…
 pub fn relative(w: &str) -> Option<i32> {
-    let stems: [(&str, i32); 8] = [
+    let stems: [(&str, i32); 9] = [
         ("позапрошл", -2),
         ("минувш", -1),
         ("прошл", -1),
+        ("прошедш", -1),
         ("предыдущ", -1),
         ("следующ", 1),
         ("будущ", 1),

@@ -196,14 +196,14 @@ fn main() {
         for _ in 0..PASSES {
             let t0 = Instant::now();
             for p in &group {
-                let (text, _) = khronika_extract::charset::decode(&p.bytes, None);
+                let (text, _) = khronika_extract::decode(&p.bytes, None);
                 std::hint::black_box(&text);
             }
             decode.push(t0.elapsed().as_secs_f64());
             let t0 = Instant::now();
             for p in &group {
-                let (text, _) = khronika_extract::charset::decode(&p.bytes, None);
-                let dom = khronika_extract::dom::parse(&text);
+                let (text, _) = khronika_extract::decode(&p.bytes, None);
+                let dom = khronika_html::dom::parse(&text);
                 std::hint::black_box(dom.nodes.len());
             }
             parse.push(t0.elapsed().as_secs_f64());

@@ -376,7 +376,8 @@ fn classify(dom: &Dom, id: NodeId) -> (i8, bool, bool) {
 }
 
 /// -1 chrome, +1 content, 0 neutral, from class and id.
-pub fn hint(dom: &Dom, id: NodeId) -> i8 {
+#[cfg(test)]
+fn hint(dom: &Dom, id: NodeId) -> i8 {
     classify(dom, id).0
 }
 
@@ -469,7 +470,6 @@ fn direct_text_len(dom: &Dom, st: &[Stats], id: NodeId) -> usize {
 #[derive(Debug, Default)]
 pub struct BodyChoice {
     pub roots: Vec<NodeId>,
-    pub score: f32,
 }
 
 fn base_score(tag: Tag) -> f32 {
@@ -634,10 +634,7 @@ pub fn choose(dom: &Dom, st: &[Stats], preferred: &[NodeId]) -> BodyChoice {
     } else {
         roots.push(top);
     }
-    BodyChoice {
-        roots,
-        score: best_score,
-    }
+    BodyChoice { roots }
 }
 
 fn is_ancestor(dom: &Dom, anc: NodeId, mut id: NodeId) -> bool {

@@ -3,8 +3,10 @@
 //! Order of evidence, as browsers use it: a byte-order mark, the HTTP `Content-Type`
 //! header, a `<meta charset>` / `http-equiv` declaration in the first 4 KiB (well, 16 KiB:
 //! some Russian sites put long scripts first), then sniffing the bytes with chardetng
-//! (which tells windows-1251 from koi8-r from UTF-8 reliably on Cyrillic text). Valid UTF-8
-//! is borrowed without copying.
+//! (which tells windows-1251 from koi8-r from UTF-8 reliably on Cyrillic text). Bytes that
+//! are UTF-8 but for a few bad sequences are UTF-8, the bad bytes replaced by U+FFFD (a
+//! sniffer gives up on UTF-8 at the first bad byte). Valid UTF-8 is borrowed without
+//! copying.
 
 use encoding_rs::{Encoding, UTF_8};
 use std::borrow::Cow;
@@ -31,7 +33,8 @@ pub fn decode<'a>(
 }
 
 /// The page's encoding from BOM, header, meta, or sniffing.
-pub fn detect(bytes: &[u8], content_type: Option<&str>) -> &'static Encoding {
+#[cfg(test)]
+fn detect(bytes: &[u8], content_type: Option<&str>) -> &'static Encoding {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     detect_with(bytes, content_type, std::str::from_utf8(body).is_ok())
 }
@@ -51,12 +54,13 @@ fn detect_with(bytes: &[u8], content_type: Option<&str>, is_utf8: bool) -> &'sta
     let head = bytes.get(..PRESCAN.min(bytes.len())).unwrap_or(bytes);
     if let Some(enc) = meta_charset(head) {
         // A page declaring UTF-8 that is not UTF-8 (common with copied templates) is
-        // sniffed instead; a declared single-byte charset is trusted.
-        if enc != UTF_8 || is_utf8 {
+        // sniffed instead, unless its bytes are UTF-8 but for a few bad ones; a declared
+        // single-byte charset is trusted.
+        if enc != UTF_8 || is_utf8 || mostly_utf8(bytes) {
             return enc;
         }
     }
-    if is_utf8 {
+    if is_utf8 || mostly_utf8(bytes) {
         return UTF_8;
     }
     let mut det = chardetng::EncodingDetector::new();
@@ -66,6 +70,28 @@ fn detect_with(bytes: &[u8], content_type: Option<&str>, is_utf8: bool) -> &'sta
     );
     det.guess(None, true)
 }
+
+/// Whether invalid bytes are rare accidents in UTF-8 text: at least [`UTF8_PER_BAD`] valid
+/// multi-byte characters per invalid sequence. Such pages exist (a CMS cutting a teaser in
+/// the middle of a character, a stray byte pasted from a legacy source) and a sniffer,
+/// which rules UTF-8 out at the first bad byte, turns the whole Russian text into
+/// mojibake. Single-byte Cyrillic text is the opposite: its letters (0xC0-0xFF in
+/// windows-1251 and KOI8-R, 0x80-0xAF and 0xE0-0xEF in cp866) are followed by other
+/// letters or ASCII, not by the 0x80-0xBF continuation bytes UTF-8 needs, so almost every
+/// word is an invalid sequence and valid multi-byte characters are rare.
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut chars, mut bad) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        chars += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        bad += usize::from(!chunk.invalid().is_empty());
+    }
+    bad > 0 && chars >= bad.saturating_mul(UTF8_PER_BAD)
+}
+
+/// Valid multi-byte characters needed per invalid sequence for [`mostly_utf8`]: 1 bad
+/// byte in 100 Cyrillic letters is far beyond accidents in UTF-8 pages and far below what
+/// single-byte text gives (every word).
+const UTF8_PER_BAD: usize = 100;
 
 fn label(name: &str) -> Option<&'static Encoding> {
     let enc = Encoding::for_label(name.trim().trim_matches(['"', '\'']).as_bytes())?;
@@ -150,6 +176,27 @@ mod tests {
         );
         let (t, _) = decode(&page, None);
         assert!(t.contains("заседание городского маслихата"));
+    }
+
+    #[test]
+    fn a_few_bad_bytes_in_declared_utf8_do_not_change_the_encoding() {
+        let text = "Правительство Казахстана утвердило новый порядок расчёта пенсий, сообщает пресс-служба ведомства. ".repeat(3);
+        for declared in [true, false] {
+            let mut page = if declared {
+                b"<html><head><meta charset=\"utf-8\"></head><body><p>".to_vec()
+            } else {
+                b"<html><body><p>".to_vec()
+            };
+            page.extend_from_slice(text.as_bytes());
+            // One stray byte, and a character cut in half, as a truncated teaser leaves it.
+            page.push(0xFF);
+            page.extend_from_slice(&"Алматы".as_bytes()[..3]);
+            page.extend_from_slice(" конец.</p>".as_bytes());
+            let (t, e) = decode(&page, None);
+            assert_eq!(e, UTF_8, "declared: {declared}");
+            assert!(t.contains(text.trim_end()), "declared: {declared}: {t}");
+            assert!(t.contains("\u{FFFD}А\u{FFFD} конец."), "{t}");
+        }
     }
 
     #[test]

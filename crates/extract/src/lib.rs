@@ -33,26 +33,30 @@
 //! assert!(!article.text().contains("Главная"));
 //! ```
 //!
-//! How it works, and what it costs: [`charset`] decodes the bytes (BOM, header, `<meta>`,
-//! sniffing); [`dom`] builds a compact arena tree with our own tolerant tokenizer in one
-//! pass; [`meta`] reads JSON-LD, OpenGraph, `<meta>` and microdata in one more pass;
-//! [`body`] scores paragraphs to find the article container and emits its blocks; the
-//! crate root reconciles the sources (title, dates, authors, tags, lead). Every pass is
-//! linear in the page size; inputs over [`MAX_INPUT_BYTES`] are refused, nesting over
-//! [`dom::MAX_DEPTH`] is flattened.
+//! How it works, and what it costs: `charset` decodes the bytes (BOM, header, `<meta>`,
+//! sniffing; public as [`decode`]); [`khronika_html::dom`] builds a compact arena tree with
+//! our own tolerant tokenizer in one pass; `meta` reads JSON-LD, OpenGraph, `<meta>` and
+//! microdata in one more pass; `body` scores paragraphs to find the article container and
+//! emits its blocks; the crate root reconciles the sources (title, dates, authors, tags,
+//! lead). Every pass is linear in the page size; inputs over [`MAX_INPUT_BYTES`] are refused,
+//! nesting over [`khronika_html::dom::MAX_DEPTH`] is flattened. Only [`extract`] and
+//! [`decode`] are public: the stages are internals, free to change.
 
 use chrono::{DateTime, FixedOffset};
 use khronika_model::{Article, Image, Lang};
 use url::Url;
 
-pub mod body;
+mod body;
 mod boilerplate;
-pub mod charset;
-pub mod datetime;
-pub mod dom;
-pub(crate) mod entities;
-pub mod lang;
-pub mod meta;
+mod charset;
+mod datetime;
+// The HTML reader is shared with `ingest` (which may not depend on us), so it lives in a
+// leaf crate; these aliases keep `crate::dom::…` paths short inside the extractor.
+use khronika_html::{dom, entities};
+
+pub use charset::decode;
+mod lang;
+mod meta;
 mod resolve;
 mod visible;
 

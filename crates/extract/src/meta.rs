@@ -283,7 +283,8 @@ pub struct JsonLd<'a> {
 }
 
 /// Parse one `<script type="application/ld+json">`, collecting article objects.
-pub fn parse_jsonld(text: &str, out: &mut Vec<JsonLdArticle>, site: &mut Option<String>) {
+#[cfg(test)]
+fn parse_jsonld(text: &str, out: &mut Vec<JsonLdArticle>, site: &mut Option<String>) {
     let mut breadcrumbs = Vec::new();
     parse_jsonld_into(
         text,

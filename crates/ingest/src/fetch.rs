@@ -392,11 +392,10 @@ impl Fetcher {
         let mut current = url.clone();
         let mut redirects = Vec::new();
         loop {
-            self.config.policy.check_url(&current)?;
-            if let Some(host) = current.domain() {
-                // Early, clear refusal; the client's resolver re-checks what it connects to.
-                self.config.policy.resolve(host).await?;
-            }
+            // Every hop (redirects, robots.txt, discovered feeds and sitemaps all come through
+            // here) is checked before anything is sent; the client's resolver re-checks the
+            // addresses it connects to.
+            self.config.policy.check_target(&current).await?;
             if check_robots && !self.robots(&current).await.allowed(&current) {
                 return Err(FetchError::Disallowed(current.to_string()));
             }

@@ -15,14 +15,91 @@ use url::{Host, Url};
 use crate::FetchError;
 
 /// Which destinations are allowed.
+///
+/// Public addresses always are; a non-public one (private, loopback, link-local, ...) only
+/// through an [`AllowedHost`] naming the URL's host (and port) as written. The allowance is
+/// per URL, not per address, so allowing a test server at `127.0.0.1:8080` does not let a
+/// redirect, a discovered feed or a robots.txt sitemap reach `127.0.0.1:22`, `10.0.0.1` or
+/// `169.254.169.254`, nor a public name whose DNS answer is private.
 #[derive(Debug, Clone, Default)]
 pub struct AddressPolicy {
-    /// Allow private, loopback, link-local and other non-public addresses (tests, intranets).
-    pub allow_private: bool,
-    /// Non-public addresses allowed one by one (e.g. a test server at 127.0.0.1).
-    pub exempt: Vec<IpAddr>,
+    /// Hosts that may be non-public (`--allow-host`: tests, intranets).
+    pub allowed_hosts: Vec<AllowedHost>,
     /// Fixed answers for names, used instead of DNS (pinning, tests). Still checked.
     pub dns_overrides: HashMap<String, Vec<IpAddr>>,
+}
+
+/// One `--allow-host` entry: `HOST` (any port) or `HOST:PORT`; HOST is a name, an IPv4
+/// address or a bracketed IPv6 address (`[::1]:8080`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllowedHost {
+    host: Host<String>,
+    port: Option<u16>,
+}
+
+impl std::str::FromStr for AllowedHost {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        let bad = |why: &str| format!("{s:?}: {why}; write HOST or HOST:PORT (IPv6 as [::1]:8080)");
+        // A port is split off only after a bracketed IPv6 address or from a host without
+        // other colons; a bare IPv6 address has no port.
+        let (host, port) = match s.rfind(':') {
+            Some(i) if s.starts_with('[') && s.get(..i).is_some_and(|h| h.ends_with(']')) => {
+                (s.get(..i).unwrap_or(s), s.get(i + 1..))
+            }
+            Some(i) if !s.starts_with('[') && s.matches(':').count() == 1 => {
+                (s.get(..i).unwrap_or(s), s.get(i + 1..))
+            }
+            _ => (s, None),
+        };
+        let host = if host.contains(':') && !host.starts_with('[') {
+            format!("[{host}]")
+        } else {
+            host.to_owned()
+        };
+        if host.is_empty() || host.contains(['/', '@', '?', '#']) {
+            return Err(bad("not a host"));
+        }
+        let host = Host::parse(&host).map_err(|e| bad(&e.to_string()))?;
+        let port = match port {
+            Some(p) => Some(p.parse::<u16>().map_err(|_| bad("bad port"))?),
+            None => None,
+        };
+        Ok(AllowedHost { host, port })
+    }
+}
+
+impl std::fmt::Display for AllowedHost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.port {
+            Some(p) => write!(f, "{}:{p}", self.host),
+            None => write!(f, "{}", self.host),
+        }
+    }
+}
+
+impl AllowedHost {
+    /// Whether the URL's host and port are this entry's (the scheme's default port counts).
+    pub fn matches(&self, url: &Url) -> bool {
+        let same_host = match (url.host(), &self.host) {
+            (Some(Host::Domain(d)), Host::Domain(a)) => d
+                .trim_end_matches('.')
+                .eq_ignore_ascii_case(a.trim_end_matches('.')),
+            (Some(Host::Ipv4(u)), Host::Ipv4(a)) => u == *a,
+            (Some(Host::Ipv6(u)), Host::Ipv6(a)) => u == *a,
+            _ => false,
+        };
+        same_host
+            && self
+                .port
+                .is_none_or(|p| url.port_or_known_default() == Some(p))
+    }
+
+    fn names(&self, host: &str) -> bool {
+        matches!(&self.host, Host::Domain(a) if a.trim_end_matches('.').eq_ignore_ascii_case(host))
+    }
 }
 
 /// Whether an address is on the public internet.
@@ -72,47 +149,59 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
 }
 
 impl AddressPolicy {
-    /// Allow everything (tests and intranet use).
-    pub fn allow_all() -> Self {
+    /// A policy allowing these hosts besides the public internet.
+    pub fn allowing(hosts: impl IntoIterator<Item = AllowedHost>) -> Self {
         AddressPolicy {
-            allow_private: true,
+            allowed_hosts: hosts.into_iter().collect(),
             ..Default::default()
         }
     }
 
-    pub fn permits(&self, ip: IpAddr) -> bool {
-        self.allow_private || self.exempt.contains(&ip) || is_public(ip)
+    fn allows_url(&self, url: &Url) -> bool {
+        self.allowed_hosts.iter().any(|a| a.matches(url))
     }
 
-    /// Check the URL's scheme and, for a literal IP host, the address.
+    /// Check the URL's scheme and, for a literal IP host (or `localhost`), the address,
+    /// without any network access. Other names are checked when they are resolved
+    /// ([`AddressPolicy::check_target`], [`GuardedResolver`]).
     pub fn check_url(&self, url: &Url) -> Result<(), FetchError> {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(FetchError::BadUrl(format!(
                 "{url}: only http and https are fetched"
             )));
         }
-        match url.host() {
-            Some(Host::Ipv4(ip)) => self.check_ip(url.as_str(), IpAddr::V4(ip)),
-            Some(Host::Ipv6(ip)) => self.check_ip(url.as_str(), IpAddr::V6(ip)),
-            Some(Host::Domain(_)) => Ok(()),
-            None => Err(FetchError::BadUrl(format!("{url}: no host"))),
-        }
-    }
-
-    fn check_ip(&self, what: &str, ip: IpAddr) -> Result<(), FetchError> {
-        if self.permits(ip) {
+        let ip = match url.host() {
+            Some(Host::Ipv4(ip)) => IpAddr::V4(ip),
+            Some(Host::Ipv6(ip)) => IpAddr::V6(ip),
+            // Loopback by definition (RFC 6761), known without asking DNS.
+            Some(Host::Domain(d)) if is_localhost(d) => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            Some(Host::Domain(_)) => return Ok(()),
+            None => return Err(FetchError::BadUrl(format!("{url}: no host"))),
+        };
+        if is_public(ip) || self.allows_url(url) {
             Ok(())
         } else {
-            Err(FetchError::Refused {
-                target: what.to_owned(),
-                addr: ip,
-            })
+            Err(refused(url.as_str(), ip))
         }
     }
 
-    /// Resolve a name and check every answer; refuse if any answer is not allowed (a name
-    /// that mixes public and private answers is not trusted at all).
-    pub async fn resolve(&self, host: &str) -> Result<Vec<IpAddr>, FetchError> {
+    /// Check a URL completely before anything is sent to it: scheme, literal address, and
+    /// every address its name resolves to (refused if any is non-public, unless the URL's
+    /// host and port are allowed). Run on every hop by the fetcher.
+    pub async fn check_target(&self, url: &Url) -> Result<(), FetchError> {
+        self.check_url(url)?;
+        if let Some(Host::Domain(name)) = url.host() {
+            let allowed = self.allows_url(url);
+            for ip in self.lookup(name).await? {
+                if !allowed && !is_public(ip) {
+                    return Err(refused(url.as_str(), ip));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn lookup(&self, host: &str) -> Result<Vec<IpAddr>, FetchError> {
         let host = host.trim_end_matches('.').to_ascii_lowercase();
         let addrs: Vec<IpAddr> = match self.dns_overrides.get(&host) {
             Some(fixed) => fixed.clone(),
@@ -131,10 +220,40 @@ impl AddressPolicy {
                 message: "no addresses".into(),
             });
         }
-        for ip in &addrs {
-            self.check_ip(&host, *ip)?;
+        Ok(addrs)
+    }
+
+    /// Resolve a name for the HTTP client and check every answer; refuse if any answer is
+    /// not public (a name that mixes public and private answers is not trusted at all),
+    /// unless the name is on the allow-list. The client does not say which port it will
+    /// use, so the port of an entry is enforced by [`AddressPolicy::check_target`], which
+    /// the fetcher runs on the same URL just before.
+    pub async fn resolve(&self, host: &str) -> Result<Vec<IpAddr>, FetchError> {
+        let addrs = self.lookup(host).await?;
+        let name = host.trim_end_matches('.');
+        if !self.allowed_hosts.iter().any(|a| a.names(name)) {
+            if let Some(ip) = addrs.iter().copied().find(|ip| !is_public(*ip)) {
+                return Err(refused(name, ip));
+            }
         }
         Ok(addrs)
+    }
+}
+
+fn is_localhost(name: &str) -> bool {
+    let name = name.trim_end_matches('.');
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .len()
+            .checked_sub(".localhost".len())
+            .and_then(|i| name.get(i..))
+            .is_some_and(|tail| tail.eq_ignore_ascii_case(".localhost"))
+}
+
+fn refused(target: &str, addr: IpAddr) -> FetchError {
+    FetchError::Refused {
+        target: target.to_owned(),
+        addr,
     }
 }
 
@@ -193,20 +312,76 @@ mod tests {
         }
     }
 
+    fn allow(s: &str) -> AllowedHost {
+        s.parse()
+            .unwrap_or_else(|e| panic!("{s} does not parse: {e}"))
+    }
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
     #[test]
-    fn literal_hosts_are_checked_and_exemptions_apply() {
+    fn allow_host_entries_parse_and_name_host_and_port() {
+        for (entry, yes, no) in [
+            (
+                "127.0.0.1:8080",
+                "http://127.0.0.1:8080/x",
+                "http://127.0.0.1:8081/x",
+            ),
+            ("127.0.0.1", "http://127.0.0.1:9999/", "http://127.0.0.2/"),
+            ("[::1]:8080", "http://[::1]:8080/", "http://[::1]/"),
+            ("::1", "http://[::1]:1/", "http://127.0.0.1/"),
+            (
+                "Intranet.Example:80",
+                "http://intranet.example/",
+                "https://intranet.example/",
+            ),
+        ] {
+            let a = allow(entry);
+            assert!(a.matches(&url(yes)), "{entry} should allow {yes}");
+            assert!(!a.matches(&url(no)), "{entry} should not allow {no}");
+        }
+        for bad in [
+            "",
+            "http://x/",
+            "host:port",
+            "a:1:2:3:z",
+            "user@host",
+            "[::1",
+        ] {
+            assert!(bad.parse::<AllowedHost>().is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn literal_hosts_are_checked_per_host_and_port() {
         let strict = AddressPolicy::default();
-        let u = Url::parse("http://127.0.0.1:8080/x").ok();
-        assert!(u.as_ref().is_some_and(|u| strict.check_url(u).is_err()));
-        let u6 = Url::parse("http://[::1]/").ok();
-        assert!(u6.as_ref().is_some_and(|u| strict.check_url(u).is_err()));
-        let exempt = AddressPolicy {
-            exempt: vec![ip("127.0.0.1")],
-            ..Default::default()
-        };
-        assert!(u.as_ref().is_some_and(|u| exempt.check_url(u).is_ok()));
-        let file = Url::parse("file:///etc/passwd").ok();
-        assert!(file.as_ref().is_some_and(|u| exempt.check_url(u).is_err()));
+        assert!(strict.check_url(&url("http://127.0.0.1:8080/x")).is_err());
+        assert!(strict.check_url(&url("http://[::1]/")).is_err());
+        let p = AddressPolicy::allowing([allow("127.0.0.1:8080")]);
+        assert!(p.check_url(&url("http://127.0.0.1:8080/x")).is_ok());
+        // The allowance is the test server, not loopback, not private space.
+        for other in [
+            "http://127.0.0.1:22/",
+            "http://127.0.0.1/",
+            "http://10.0.0.1/admin",
+            "http://169.254.169.254/latest/meta-data/",
+            "http://[::ffff:127.0.0.1]:8080/",
+        ] {
+            assert!(
+                matches!(p.check_url(&url(other)), Err(FetchError::Refused { .. })),
+                "{other} allowed"
+            );
+        }
+        assert!(p.check_url(&url("file:///etc/passwd")).is_err());
+        // localhost is loopback without asking DNS.
+        for local in ["http://localhost:8080/", "http://news.LOCALHOST./"] {
+            assert!(strict.check_url(&url(local)).is_err(), "{local} allowed");
+        }
+        let p = AddressPolicy::allowing([allow("localhost:8080")]);
+        assert!(p.check_url(&url("http://localhost:8080/")).is_ok());
+        assert!(p.check_url(&url("http://localhost:8081/")).is_err());
     }
 
     #[tokio::test]
@@ -216,11 +391,26 @@ mod tests {
             .insert("intranet.test".into(), vec![ip("8.8.8.8"), ip("10.0.0.7")]);
         p.dns_overrides
             .insert("ok.test".into(), vec![ip("8.8.8.8")]);
+        p.dns_overrides
+            .insert("metadata.test".into(), vec![ip("169.254.169.254")]);
         assert!(matches!(
             p.resolve("intranet.test").await,
             Err(FetchError::Refused { .. })
         ));
         assert!(p.resolve("ok.test").await.is_ok());
         assert!(p.resolve("localhost").await.is_err());
+        // Allowing an address does not allow names that resolve to it, nor other ports of an
+        // allowed name.
+        p.allowed_hosts = vec![allow("169.254.169.254"), allow("intranet.test:8080")];
+        assert!(p.resolve("metadata.test").await.is_err());
+        assert!(p.check_target(&url("http://metadata.test/")).await.is_err());
+        assert!(p
+            .check_target(&url("http://intranet.test:8080/"))
+            .await
+            .is_ok());
+        assert!(matches!(
+            p.check_target(&url("http://intranet.test:9090/")).await,
+            Err(FetchError::Refused { .. })
+        ));
     }
 }

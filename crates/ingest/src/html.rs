@@ -1,190 +1,86 @@
-//! A small, forgiving scanner for the few HTML tags discovery and crawling need
-//! (`<a href>`, `<link rel href type>`), without building a DOM.
+//! The links a crawler follows and the feeds a page announces (`<a href>`, `<link rel
+//! href type>`, `<base href>`), read with the same HTML reader the extractor uses
+//! (`khronika-html`), so that comments, `<script>`/`<style>` contents, character references and
+//! malformed markup are handled one way everywhere.
 
+use std::collections::HashSet;
+
+use khronika_html::dom::{self, Dom, NodeId, Tag};
 use url::Url;
 
 use crate::canon::canonicalize_str;
 
-/// At most this many tags are looked at per page.
-const MAX_TAGS: usize = 20_000;
+/// At most this many links are taken from one page: a page listing more is a sitemap in
+/// disguise or hostile, and the crawler's frontier has its own bounds anyway.
+const MAX_LINKS: usize = 20_000;
 
-/// One `<a>` or `<link>` tag with its attributes (names lower-cased, entities in values
-/// decoded for `&amp;`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Tag {
-    pub name: String,
-    pub attrs: Vec<(String, String)>,
-}
-
-impl Tag {
-    pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-fn decode_entities(v: &str) -> String {
-    v.replace("&amp;", "&")
-        .replace("&#38;", "&")
-        .replace("&quot;", "\"")
-}
-
-/// `<a>`, `<link>` and `<base>` tags of a page, in order.
-pub fn scan_tags(html: &[u8]) -> Vec<Tag> {
-    let text = String::from_utf8_lossy(html);
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() && out.len() < MAX_TAGS {
-        let Some(off) = memchr_lt(bytes, i) else {
-            break;
-        };
-        i = off + 1;
-        // Skip comments whole.
-        if bytes.get(i..i + 3) == Some(b"!--") {
-            i = find(bytes, i + 3, b"-->")
-                .map(|p| p + 3)
-                .unwrap_or(bytes.len());
-            continue;
-        }
-        let name_start = i;
-        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
-            i += 1;
-        }
-        let name = text.get(name_start..i).unwrap_or("").to_ascii_lowercase();
-        if name != "a" && name != "link" && name != "base" {
-            continue;
-        }
-        let mut attrs = Vec::new();
-        loop {
-            while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
-                i += 1;
-            }
-            if i >= bytes.len() || bytes[i] == b'>' {
-                break;
-            }
-            let k0 = i;
-            while i < bytes.len()
-                && !bytes[i].is_ascii_whitespace()
-                && !matches!(bytes[i], b'=' | b'>' | b'/')
-            {
-                i += 1;
-            }
-            let key = text.get(k0..i).unwrap_or("").to_ascii_lowercase();
-            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            let mut value = String::new();
-            if i < bytes.len() && bytes[i] == b'=' {
-                i += 1;
-                while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-                    i += 1;
-                }
-                if i < bytes.len() && (bytes[i] == b'"' || bytes[i] == b'\'') {
-                    let q = bytes[i];
-                    let v0 = i + 1;
-                    let end = bytes
-                        .get(v0..)
-                        .and_then(|rest| rest.iter().position(|b| *b == q))
-                        .map(|p| v0 + p)
-                        .unwrap_or(bytes.len());
-                    value = text.get(v0..end).unwrap_or("").to_owned();
-                    i = end + 1;
-                } else {
-                    let v0 = i;
-                    while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'>' {
-                        i += 1;
-                    }
-                    value = text.get(v0..i).unwrap_or("").to_owned();
-                }
-            }
-            if key.is_empty() {
-                i += 1;
-                continue;
-            }
-            if attrs.len() < 32 {
-                attrs.push((key, decode_entities(&value)));
-            }
-        }
-        out.push(Tag { name, attrs });
-    }
-    out
-}
-
-fn memchr_lt(bytes: &[u8], from: usize) -> Option<usize> {
-    bytes
-        .get(from..)?
+/// The page's elements of one tag, with their ids, in document order.
+fn elements<'d>(page: &'d Dom<'_>, tag: Tag) -> impl Iterator<Item = NodeId> + 'd {
+    page.nodes
         .iter()
-        .position(|b| *b == b'<')
-        .map(|p| from + p)
+        .enumerate()
+        .filter(move |(_, n)| n.tag == tag)
+        .map(|(i, _)| i as NodeId)
 }
 
-fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| from + p)
+/// `<base href>` resolved against the page URL, or the page URL itself.
+fn effective_base(page: &Dom<'_>, url: &Url) -> Url {
+    elements(page, Tag::Base)
+        .find_map(|id| page.attr(id, "href"))
+        .and_then(|h| url.join(h.trim()).ok())
+        .unwrap_or_else(|| url.clone())
 }
 
-fn effective_base(tags: &[Tag], page: &Url) -> Url {
-    tags.iter()
-        .find(|t| t.name == "base")
-        .and_then(|t| t.attr("href"))
-        .and_then(|h| page.join(h).ok())
-        .unwrap_or_else(|| page.clone())
-}
-
-/// Feeds a page announces with `<link rel="alternate" type="application/rss+xml|atom+xml">`.
-pub fn feed_links(html: &[u8], page: &Url) -> Vec<Url> {
-    let tags = scan_tags(html);
-    let base = effective_base(&tags, page);
-    let mut out: Vec<Url> = Vec::new();
-    for t in tags.iter().filter(|t| t.name == "link") {
-        let rel = t.attr("rel").unwrap_or("").to_ascii_lowercase();
-        let ty = t.attr("type").unwrap_or("").to_ascii_lowercase();
-        if !rel.split_whitespace().any(|r| r == "alternate") {
-            continue;
+/// Canonical absolute URLs of `attr` on every `tag` element that passes `keep`, in page
+/// order, without duplicates.
+fn collect(
+    html: &[u8],
+    url: &Url,
+    tag: Tag,
+    keep: impl Fn(&Dom<'_>, NodeId, &Url) -> bool,
+) -> Vec<Url> {
+    // Links are ASCII in practice (or percent-encoded): a lossy decode loses nothing the URL
+    // parser would keep, and avoids charset sniffing on a hot crawl path.
+    let text = String::from_utf8_lossy(html);
+    let page = dom::parse(&text);
+    let base = effective_base(&page, url);
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for id in elements(&page, tag) {
+        if out.len() >= MAX_LINKS {
+            break;
         }
-        if !(ty.contains("rss") || ty.contains("atom") || ty.contains("feed+json")) {
-            continue;
-        }
-        if let Some(u) = t
-            .attr("href")
-            .and_then(|h| canonicalize_str(h, Some(&base)))
-        {
-            if !out.contains(&u) {
-                out.push(u);
-            }
-        }
-    }
-    out
-}
-
-/// Links on a page to the same host, canonicalised, in page order, without duplicates.
-pub fn same_site_links(html: &[u8], page: &Url) -> Vec<Url> {
-    let tags = scan_tags(html);
-    let base = effective_base(&tags, page);
-    let mut out: Vec<Url> = Vec::new();
-    for t in tags.iter().filter(|t| t.name == "a") {
-        let Some(u) = t
-            .attr("href")
+        let Some(u) = page
+            .attr(id, "href")
+            .map(str::trim)
+            // An empty href points back at the page itself: never a link to follow.
+            .filter(|h| !h.is_empty())
             .and_then(|h| canonicalize_str(h, Some(&base)))
         else {
             continue;
         };
-        if u.host_str() != page.host_str()
-            || u.port_or_known_default() != page.port_or_known_default()
-        {
-            continue;
-        }
-        if !out.contains(&u) {
+        if keep(&page, id, &u) && seen.insert(u.clone()) {
             out.push(u);
         }
     }
     out
+}
+
+/// Feeds a page announces with `<link rel="alternate" type="application/rss+xml|atom+xml">`.
+pub fn feed_links(html: &[u8], page: &Url) -> Vec<Url> {
+    collect(html, page, Tag::Link, |d, id, _| {
+        let rel = d.attr(id, "rel").unwrap_or("").to_ascii_lowercase();
+        let ty = d.attr(id, "type").unwrap_or("").to_ascii_lowercase();
+        rel.split_whitespace().any(|r| r == "alternate")
+            && (ty.contains("rss") || ty.contains("atom") || ty.contains("feed+json"))
+    })
+}
+
+/// Links on a page to the same host, canonicalised, in page order, without duplicates.
+pub fn same_site_links(html: &[u8], page: &Url) -> Vec<Url> {
+    collect(html, page, Tag::A, |_, _, u| {
+        u.host_str() == page.host_str() && u.port_or_known_default() == page.port_or_known_default()
+    })
 }
 
 /// Heuristic: does a URL look like an article (not a section, tag page, asset or login)?
@@ -280,7 +176,19 @@ mod tests {
     }
 
     #[test]
-    fn truncated_markup_does_not_panic() {
+    fn scripts_entities_and_truncated_markup() {
+        let page = Url::parse("https://n.example/").expect("url");
+        let html = br#"<script>var s = '<a href="/in-script/1">';</script>
+<a href="/a?x=1&amp;y=2&quot;">1</a><a href="/b&#x2F;c">2</a><a href="/a?x=1&y=2%22">dup</a>"#;
+        let links: Vec<String> = same_site_links(html, &page)
+            .iter()
+            .map(|u| u.to_string())
+            .collect();
+        assert_eq!(
+            links,
+            vec!["https://n.example/a?x=1&y=2%22", "https://n.example/b/c"],
+            "script text is not markup, every reference is decoded, duplicates go"
+        );
         for s in [
             &b"<a href='x"[..],
             b"<a",
@@ -289,7 +197,8 @@ mod tests {
             b"<!--",
             b"<link rel=alternate type=application/rss+xml href",
         ] {
-            let _ = scan_tags(s);
+            assert!(same_site_links(s, &page).len() <= 1);
+            assert!(feed_links(s, &page).is_empty());
         }
     }
 }

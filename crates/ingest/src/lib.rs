@@ -5,8 +5,9 @@
 //! wires those). **Invariant: ingest never depends on the store or later stages.**
 //!
 //! * [`Fetcher`]: one per run. Checks the [`AddressPolicy`] (SSRF: private, loopback and
-//!   link-local addresses refused unless allowed; names resolved and checked by us, the
-//!   checked address is the one connected to; every redirect hop checked again), robots.txt
+//!   link-local addresses refused unless the URL's host and port are on the allow-list;
+//!   names resolved and checked by us, the checked address is the one connected to; every
+//!   hop checked again: redirects, robots.txt, discovered feeds and sitemaps), robots.txt
 //!   (cached per origin, crawl-delay honoured), per-host politeness (delay between request
 //!   starts, max concurrency, back-off on 429/5xx with Retry-After), conditional GET
 //!   ([`Validators`]), size and time limits, a clear User-Agent.
@@ -31,12 +32,12 @@ use std::net::IpAddr;
 
 pub use discover::{discover, Discovered};
 pub use fetch::{default_user_agent, FetchConfig, Fetcher, Response, RobotsInfo, Validators};
-pub use guard::AddressPolicy;
+pub use guard::{AddressPolicy, AllowedHost};
 
 /// Why a URL was not fetched.
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
-    #[error("refused {target}: {addr} is a private, loopback or link-local address (use --allow-private-hosts to allow)")]
+    #[error("refused {target}: {addr} is a private, loopback or link-local address (allow one host with --allow-host HOST:PORT)")]
     Refused { target: String, addr: IpAddr },
     #[error("cannot resolve {host}: {message}")]
     Dns { host: String, message: String },

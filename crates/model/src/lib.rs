@@ -128,10 +128,18 @@ pub struct Article {
 impl Article {
     /// The body as a reader sees it: lead (if any) then blocks, one paragraph per line.
     pub fn text(&self) -> String {
-        let mut out = String::new();
-        if let Some(lead) = self.lead.as_deref().filter(|l| !l.is_empty()) {
-            out.push_str(lead);
+        let body = self.body_text();
+        match self.lead.as_deref().filter(|l| !l.is_empty()) {
+            Some(lead) if body.is_empty() => lead.to_owned(),
+            Some(lead) => format!("{lead}\n{body}"),
+            None => body,
         }
+    }
+
+    /// The body alone, one non-empty block per line: [`Article::text`] without the lead, for
+    /// outputs that carry the lead in a field of its own (export).
+    pub fn body_text(&self) -> String {
+        let mut out = String::new();
         for block in &self.blocks {
             let t = block.plain_text();
             if t.is_empty() {
@@ -143,6 +151,15 @@ impl Article {
             out.push_str(&t);
         }
         out
+    }
+
+    /// Whether there is anything to read: a non-blank lead or block.
+    pub fn has_text(&self) -> bool {
+        self.lead.as_deref().is_some_and(|l| !l.trim().is_empty())
+            || self
+                .blocks
+                .iter()
+                .any(|b| !b.plain_text().trim().is_empty())
     }
 
     /// The main image, if the page names one.

@@ -164,7 +164,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .await?;
         let opts = IngestOptions {
             fetch: FetchConfig {
-                policy: AddressPolicy { exempt: vec![addr.ip()], ..Default::default() },
+                policy: AddressPolicy::allowing(addr.to_string().parse()),
                 default_delay: Duration::ZERO,
                 per_host_concurrency: 16,
                 max_bytes: 8 * 1024 * 1024,

@@ -71,43 +71,153 @@ async fn source_for(
     Ok(id)
 }
 
+/// A line of an import file that was not stored, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadRecord {
+    /// 1-based line number in the input.
+    pub line: u64,
+    pub reason: String,
+}
+
+/// What an import did: the counts, and the first [`MAX_BAD_LISTED`] bad records by line
+/// (`counts.errors` has them all).
+#[derive(Debug, Clone, Default)]
+pub struct Imported {
+    pub counts: Counts,
+    pub bad: Vec<BadRecord>,
+}
+
+/// How many bad records an import remembers (a file of garbage must not fill memory with
+/// complaints); the count is kept beyond that.
+pub const MAX_BAD_LISTED: usize = 1000;
+
+/// What [`read_line_bounded`] found.
+#[derive(Debug, PartialEq, Eq)]
+enum LineRead {
+    /// A line (without its end) is in the buffer.
+    Line,
+    /// The line was longer than the limit; it was read past and not kept.
+    TooLong,
+    /// End of input.
+    Eof,
+}
+
+/// Read one `\n`-terminated line into `buf` holding at most `max` bytes of it: a longer
+/// line is consumed chunk by chunk and dropped, so a 1 GB line costs no more memory than
+/// the limit (`BufRead::lines` would buffer it whole before any check).
+fn read_line_bounded(
+    input: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<LineRead> {
+    buf.clear();
+    let mut too_long = false;
+    let mut read_any = false;
+    loop {
+        let avail = match input.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if avail.is_empty() {
+            break;
+        }
+        read_any = true;
+        let end = avail.iter().position(|&b| b == b'\n');
+        let chunk = avail.get(..end.unwrap_or(avail.len())).unwrap_or(avail);
+        if !too_long {
+            if buf.len() + chunk.len() > max {
+                too_long = true;
+                *buf = Vec::new();
+            } else {
+                buf.extend_from_slice(chunk);
+            }
+        }
+        let used = chunk.len() + usize::from(end.is_some());
+        input.consume(used);
+        if end.is_some() {
+            break;
+        }
+    }
+    if !read_any {
+        return Ok(LineRead::Eof);
+    }
+    if too_long {
+        return Ok(LineRead::TooLong);
+    }
+    if buf.last() == Some(&b'\r') {
+        buf.pop();
+    }
+    Ok(LineRead::Line)
+}
+
 /// Import already-extracted articles, one JSON object per line:
 /// `title, text, url, published, source` and optional `lead, authors, tags`. Sources named
-/// in the file are created when missing. Bad lines are reported and skipped.
+/// in the file are created when missing. A bad record (a line over the limit, not UTF-8,
+/// not JSON, no http(s) URL) is skipped, counted in `errors` and listed; the rest go on.
 pub async fn import_jsonl(
     store: Arc<dyn Store>,
     input: impl BufRead,
     options: &PipelineOptions,
 ) -> Result<Counts, PipelineError> {
+    Ok(import_jsonl_listed(store, input, options).await?.counts)
+}
+
+/// [`import_jsonl`] that also says which lines were bad and why.
+pub async fn import_jsonl_listed(
+    store: Arc<dyn Store>,
+    mut input: impl BufRead,
+    options: &PipelineOptions,
+) -> Result<Imported, PipelineError> {
     let understand = Understand::load(options.analyze)?;
     let report = Arc::new(Report::default());
     let writer = Writer::start(store.clone(), report.clone(), options.batch_size);
     let mut sources = std::collections::HashMap::new();
     let now = Utc::now();
-    for (n, line) in input.lines().enumerate() {
-        let line = line.map_err(|e| PipelineError::Io {
-            path: format!("line {}", n + 1),
-            source: e,
-        })?;
+    let mut bad = Vec::new();
+    let mut skip = |line: u64, reason: String| {
+        tracing::debug!(line, %reason, "record skipped");
+        Report::add(&report.errors, 1);
+        if bad.len() < MAX_BAD_LISTED {
+            bad.push(BadRecord { line, reason });
+        }
+    };
+    let mut buf = Vec::new();
+    let mut n = 0u64;
+    loop {
+        n += 1;
+        let read =
+            read_line_bounded(&mut input, &mut buf, MAX_LINE).map_err(|e| PipelineError::Io {
+                path: format!("line {n}"),
+                source: e,
+            })?;
+        match read {
+            LineRead::Eof => break,
+            LineRead::TooLong => {
+                skip(n, format!("longer than {MAX_LINE} bytes"));
+                continue;
+            }
+            LineRead::Line => {}
+        }
+        let line = match std::str::from_utf8(&buf) {
+            Ok(l) => l,
+            Err(e) => {
+                skip(n, format!("not UTF-8 text ({e})"));
+                continue;
+            }
+        };
         if line.trim().is_empty() {
             continue;
         }
-        if line.len() > MAX_LINE {
-            tracing::warn!(line = n + 1, "line too long, skipped");
-            Report::add(&report.errors, 1);
-            continue;
-        }
-        let rec: ImportRecord = match serde_json::from_str(&line) {
+        let rec: ImportRecord = match serde_json::from_str(line) {
             Ok(r) => r,
             Err(e) => {
-                tracing::warn!(line = n + 1, error = %e, "not an article record, skipped");
-                Report::add(&report.errors, 1);
+                skip(n, format!("not an article record: {e}"));
                 continue;
             }
         };
         let Some(url) = khronika_ingest::canon::canonicalize_str(&rec.url, None) else {
-            tracing::warn!(line = n + 1, url = %rec.url, "not an http(s) URL, skipped");
-            Report::add(&report.errors, 1);
+            skip(n, format!("{:?} is not an http(s) URL", rec.url));
             continue;
         };
         let source_id = match rec
@@ -156,7 +266,10 @@ pub async fn import_jsonl(
             .await;
     }
     writer.finish().await?;
-    Ok(report.counts())
+    Ok(Imported {
+        counts: report.counts(),
+        bad,
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -216,22 +329,22 @@ struct ExportRecord {
     versions: Vec<ExportVersion>,
 }
 
+/// One CSV cell. A cell a spreadsheet would read as a formula (starting with `=`, `+`, `-`,
+/// `@`, tab or CR: OWASP's CSV-injection list) gets a leading `'`, so text from the web is
+/// shown as text and never evaluated when the export is opened.
 fn csv_field(s: &str) -> String {
+    let neutral;
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        neutral = format!("'{s}");
+        neutral.as_str()
+    } else {
+        s
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_owned()
     }
-}
-
-fn body_text(a: &Article) -> String {
-    // The reader's view without the lead (exported separately).
-    a.blocks
-        .iter()
-        .map(|b| b.plain_text())
-        .filter(|t| !t.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// Export every article (hidden ones included, flagged) matching the options; returns how
@@ -309,7 +422,7 @@ pub async fn export(
                         source,
                         title: a.article.title.clone(),
                         lead: a.article.lead.clone(),
-                        text: body_text(&a.article),
+                        text: a.article.body_text(),
                         authors: a.article.authors.clone(),
                         published: a
                             .article
@@ -359,7 +472,7 @@ pub async fn export(
                         a.story_id.map(|s| s.to_string()).unwrap_or_default(),
                         a.duplicate_of.map(|d| d.to_string()).unwrap_or_default(),
                         a.rubric.map(|r| r.code().to_owned()).unwrap_or_default(),
-                        body_text(&a.article),
+                        a.article.body_text(),
                     ];
                     let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
                     writeln!(out, "{}", row.join(",")).map_err(io)?;
@@ -374,4 +487,62 @@ pub async fn export(
     }
     out.flush().map_err(io)?;
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    #[test]
+    fn csv_cells_that_look_like_formulas_are_neutralised() {
+        for (cell, want) in [
+            (
+                "=HYPERLINK(\"http://x\")",
+                "\"'=HYPERLINK(\"\"http://x\"\")\"",
+            ),
+            ("+7 777", "'+7 777"),
+            ("-30 градусов", "'-30 градусов"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "\"'\r=1\""),
+        ] {
+            assert_eq!(csv_field(cell), want, "{cell:?}");
+        }
+        // Ordinary text, and formula characters inside a cell, are left alone.
+        assert_eq!(csv_field("Курс тенге: 1 = 1"), "Курс тенге: 1 = 1");
+        assert_eq!(csv_field("a, b"), "\"a, b\"");
+    }
+
+    #[test]
+    fn long_lines_are_dropped_without_being_kept_whole() {
+        // 3 MiB of one line, a limit of 64 KiB: the buffer never grows past the limit's
+        // order, and the next line is read normally.
+        let big = std::io::repeat(b'a').take(3 * 1024 * 1024);
+        let rest: &[u8] = b"\n{\"ok\":1}\r\n\nlast";
+        let mut input = std::io::BufReader::with_capacity(8192, big.chain(rest));
+        let mut buf = Vec::new();
+        let max = 64 * 1024;
+        let mut seen = Vec::new();
+        loop {
+            let r = read_line_bounded(&mut input, &mut buf, max).expect("read");
+            assert!(buf.capacity() <= 2 * max + 8192, "{}", buf.capacity());
+            if r == LineRead::Eof {
+                break;
+            }
+            seen.push((
+                matches!(r, LineRead::TooLong),
+                String::from_utf8_lossy(&buf).into_owned(),
+            ));
+        }
+        assert_eq!(
+            seen,
+            vec![
+                (true, String::new()),
+                (false, "{\"ok\":1}".to_owned()),
+                (false, String::new()),
+                (false, "last".to_owned()),
+            ]
+        );
+    }
 }

@@ -38,7 +38,10 @@ use khronika_store::{content_hash, NewArticle, NewFetch, PutOutcome, SourceId, S
 use serde::Serialize;
 use url::Url;
 
-pub use exchange::{export, import_jsonl, ExportFormat, ExportOptions};
+pub use exchange::{
+    export, import_jsonl, import_jsonl_listed, BadRecord, ExportFormat, ExportOptions, Imported,
+    MAX_BAD_LISTED,
+};
 pub use files::ingest_files_cancellable;
 pub use files::{ingest_files, FileOptions};
 pub use organise::{arrival, reorganise, OrganiseStage};
@@ -308,11 +311,6 @@ fn identity_url(article: &Article, final_url: &Url) -> Url {
     }
 }
 
-fn has_text(a: &Article) -> bool {
-    a.blocks.iter().any(|b| !b.plain_text().trim().is_empty())
-        || a.lead.as_deref().is_some_and(|l| !l.trim().is_empty())
-}
-
 /// Extract (and analyse) one page. `Ok(None)`: the page holds no article text.
 pub fn process_page(
     page: &RawPage,
@@ -326,7 +324,7 @@ pub fn process_page(
         tz: None,
     };
     let article = khronika_extract::extract(&page.body, &opts)?;
-    if !has_text(&article) {
+    if !article.has_text() {
         return Ok(None);
     }
     let url = identity_url(&article, &page.final_url);

@@ -5,8 +5,8 @@ mod support;
 use std::sync::Arc;
 
 use khronika_pipeline::{
-    export, import_jsonl, ingest_files, reprocess, CancellationToken, ExportFormat, ExportOptions,
-    FileOptions, PipelineOptions,
+    export, import_jsonl, import_jsonl_listed, ingest_files, reprocess, CancellationToken,
+    ExportFormat, ExportOptions, FileOptions, PipelineOptions,
 };
 use khronika_store::{SqliteStore, Store};
 use support::site::article_html;
@@ -176,4 +176,38 @@ not json
     .await
     .expect("since");
     assert_eq!(n, 1);
+}
+
+/// One rule for every bad record: a line that is not UTF-8 is skipped, counted and listed by
+/// line number like a line that is not JSON, and the lines after it are still imported.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_records_of_every_kind_are_skipped_and_listed_by_line() {
+    let (_dir, store) = fresh().await;
+    let rec = |n: u32| {
+        format!(
+            r#"{{"title":"Новость {n}","text":"Текст новости номер {n}.","url":"https://a.example/{n}"}}"#
+        )
+    };
+    let mut input = Vec::new();
+    input.extend_from_slice(rec(1).as_bytes());
+    input.extend_from_slice(
+        b"\n{\"title\":\"\xD0\xCF\xF2\",\"text\":\"x\",\"url\":\"https://a.example/b\"}\n",
+    );
+    input.extend_from_slice(rec(3).as_bytes());
+    input.extend_from_slice(b"\nnot json\n\n");
+    input.extend_from_slice(rec(6).as_bytes());
+    input.extend_from_slice(b"\n{\"title\":\"t\",\"url\":\"file:///etc/passwd\"}\n");
+    let got = import_jsonl_listed(store.clone(), input.as_slice(), &quiet())
+        .await
+        .expect("a bad record does not abort the import");
+    assert_eq!(
+        (got.counts.created, got.counts.errors),
+        (3, 3),
+        "{}",
+        got.counts
+    );
+    let lines: Vec<u64> = got.bad.iter().map(|b| b.line).collect();
+    assert_eq!(lines, vec![2, 4, 7], "{:?}", got.bad);
+    assert!(got.bad[0].reason.contains("UTF-8"), "{:?}", got.bad[0]);
+    assert_eq!(store.stats().await.expect("stats").articles, 3);
 }

@@ -11,12 +11,14 @@ use khronika_pipeline::{ingest, CancellationToken, IngestOptions, PipelineOption
 use khronika_store::{NewSource, SqliteStore, Store};
 use support::site::{self, Site, STORED_PATHS};
 
+/// The fixture site, and nothing else non-public, is allowed.
+fn allow_site(site: &Site) -> AddressPolicy {
+    AddressPolicy::allowing([site.addr.to_string().parse().expect("host:port")])
+}
+
 fn fetch_config(site: &Site) -> FetchConfig {
     FetchConfig {
-        policy: AddressPolicy {
-            exempt: vec![site.addr.ip()],
-            ..Default::default()
-        },
+        policy: allow_site(site),
         default_delay: Duration::ZERO,
         max_bytes: 1024 * 1024,
         retry_base: Duration::from_millis(50),
@@ -286,9 +288,9 @@ async fn private_addresses_are_refused_by_name_by_redirect_and_by_dns_answer() {
             "{host}: {r:?}"
         );
     }
-    // With everything allowed the same server answers (the refusals above were the policy).
+    // With the name allowed the same server answers (the refusals above were the policy).
     let open = Fetcher::new(FetchConfig {
-        policy: AddressPolicy::allow_all(),
+        policy: AddressPolicy::allowing([format!("localhost:{port}").parse().expect("host:port")]),
         default_delay: Duration::ZERO,
         ..Default::default()
     })
@@ -409,4 +411,48 @@ async fn too_many_requests_waits_for_retry_after() {
         gap >= Duration::from_millis(950),
         "Retry-After: 1 not honoured: {gap:?}"
     );
+}
+
+/// Allowing the test server allows that host and port only: its redirects to cloud
+/// metadata, private space, another loopback port or a name pinned to a private address are
+/// refused before anything is sent (the refusal comes from the policy, not from a failed
+/// connection: nothing but 127.0.0.1 is ever contacted).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_allowed_host_does_not_open_other_private_destinations() {
+    let site = site::start(0, None).await;
+    let mut cfg = FetchConfig {
+        respect_robots: false,
+        ..fetch_config(&site)
+    };
+    cfg.policy.dns_overrides.insert(
+        "metadata.test".into(),
+        vec!["10.0.0.1".parse().expect("ip")],
+    );
+    let fetcher = Fetcher::new(cfg).expect("fetcher");
+    let ok = fetcher
+        .fetch(
+            &url::Url::parse(&site.url("/news/2025/04/01/alpha")).expect("url"),
+            None,
+        )
+        .await;
+    assert!(
+        ok.is_ok_and(|r| r.status == 200),
+        "the allowed host answers"
+    );
+    for (path, addr) in [
+        ("/redirect-metadata", "169.254.169.254"),
+        ("/redirect-private", "10.0.0.1"),
+        ("/redirect-other-port", "127.0.0.1"),
+        ("/redirect-name", "10.0.0.1"),
+    ] {
+        let r = fetcher
+            .fetch(&url::Url::parse(&site.url(path)).expect("url"), None)
+            .await;
+        match r {
+            Err(FetchError::Refused { addr: got, .. }) => {
+                assert_eq!(got.to_string(), addr, "{path}")
+            }
+            other => panic!("{path}: not refused by the policy: {other:?}"),
+        }
+    }
 }

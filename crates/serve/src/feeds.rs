@@ -1,4 +1,5 @@
-//! RSS 2.0 and Atom 1.0 out, written by hand with XML escaping: `/feed.rss` and
+//! RSS 2.0 and Atom 1.0 out, written by hand with XML escaping (summaries HTML-escaped
+//! first, as readers render them as HTML): `/feed.rss` and
 //! `/feed.atom`, narrowed by `source` (id), `tag`, `entity` (name or id), `story` (id; a
 //! merged story's id gives the survivor's feed), `rubric` (code) or a search query `q`. One
 //! item per original (near-duplicate copies are left out). Items carry title, link, lead and publication time, never full text
@@ -26,14 +27,29 @@ struct Entry {
 
 /// XML text/attribute escaping; drops characters XML 1.0 forbids.
 fn x(s: &str) -> String {
+    escape(s, true)
+}
+
+/// A summary as HTML that shows the text: readers treat an RSS `<description>` (and an
+/// Atom `type="html"` summary) as HTML after XML decoding, so the text is HTML-escaped
+/// before it is XML-escaped; a lead holding markup is then shown, never run. Text content
+/// needs `&`, `<` and `>` escaped (quotes matter only in attributes), which keeps readers'
+/// copies of the text identical to ours.
+fn html_text(s: &str) -> String {
+    escape(s, false)
+}
+
+/// `&`, `<`, `>` (and with `quotes` both quote marks) as references; characters XML 1.0
+/// forbids dropped.
+fn escape(s: &str, quotes: bool) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
             '&' => o.push_str("&amp;"),
             '<' => o.push_str("&lt;"),
             '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&apos;"),
+            '"' if quotes => o.push_str("&quot;"),
+            '\'' if quotes => o.push_str("&apos;"),
             '\t' | '\n' | '\r' => o.push(c),
             c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
             c => o.push(c),
@@ -245,7 +261,7 @@ pub async fn rss(
                 o.push_str(&format!("<title>{}</title>\n<link>{}</link>\n<guid isPermaLink=\"true\">{}</guid>\n", x(&e.title), x(&link), x(&link)));
                 o.push_str(&format!("<pubDate>{}</pubDate>\n", e.time.to_rfc2822()));
                 if !e.summary.is_empty() {
-                    o.push_str(&format!("<description>{}</description>\n", x(&e.summary)));
+                    o.push_str(&format!("<description>{}</description>\n", x(&html_text(&e.summary))));
                 }
                 if !e.source.is_empty() {
                     o.push_str(&format!("<category>{}</category>\n", x(&e.source)));
@@ -300,7 +316,7 @@ pub async fn atom(
                     e.time.to_rfc3339()
                 ));
                 if !e.summary.is_empty() {
-                    o.push_str(&format!("<summary>{}</summary>\n", x(&e.summary)));
+                    o.push_str(&format!("<summary type=\"html\">{}</summary>\n", x(&html_text(&e.summary))));
                 }
                 if !e.source.is_empty() {
                     o.push_str(&format!("<category term=\"{}\"/>\n", x(&e.source)));

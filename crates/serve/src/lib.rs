@@ -246,12 +246,7 @@ impl App {
 /// the words; snippets are short).
 pub fn index_doc(a: &StoredArticle) -> IndexDoc {
     let art = &a.article;
-    let body = art
-        .blocks
-        .iter()
-        .map(|b| b.plain_text())
-        .collect::<Vec<_>>()
-        .join("\n");
+    let body = art.body_text();
     let mut entities: Vec<String> = a
         .analysis
         .as_ref()

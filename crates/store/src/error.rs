@@ -9,6 +9,10 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
+    #[error("no archive in {path}: nothing has been stored there yet (check --data-dir or KHRONIKA_DATA_DIR)")]
+    NoData { path: String },
+    #[error("the database schema is version {found}, older than this khronika's ({known}); run a command that writes (e.g. `khronika reindex`) once to upgrade it")]
+    SchemaTooOld { found: i64, known: i64 },
     #[error("the database schema is version {found}, newer than this khronika knows ({known}); upgrade khronika")]
     SchemaTooNew { found: i64, known: i64 },
     #[error("not found: {0}")]

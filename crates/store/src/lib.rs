@@ -204,6 +204,12 @@ pub async fn open_sqlite(data_dir: &Path) -> Result<Arc<dyn Store>> {
     Ok(Arc::new(SqliteStore::open(data_dir).await?))
 }
 
+/// Open an existing SQLite store in `data_dir` for reading only (nothing created or
+/// migrated; [`StoreError::NoData`] when there is none).
+pub async fn open_sqlite_read_only(data_dir: &Path) -> Result<Arc<dyn Store>> {
+    Ok(Arc::new(SqliteStore::open_read_only(data_dir).await?))
+}
+
 /// Compress a raw page the way the store keeps it (gzip), for [`NewFetch::precompressed`].
 pub fn gzip_body(bytes: &[u8]) -> Result<Vec<u8>> {
     sqlite::gzip(bytes)

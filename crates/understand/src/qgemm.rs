@@ -8,42 +8,67 @@
 /// Output channels per kernel tile (4 vectors of 16 lanes).
 const NB: usize = 64;
 
-/// A weight matrix `[k][n]` packed for [`qgemm`]; `k` is a multiple of 4, `n` of 64.
-#[derive(Debug)]
-pub(crate) struct PackedI8 {
-    pub k: usize,
-    pub n: usize,
-    data: Vec<i8>,
-}
+pub(crate) use packed::PackedI8;
 
-impl PackedI8 {
-    /// Pack row-major `w[k][n]` (`k % 4 == 0`, `n % 64 == 0`).
-    pub fn pack(w: &[i8], k: usize, n: usize) -> Option<Self> {
-        if !k.is_multiple_of(4) || !n.is_multiple_of(NB) || w.len() != k * n {
-            return None;
-        }
-        let mut data = vec![0i8; k * n];
-        for g in 0..k / 4 {
-            for o in 0..n {
-                for j in 0..4 {
-                    data[(g * n + o) * 4 + j] = w[(g * 4 + j) * n + o];
+/// The packed matrix lives in its own module so that nothing else in the crate can build one
+/// or change its shape: the unsafe kernel relies on `k % 4 == 0`, `n % 64 == 0` and
+/// `data.len() == k * n`, and only [`PackedI8::pack`] establishes them.
+mod packed {
+    use super::NB;
+
+    /// A weight matrix `[k][n]` packed for [`super::qgemm`]; `k` is a multiple of 4, `n` of 64.
+    #[derive(Debug)]
+    pub(crate) struct PackedI8 {
+        k: usize,
+        n: usize,
+        data: Vec<i8>,
+    }
+
+    impl PackedI8 {
+        /// Pack row-major `w[k][n]`; `None` unless `k % 4 == 0`, `n % 64 == 0` and
+        /// `w.len() == k * n`.
+        pub fn pack(w: &[i8], k: usize, n: usize) -> Option<Self> {
+            if !k.is_multiple_of(4) || !n.is_multiple_of(NB) || w.len() != k * n {
+                return None;
+            }
+            let mut data = vec![0i8; k * n];
+            for g in 0..k / 4 {
+                for o in 0..n {
+                    for j in 0..4 {
+                        data[(g * n + o) * 4 + j] = w[(g * 4 + j) * n + o];
+                    }
                 }
             }
+            Some(PackedI8 { k, n, data })
         }
-        Some(PackedI8 { k, n, data })
+
+        /// Depth (input features), a multiple of 4.
+        pub fn k(&self) -> usize {
+            self.k
+        }
+
+        /// Output channels, a multiple of 64.
+        pub fn n(&self) -> usize {
+            self.n
+        }
+
+        /// The packed values, `k * n` of them.
+        pub fn data(&self) -> &[i8] {
+            &self.data
+        }
     }
 }
 
 /// `acc[r][o] = Σ_kk a[r * stride + kk] · w[kk][o]` for `rows` rows. Returns false (and
 /// leaves `acc` alone) if the buffers are too small for the shapes.
 pub(crate) fn qgemm(a: &[u8], rows: usize, stride: usize, w: &PackedI8, acc: &mut [i32]) -> bool {
-    let (k, n) = (w.k, w.n);
+    let (k, n) = (w.k(), w.n());
     let need_a = if rows == 0 {
         0
     } else {
         (rows - 1) * stride + k
     };
-    if a.len() < need_a || acc.len() < rows * n || w.data.len() < k * n {
+    if a.len() < need_a || acc.len() < rows * n || w.data().len() < k * n {
         return false;
     }
     #[cfg(target_arch = "x86_64")]
@@ -61,13 +86,13 @@ pub(crate) fn qgemm(a: &[u8], rows: usize, stride: usize, w: &PackedI8, acc: &mu
 }
 
 fn portable(a: &[u8], rows: usize, stride: usize, w: &PackedI8, acc: &mut [i32]) {
-    let (k, n) = (w.k, w.n);
+    let (k, n) = (w.k(), w.n());
     for r in 0..rows {
         let row = &a[r * stride..r * stride + k];
         let out = &mut acc[r * n..(r + 1) * n];
         out.fill(0);
         for (g, quad) in row.chunks_exact(4).enumerate() {
-            let wg = &w.data[g * n * 4..(g + 1) * n * 4];
+            let wg = &w.data()[g * n * 4..(g + 1) * n * 4];
             for (o, ws) in out.iter_mut().zip(wg.chunks_exact(4)) {
                 *o += i32::from(quad[0]) * i32::from(ws[0])
                     + i32::from(quad[1]) * i32::from(ws[1])
@@ -97,10 +122,10 @@ mod vnni {
         w: &PackedI8,
         acc: &mut [i32],
     ) {
-        let (k, n) = (w.k, w.n);
+        let (k, n) = (w.k(), w.n());
         let groups = k / 4;
         let ap = a.as_ptr();
-        let wp = w.data.as_ptr();
+        let wp = w.data().as_ptr();
         let cp = acc.as_mut_ptr();
         let mut r = 0;
         while r < rows {
@@ -164,5 +189,23 @@ mod tests {
             }
         }
         assert!(!qgemm(&a[..10], rows, stride, &packed, &mut fast));
+    }
+
+    #[test]
+    fn shapes_the_kernel_cannot_handle_are_never_packed() {
+        let w = vec![1i8; 12 * 128];
+        assert!(PackedI8::pack(&w, 12, 128).is_some());
+        assert!(
+            PackedI8::pack(&w[..12 * 64 * 2 - 1], 12, 128).is_none(),
+            "short buffer"
+        );
+        assert!(
+            PackedI8::pack(&w[..6 * 128], 6, 128).is_none(),
+            "k not a multiple of 4"
+        );
+        assert!(
+            PackedI8::pack(&w[..12 * 96], 12, 96).is_none(),
+            "n not a multiple of 64"
+        );
     }
 }

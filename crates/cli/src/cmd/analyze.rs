@@ -63,6 +63,8 @@ struct Input {
     text: Option<String>,
     /// The record's own `ref` (or `published`), RFC 3339 or a wall-clock time.
     reference: Option<String>,
+    /// Why the record could not be read (a bad JSONL line); it is answered by an error record.
+    error: Option<String>,
 }
 
 /// Records are analysed in batches so memory stays bounded on big inputs.
@@ -82,27 +84,86 @@ fn record(value: Value, fallback_id: usize) -> Input {
         id,
         text,
         reference,
+        error: None,
     }
 }
 
 /// Every JSON record of one input: a stream of objects (JSONL or pretty), arrays flattened.
+///
+/// When the stream does not parse and the input is JSONL (some line is a whole object by
+/// itself), the bad lines are bad records, as in `khronika import`: each is answered by an
+/// error record naming its line, in its place (the scorers read line order as the id), and
+/// the other lines are analysed. A single pretty-printed document that does not parse
+/// cannot be split into records and fails whole.
 fn records(bytes: &[u8], path: &str) -> Result<Vec<Input>> {
+    match stream_records(bytes) {
+        Ok(out) => Ok(out),
+        Err((n, e)) if looks_like_jsonl(bytes) => {
+            tracing::debug!(path, record = n, error = %e, "reading the input line by line");
+            Ok(line_records(bytes))
+        }
+        Err((n, e)) => Err(e).with_context(|| format!("{path}: record {n} is not valid JSON")),
+    }
+}
+
+fn push_value(out: &mut Vec<Input>, value: Value) {
+    match value {
+        Value::Array(items) => {
+            for item in items {
+                out.push(record(item, out.len()));
+            }
+        }
+        other => out.push(record(other, out.len())),
+    }
+}
+
+/// The whole input as one stream of JSON values; on failure, the 1-based record number.
+fn stream_records(bytes: &[u8]) -> std::result::Result<Vec<Input>, (usize, serde_json::Error)> {
     let mut out = Vec::new();
     let stream = serde_json::Deserializer::from_slice(bytes).into_iter::<Value>();
     for (n, value) in stream.enumerate() {
-        let value = value.with_context(|| format!("{path}: record {} is not valid JSON", n + 1))?;
-        match value {
-            Value::Array(items) => {
-                for item in items {
-                    out.push(record(item, out.len()));
-                }
-            }
-            other => {
-                out.push(record(other, out.len()));
+        push_value(&mut out, value.map_err(|e| (n + 1, e))?);
+    }
+    Ok(out)
+}
+
+fn non_empty_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
+    bytes
+        .split(|&b| b == b'\n')
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.strip_suffix(b"\r").unwrap_or(l)))
+        .filter(|(_, l)| !l.trim_ascii().is_empty())
+}
+
+/// Whether some line holds a whole JSON object: true of JSONL, false of pretty output (whose
+/// objects span lines).
+fn looks_like_jsonl(bytes: &[u8]) -> bool {
+    non_empty_lines(bytes).any(|(_, l)| {
+        l.trim_ascii().starts_with(b"{") && serde_json::from_slice::<Value>(l).is_ok()
+    })
+}
+
+fn line_records(bytes: &[u8]) -> Vec<Input> {
+    let mut out = Vec::new();
+    for (line, text) in non_empty_lines(bytes) {
+        match serde_json::from_slice::<Value>(text) {
+            Ok(value) => push_value(&mut out, value),
+            Err(e) => {
+                let why = if std::str::from_utf8(text).is_err() {
+                    "not UTF-8 text".to_owned()
+                } else {
+                    format!("not valid JSON: {e}")
+                };
+                out.push(Input {
+                    id: Value::from(out.len()),
+                    text: None,
+                    reference: None,
+                    error: Some(format!("line {line}: {why}")),
+                });
             }
         }
     }
-    Ok(out)
+    out
 }
 
 pub fn run(_global: &GlobalOpts, args: AnalyzeArgs) -> Result<ExitCode> {
@@ -127,6 +188,12 @@ pub fn run(_global: &GlobalOpts, args: AnalyzeArgs) -> Result<ExitCode> {
             let results: Vec<std::result::Result<AnalyzeRecord, ErrorRecord>> = batch
                 .par_iter()
                 .map(|input| {
+                    if let Some(error) = &input.error {
+                        return Err(ErrorRecord {
+                            id: input.id.clone(),
+                            error: error.clone(),
+                        });
+                    }
                     let Some(text) = &input.text else {
                         return Err(ErrorRecord {
                             id: input.id.clone(),
@@ -216,13 +283,34 @@ mod tests {
     }
 
     #[test]
-    fn bad_json_names_the_input_and_record() {
-        let err = records(b"{\"id\":1,\"text\":\"a\"}\nnot json", "feed.jsonl")
+    fn a_bad_jsonl_line_is_one_bad_record_and_a_broken_document_fails_whole() {
+        let jsonl =
+            b"{\"id\":1,\"text\":\"a\"}\nnot json\n{\"text\":\"\xD0\xCF\"}\n{\"text\":\"c\"}\n";
+        let got = records(jsonl, "feed.jsonl").expect("the good lines are read");
+        assert_eq!(got.len(), 4, "one record per line, bad ones in place");
+        let errors: Vec<Option<&str>> = got.iter().map(|r| r.error.as_deref()).collect();
+        assert!(errors[0].is_none() && errors[3].is_none(), "{errors:?}");
+        assert!(
+            errors[1].is_some_and(|e| e.starts_with("line 2: not valid JSON")),
+            "{errors:?}"
+        );
+        assert!(
+            errors[2].is_some_and(|e| e.starts_with("line 3: not UTF-8")),
+            "{errors:?}"
+        );
+        assert_eq!(
+            got[2].id,
+            serde_json::json!(2),
+            "position kept for the scorers"
+        );
+        assert_eq!(got[3].text.as_deref(), Some("c"));
+
+        let err = records(b"[\n {\"id\": 1,\n  \"text\": \"a\"\n oops\n]", "arr.json")
             .err()
-            .expect("error");
+            .expect("a broken pretty document fails");
         let msg = format!("{err:#}");
         assert!(
-            msg.contains("feed.jsonl") && msg.contains("record 2"),
+            msg.contains("arr.json") && msg.contains("record 1"),
             "{msg}"
         );
         assert!(records(b"", "empty").expect("empty input").is_empty());

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, ValueEnum};
 use khronika_pipeline::{ExportFormat, ExportOptions};
 
-use crate::cmd::source::{open_store, runtime};
+use crate::cmd::source::{open_store_read_only, runtime};
 use crate::GlobalOpts;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -42,7 +42,7 @@ pub fn parse_since(s: &str) -> Result<DateTime<Utc>> {
 pub fn run(global: &GlobalOpts, args: ExportArgs) -> Result<ExitCode> {
     let since = args.since.as_deref().map(parse_since).transpose()?;
     runtime()?.block_on(async move {
-        let store = open_store(global).await?;
+        let store = open_store_read_only(global).await?;
         let opts = ExportOptions {
             format: match args.format {
                 Format::Jsonl => ExportFormat::Jsonl,

@@ -4,7 +4,7 @@ use std::io::BufReader;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use clap::Args;
 use khronika_pipeline::PipelineOptions;
 
@@ -22,20 +22,50 @@ pub struct ImportArgs {
 }
 
 pub fn run(global: &GlobalOpts, args: ImportArgs) -> Result<ExitCode> {
+    let stdin = args.file.as_os_str() == "-";
+    let file = if stdin {
+        None
+    } else {
+        // Checked before the store is opened: a wrong argument must not create a data dir.
+        if args.file.is_dir() {
+            bail!(
+                "{} is a directory; import reads one JSONL file (or - for standard input)",
+                args.file.display()
+            );
+        }
+        Some(
+            std::fs::File::open(&args.file)
+                .with_context(|| format!("opening {}", args.file.display()))?,
+        )
+    };
+    let name = if stdin {
+        "standard input".to_owned()
+    } else {
+        args.file.display().to_string()
+    };
     runtime()?.block_on(async move {
         let store = open_store(global).await?;
         let opts = PipelineOptions {
             analyze: !args.no_analysis,
             ..Default::default()
         };
-        let counts = if args.file.as_os_str() == "-" {
-            khronika_pipeline::import_jsonl(store, std::io::stdin().lock(), &opts).await?
-        } else {
-            let f = std::fs::File::open(&args.file)
-                .with_context(|| format!("opening {}", args.file.display()))?;
-            khronika_pipeline::import_jsonl(store, BufReader::new(f), &opts).await?
+        let got = match file {
+            None => {
+                khronika_pipeline::import_jsonl_listed(store, std::io::stdin().lock(), &opts)
+                    .await?
+            }
+            Some(f) => khronika_pipeline::import_jsonl_listed(store, BufReader::new(f), &opts)
+                .await
+                .with_context(|| format!("importing {name}"))?,
         };
-        eprintln!("{counts}");
-        Ok(crate::cmd::batch_exit(&counts))
+        for b in &got.bad {
+            eprintln!("khronika: {name}: line {}: skipped: {}", b.line, b.reason);
+        }
+        let unlisted = got.counts.errors.saturating_sub(got.bad.len() as u64);
+        if unlisted > 0 {
+            eprintln!("khronika: {name}: {unlisted} more bad records not listed");
+        }
+        eprintln!("{}", got.counts);
+        Ok(crate::cmd::batch_exit(&got.counts))
     })
 }

@@ -8,7 +8,7 @@ use clap::Args;
 use khronika_index::{SearchQuery, SortBy};
 
 use crate::cmd::serve::open_index;
-use crate::cmd::source::{data_dir, open_store, runtime};
+use crate::cmd::source::{data_dir, open_store_read_only, runtime};
 use crate::GlobalOpts;
 
 #[derive(Debug, Args)]
@@ -20,7 +20,8 @@ pub struct SearchArgs {
     pub json: bool,
     #[arg(long, default_value_t = 10)]
     pub limit: usize,
-    /// Only this source (its id, as `khronika source list` shows).
+    /// Only this source: its name as `khronika source list` shows it, its numeric id, or
+    /// `local` for files ingested without a source.
     #[arg(long)]
     pub source: Option<String>,
     #[arg(long)]
@@ -58,6 +59,25 @@ fn day(s: &Option<String>, end: bool) -> Result<Option<DateTime<Utc>>> {
     Ok(d.and_hms_opt(0, 0, 0).map(|t| t.and_utc()))
 }
 
+/// The index's key for a source the user named (by name, id, or `local`).
+async fn source_key(store: &dyn khronika_store::Store, given: &str) -> Result<String> {
+    let given = given.trim();
+    if given == "local" {
+        return Ok(given.to_owned());
+    }
+    let sources = store.list_sources().await?;
+    let found = sources.iter().find(|s| s.name == given).or_else(|| {
+        given
+            .parse::<i64>()
+            .ok()
+            .and_then(|id| sources.iter().find(|s| s.id.0 == id))
+    });
+    match found {
+        Some(s) => Ok(s.id.0.to_string()),
+        None => bail!("--source {given:?}: no such source (see `khronika source list`)"),
+    }
+}
+
 pub fn run(global: &GlobalOpts, args: SearchArgs) -> Result<ExitCode> {
     let rubric = match args.rubric.as_deref() {
         Some(r) => match khronika_model::Rubric::parse(r) {
@@ -71,7 +91,7 @@ pub fn run(global: &GlobalOpts, args: SearchArgs) -> Result<ExitCode> {
     };
     let mut q = SearchQuery {
         text: args.query.clone(),
-        source: args.source.clone(),
+        source: None,
         tag: args.tag.clone(),
         entity: args.entity.clone(),
         story: args.story.map(|s| s.to_string()),
@@ -89,7 +109,12 @@ pub fn run(global: &GlobalOpts, args: SearchArgs) -> Result<ExitCode> {
     };
     runtime()?.block_on(async move {
         let dir = data_dir(global)?;
-        let store = open_store(global).await?;
+        let store = open_store_read_only(global).await?;
+        // The index knows sources by id; the user names them as `source list` shows. An
+        // unknown source is an error, not an empty result that looks like "nothing found".
+        if let Some(s) = &args.source {
+            q.source = Some(source_key(store.as_ref(), s).await?);
+        }
         let index = open_index(&dir)?;
         // A merged story's id answers for the story it was merged into.
         if let Some(id) = args.story {

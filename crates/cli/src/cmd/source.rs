@@ -38,11 +38,35 @@ pub async fn open_store(global: &GlobalOpts) -> Result<Arc<dyn Store>> {
         .with_context(|| format!("opening the store in {}", dir.display()))
 }
 
+/// The store for commands that only read (export, search, listings): a missing data
+/// directory is an error saying so, never created; a read-only one works.
+pub async fn open_store_read_only(global: &GlobalOpts) -> Result<Arc<dyn Store>> {
+    let dir = data_dir(global)?;
+    khronika_store::open_sqlite_read_only(&dir)
+        .await
+        .with_context(|| format!("opening the store in {}", dir.display()))
+}
+
 pub fn address_policy(global: &GlobalOpts) -> AddressPolicy {
-    AddressPolicy {
-        allow_private: global.allow_private_hosts,
-        ..Default::default()
+    AddressPolicy::allowing(global.allow_hosts.iter().cloned())
+}
+
+/// Refuse to store a source whose home, feed or sitemap URL the fetcher would refuse
+/// (`--no-discover`, `--feed`, `--sitemap`, `source import` fetch nothing before storing):
+/// literal non-public addresses and `localhost`, unless `--allow-host` names them. Names
+/// are not resolved here (no network for a local change); every fetch checks what a name
+/// resolves to.
+fn check_source_urls(policy: &AddressPolicy, s: &NewSource) -> Result<()> {
+    for raw in std::iter::once(&s.home_url)
+        .chain(&s.feeds)
+        .chain(&s.sitemaps)
+    {
+        let url = Url::parse(raw).with_context(|| format!("{raw:?} is not a URL"))?;
+        policy
+            .check_url(&url)
+            .with_context(|| format!("source {:?}", s.name))?;
     }
+    Ok(())
 }
 
 #[derive(Debug, Args)]
@@ -103,27 +127,30 @@ pub fn run(global: &GlobalOpts, args: SourceArgs) -> Result<ExitCode> {
 }
 
 async fn run_async(global: &GlobalOpts, args: SourceArgs) -> Result<ExitCode> {
+    if let SourceCommand::List { json } = args.command {
+        let store = open_store_read_only(global).await?;
+        for s in store.list_sources().await? {
+            if json {
+                println!("{}", serde_json::to_string(&s)?);
+            } else {
+                println!(
+                    "{}\t{}\t{} feeds\t{} sitemaps\t{}{}",
+                    s.name,
+                    s.home_url,
+                    s.feeds.len(),
+                    s.sitemaps.len(),
+                    s.display.as_str(),
+                    if s.hidden { "\thidden" } else { "" }
+                );
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let store = open_store(global).await?;
     match args.command {
         SourceCommand::Add(a) => add(global, &*store, a).await,
-        SourceCommand::List { json } => {
-            for s in store.list_sources().await? {
-                if json {
-                    println!("{}", serde_json::to_string(&s)?);
-                } else {
-                    println!(
-                        "{}\t{}\t{} feeds\t{} sitemaps\t{}{}",
-                        s.name,
-                        s.home_url,
-                        s.feeds.len(),
-                        s.sitemaps.len(),
-                        s.display.as_str(),
-                        if s.hidden { "\thidden" } else { "" }
-                    );
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        // Answered above, from a read-only store.
+        SourceCommand::List { .. } => Ok(ExitCode::SUCCESS),
         SourceCommand::Remove { name } => {
             let s = store
                 .source_by_name(&name)
@@ -138,18 +165,28 @@ async fn run_async(global: &GlobalOpts, args: SourceArgs) -> Result<ExitCode> {
                 .with_context(|| format!("reading {}", file.display()))?;
             let sources = khronika_pipeline::parse_sources_file(&text)
                 .with_context(|| format!("in {}", file.display()))?;
-            let (mut added, mut skipped) = (0, 0);
+            let (mut added, mut skipped, mut refused) = (0, 0, 0);
+            let policy = address_policy(global);
             for s in sources {
                 if store.source_by_name(&s.name).await?.is_some() {
                     eprintln!("skipped {}: already there", s.name);
                     skipped += 1;
                     continue;
                 }
+                if let Err(e) = check_source_urls(&policy, &s) {
+                    eprintln!("khronika: skipped {}: {e:#}", s.name);
+                    refused += 1;
+                    continue;
+                }
                 store.add_source(&s).await?;
                 added += 1;
             }
-            eprintln!("{added} sources added, {skipped} skipped");
-            Ok(ExitCode::SUCCESS)
+            eprintln!("{added} sources added, {skipped} skipped, {refused} refused");
+            Ok(if refused > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
     }
 }
@@ -187,20 +224,20 @@ async fn add(global: &GlobalOpts, store: &dyn Store, a: AddArgs) -> Result<ExitC
         .as_deref()
         .and_then(DisplayPolicy::parse)
         .unwrap_or_default();
-    store
-        .add_source(&NewSource {
-            name: name.clone(),
-            home_url: a.url.to_string(),
-            feeds: feeds.clone(),
-            sitemaps: sitemaps.clone(),
-            display,
-            politeness: khronika_store::Politeness {
-                delay_ms: a.delay_ms,
-                max_concurrency: a.max_concurrency,
-            },
-            ..Default::default()
-        })
-        .await?;
+    let source = NewSource {
+        name: name.clone(),
+        home_url: a.url.to_string(),
+        feeds: feeds.clone(),
+        sitemaps: sitemaps.clone(),
+        display,
+        politeness: khronika_store::Politeness {
+            delay_ms: a.delay_ms,
+            max_concurrency: a.max_concurrency,
+        },
+        ..Default::default()
+    };
+    check_source_urls(&address_policy(global), &source)?;
+    store.add_source(&source).await?;
     println!("added {name}");
     for f in &feeds {
         println!("  feed    {f}");

@@ -8,7 +8,7 @@ use khronika_model::Rubric;
 use khronika_store::{PageRequest, StoryFilter};
 
 use crate::cmd::export::parse_since;
-use crate::cmd::source::{open_store, runtime};
+use crate::cmd::source::{open_store_read_only, runtime};
 use crate::GlobalOpts;
 
 #[derive(Debug, Args)]
@@ -44,7 +44,7 @@ pub fn run(global: &GlobalOpts, args: StoriesArgs) -> Result<ExitCode> {
         None => None,
     };
     runtime()?.block_on(async move {
-        let store = open_store(global).await?;
+        let store = open_store_read_only(global).await?;
         let filter = StoryFilter {
             rubric,
             since,

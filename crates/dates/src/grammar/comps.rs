@@ -67,6 +67,19 @@ impl<'a> Parser<'a> {
                     return Some(e);
                 }
             }
+            // Duckling's "last/this <month>" (months take "прошлый"/"этот" like weekdays):
+            // "в прошлом марте" is the last March already over, "этот март" the current or
+            // the coming one.
+            if let Some(r) = rel.filter(|r| *r <= 0) {
+                if let (Some((e, m)), None) = (self.month_name(j), c.date) {
+                    c.date = Some(DateC {
+                        month: Some(m),
+                        year: Some(self.month_year(m, r)?),
+                        ..DateC::default()
+                    });
+                    return Some(e);
+                }
+            }
             // "на следующей неделе" (after a weekday)
             if let Some(r) = rel {
                 if c.weekday.is_some() && self.is_w(j, &["неделе"]) && c.week_rel.is_none() {
@@ -184,6 +197,20 @@ impl<'a> Parser<'a> {
             }
         }
         Some((end, c))
+    }
+
+    /// The year of month `m` taken `rel` times back (0: the current or next one; −1: the
+    /// last one over).
+    fn month_year(&self, m: u32, rel: i32) -> Option<i32> {
+        let ry = self.ref_year();
+        let cur = self.r.month();
+        let upcoming = if m >= cur { ry } else { ry + 1 };
+        let last_over = if m < cur { ry } else { ry - 1 };
+        Some(if rel == 0 {
+            upcoming
+        } else {
+            last_over.checked_add(rel + 1)?
+        })
     }
 
     pub(super) fn ref_year(&self) -> i32 {
@@ -404,25 +431,36 @@ impl<'a> Parser<'a> {
                     }
                 }
                 None => {
+                    // A clock time without a day is its next occurrence, and — Duckling's
+                    // convention for every period — a unit that has begun but not ended
+                    // ("в 4" at 4:30, the 4 o'clock hour) still counts as upcoming.
                     let today = self.r.date();
                     let cand = at(today, h, mi, s)?;
+                    let lasts = |t| end_of(t, grain).is_some_and(|e| e > self.r);
                     if tc.ambiguous && part.is_none() {
                         let pm = if h < 12 {
                             at(today, h + 12, mi, s)
                         } else {
                             None
                         };
-                        if cand >= self.r {
+                        if lasts(cand) {
                             cand
-                        } else if let Some(pm) = pm.filter(|pm| *pm >= self.r) {
+                        } else if let Some(pm) = pm.filter(|pm| lasts(*pm)) {
                             pm
                         } else {
                             add(cand, Grain::Day, 1)?
                         }
-                    } else if cand >= self.r || c.zone.is_some() {
+                    } else if c.zone.is_some() || lasts(cand) {
                         cand
+                    } else if let Some(p) = part.filter(|p| p.contains(h)) {
+                        // Duckling intersects the hour with the part of the day: "3:18
+                        // утра" said at 4:30 is this morning's while the morning lasts.
+                        if at(today, p.hours().1, 0, 0)? > self.r {
+                            cand
+                        } else {
+                            add(cand, Grain::Day, 1)?
+                        }
                     } else {
-                        // a clock time without a day is its next occurrence (Duckling)
                         add(cand, Grain::Day, 1)?
                     }
                 }

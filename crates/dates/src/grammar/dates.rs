@@ -142,7 +142,16 @@ impl<'a> Parser<'a> {
                 ..DateC::default()
             };
             let mut end = e;
-            if let Some((e2, (y, yr))) = self.year_after(e) {
+            // Duckling's "<named-month> <day-of-month>": "октября 18-го" anywhere; "октябрь
+            // 18", "марта первое" only at the very end ("в октябре 18 человек" is a count)
+            if let Some((e2, d)) = self.day_number(e) {
+                let suffixed = self.n(e).is_some() && e2 > e + 1;
+                if suffixed || e2 == self.t.len() {
+                    dc.day = Some(d);
+                    end = e2;
+                }
+            }
+            if let Some((e2, (y, yr))) = self.year_after(end) {
                 dc.year = y;
                 dc.year_rel = yr;
                 end = e2;
@@ -181,12 +190,13 @@ impl<'a> Parser<'a> {
     /// Dates readable only in context: "15 числа", "15-го" / "третьего" (day of this or
     /// next month; weak unless "числа" follows), "октябрь 18" and a bare "2014" (weak).
     pub(super) fn loose_date(&self, i: usize, c: &mut Comps) -> Res<DateC> {
-        // "15.02" without a trailing dot: a date as a whole phrase, a number in running text
+        // Duckling's "dd.mm" ("15.02", "15.2") without a trailing dot: a date as a whole
+        // phrase, a decimal number in running text
         if (1..=2).contains(&self.digits(i))
             && self.p(i + 1, ".")
             && self.glued(i + 1)
             && self.glued(i + 2)
-            && self.digits(i + 2) == 2
+            && (1..=2).contains(&self.digits(i + 2))
             && !self.p(i + 3, ".,")
         {
             let (d, m) = (self.n(i)?, self.n(i + 2)?);
@@ -202,21 +212,7 @@ impl<'a> Parser<'a> {
                 ));
             }
         }
-        if let Some((e, m)) = self.month_name(i) {
-            if let Some(d) = self
-                .n(e)
-                .filter(|d| (1..=31).contains(d) && self.digits(e) <= 2)
-            {
-                c.weak = true;
-                return Some((
-                    e + 1,
-                    DateC {
-                        day: Some(d),
-                        month: Some(m),
-                        ..DateC::default()
-                    },
-                ));
-            }
+        if self.month_name(i).is_some() {
             return None;
         }
         if let Some((e, d)) = self.day_number(i) {
@@ -292,12 +288,12 @@ impl<'a> Parser<'a> {
 
     /// "31.10.1974", "31.10.74", "10.12.", "18.07.14", "2025-04-03", "03/04/2025".
     fn numeric_date(&self, i: usize) -> Res<DateC> {
-        // ISO: 2025-04-03
+        // ISO and Duckling's yyyy-m-d: 2025-04-03, 2013-2-15
         if self.digits(i) == 4
             && self.p(i + 1, "-")
-            && self.digits(i + 2) == 2
+            && (1..=2).contains(&self.digits(i + 2))
             && self.p(i + 3, "-")
-            && self.digits(i + 4) == 2
+            && (1..=2).contains(&self.digits(i + 4))
             && (1..=4).all(|k| self.glued(i + k))
         {
             let y = i32::try_from(self.n(i)?).ok()?;
@@ -367,8 +363,14 @@ impl<'a> Parser<'a> {
 
     /// Whether a short "D.M" at `i` sits where a date is expected (after "с", "до", "по",
     /// "от", a dash, or a weekday).
+    /// A word after it must be a date word or a range word: "до 15.2 процента" is a number.
     fn date_context(&self, i: usize) -> bool {
+        let after = i + 3;
+        let word_ok = self.w(after).is_none()
+            || self.is_w(after, &["по", "до", "и", "в", "во", "включительно"])
+            || self.ends_clause(after);
         i > 0
+            && word_ok
             && (self.is_w(i - 1, &["с", "со", "по", "до", "от", "к"])
                 || self.is_dash(i - 1)
                 || self.p(i - 1, ","))

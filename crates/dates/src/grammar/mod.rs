@@ -220,8 +220,10 @@ impl<'a> Parser<'a> {
         };
         let starts = self.leads(i);
         for &j in &starts {
-            consider(self.range(j));
-            consider(self.comps(j).and_then(|(e, c)| Some((e, self.build(&c)?))));
+            let group = self.comps(j);
+            consider(self.range_with(j, group.as_ref()));
+            consider(self.day_then_clock_range(group.as_ref()));
+            consider(group.and_then(|(e, c)| Some((e, self.build(&c)?))));
             consider(self.relative_duration(j));
             consider(self.last_next(j));
             consider(self.period_rel(j));

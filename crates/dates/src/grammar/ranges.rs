@@ -14,6 +14,11 @@ impl<'a> Parser<'a> {
     /// "13 - 15 июля", "с 13 по 15 июля", "14./15.10.2018", "9:30 - 11:00",
     /// "в январе-феврале 2025 года", "с 2020 по 2023 год".
     pub(super) fn range(&self, i: usize) -> Res<Val> {
+        self.range_with(i, None)
+    }
+
+    /// [`Self::range`] given the component group read at `i` when the caller has it.
+    pub(super) fn range_with(&self, i: usize, group: Option<&(usize, Comps)>) -> Res<Val> {
         let between = self.is_w(i, &["между"]);
         let (i, from_word) = if self.is_w(i, &["с", "со", "от", "между"]) {
             (i + 1, true)
@@ -22,7 +27,10 @@ impl<'a> Parser<'a> {
         };
         // The left side: a full component group, or a bare day / year number to be
         // completed from the right side.
-        let full = self.comps(i);
+        let full = match group {
+            Some(g) if !from_word => Some(*g),
+            _ => self.comps(i),
+        };
         let bare = self.bare_left(i);
         let mut best: Res<Val> = None;
         for (le, left) in full.into_iter().chain(bare) {
@@ -51,6 +59,44 @@ impl<'a> Parser<'a> {
             }
         }
         best
+    }
+
+    /// Duckling's "intersect" of a day with a clock range: "завтра с 10 до 12", "в среду,
+    /// с 9:00 до 18:00" — the range's clock times on that day.
+    /// `group` is the component group read at the start, shared with the caller.
+    pub(super) fn day_then_clock_range(&self, group: Option<&(usize, Comps)>) -> Res<Val> {
+        let (e, c) = group?;
+        let j = if self.p(*e, ",") { e + 1 } else { *e };
+        // cheap test first: a range starts with "с", "от", "между" or a number
+        let starts_range = self.is_w(j, &["с", "со", "от", "между"])
+            || self
+                .t
+                .get(j)
+                .is_some_and(|t| t.kind == crate::lex::Kind::Num);
+        let dayless = c.date.is_none() && c.day_off.is_none() && c.weekday.is_none();
+        if !starts_range || c.time.is_some() || c.midnight || dayless {
+            return None;
+        }
+        let day = self.build(c)?;
+        if day.grain != Grain::Day {
+            return None;
+        }
+        let d = day.start()?.date();
+        let (re, range) = self.range(j)?;
+        let (Shape::Interval(Some(from), Some(to)), true) =
+            (range.shape, range.grain <= Grain::Hour)
+        else {
+            return None;
+        };
+        let start = d.and_time(from.time());
+        let end = start.checked_add_signed(to.signed_duration_since(from))?;
+        Some((
+            re,
+            Val {
+                shape: Shape::Interval(Some(start), Some(end)),
+                ..range
+            },
+        ))
     }
 
     /// A bare day ("15", "14.") or year ("2020") on the left of a range.
@@ -157,6 +203,17 @@ impl<'a> Parser<'a> {
                     t = add(t, Grain::Day, 1)?;
                 }
                 b.shape = Shape::Point(t);
+            }
+        }
+        // Duckling's intervals end at the first occurrence of the right side after the left
+        // one: "с понедельника по пятницу" said on a Tuesday runs Monday to the Friday after.
+        let weekday_only =
+            |c: &Comps| c.weekday.is_some() && c.date.is_none() && c.day_off.is_none();
+        if weekday_only(&l) && weekday_only(right) {
+            if let (Shape::Point(ta), Shape::Point(tb)) = (a.shape, b.shape) {
+                if tb < ta {
+                    b.shape = Shape::Point(add(tb, Grain::Week, 1)?);
+                }
             }
         }
         if a.grain != b.grain && !(a.grain <= Grain::Hour && b.grain <= Grain::Hour) {

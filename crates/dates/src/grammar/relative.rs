@@ -15,10 +15,25 @@ impl<'a> Parser<'a> {
 
     /// An amount of time: "3 дня", "две недели", "час", "полчаса", "полтора года".
     fn amount(&self, i: usize) -> Res<(Grain, i64)> {
+        // Duckling's "about|exactly <duration>": "через ровно 2 часа", "где-то час"
+        if self.is_w(i, &["ровно", "примерно", "приблизительно"]) {
+            return self.amount(i + 1);
+        }
+        if self.is_w(i, &["где"]) && self.is_dash(i + 1) && self.is_w(i + 2, &["то"]) {
+            return self.amount(i + 3);
+        }
         if let Some(w) = self.w(i) {
-            if let Some(rest) = w.strip_prefix("пол").filter(|r| !r.is_empty()) {
-                if let Some(u) = words::unit(rest) {
-                    return Some((i + 1, half(u, 1)?));
+            // "полчаса", "получаса", "полгода", and Duckling's "пол часа" written apart
+            let rest = w
+                .strip_prefix("полу")
+                .or_else(|| w.strip_prefix("пол"))
+                .filter(|r| !r.is_empty() && !matches!(w, "полдень" | "полудня" | "полудню"));
+            if let Some(u) = rest.and_then(words::unit) {
+                return Some((i + 1, half(u, 1)?));
+            }
+            if w == "пол" {
+                if let Some(u) = self.w(i + 1).filter(|n| words::singular_unit(n)) {
+                    return Some((i + 2, half(words::unit(u)?, 1)?));
                 }
             }
             if matches!(w, "полтора" | "полторы") {
@@ -108,12 +123,31 @@ impl<'a> Parser<'a> {
         let rel = words::relative(self.w(i)?)?;
         let uw = self.w(i + 1)?;
         let u = words::unit(uw)?;
-        if matches!(u, Unit::Second | Unit::Minute | Unit::Hour) || !words::singular_unit(uw) {
+        // Duckling's "next/last <cycle>" takes every grain; "в этот час", "в следующую
+        // минуту" narrate a moment of the story far more often than they point at the clock,
+        // so only a next or last hour is read below the day.
+        let clock = match u {
+            Unit::Second | Unit::Minute => true,
+            Unit::Hour => rel == 0,
+            _ => false,
+        };
+        if clock || !words::singular_unit(uw) {
             return None;
         }
         // "в этот день" points back to a day the text spoke of, not to today.
         if rel == 0 && u == Unit::Day {
             return None;
+        }
+        // "за прошедшие сутки", "в ближайшие сутки": the 24 hours before or after now (how
+        // incident and weather reports use it), not a calendar day
+        if matches!(uw, "сутки" | "суток") {
+            let other = add(self.r, Grain::Day, i64::from(rel.signum()))?;
+            let (from, to) = if rel < 0 {
+                (other, self.r)
+            } else {
+                (self.r, other)
+            };
+            return Some((i + 2, Val::interval(Some(from), Some(to), Grain::Hour)));
         }
         let g = unit_grain(u);
         let t = add(start_of(self.r, g)?, g, i64::from(rel))?;
@@ -131,20 +165,26 @@ impl<'a> Parser<'a> {
             return None;
         }
         let (e, (g, n)) = self.amount(i + 2)?;
-        let fg = finer(g);
-        let to = start_of(add(self.r, g, n)?, fg)?;
-        Some((e, Val::interval(Some(start_of(self.r, fg)?), Some(to), fg)))
+        // Duckling: an open interval from now (a second-grain instant) to "через …"
+        let to = start_of(add(self.r, g, n)?, finer(g))?;
+        Some((e, Val::interval(Some(self.r), Some(to), Grain::Second)))
     }
 
-    /// "конец месяца", "к концу года": the next unit, as Duckling reads it.
+    /// "конец месяца", "конца года", "в конце дня", "к концу дня": the next unit, as
+    /// Duckling's instants "(конец|конца) месяца|года" and "кон(ец|ц(а|е)) дня" read them.
+    /// "в конце / к концу месяца" stays with `portion` (the last third, as news means it).
     pub(super) fn end_of_period(&self, i: usize) -> Res<Val> {
-        if !self.is_w(i, &["конец"]) {
+        let w = self.w(i)?;
+        if self.is_w(i + 1, &["дня"]) && matches!(w, "конец" | "конца" | "конце" | "концу")
+        {
+            return Some((i + 2, Val::point(end_of(self.r, Grain::Day)?, Grain::Hour)));
+        }
+        if !matches!(w, "конец" | "конца") {
             return None;
         }
         let g = match self.w(i + 1)? {
             "месяца" => Grain::Month,
             "года" => Grain::Year,
-            "дня" => return Some((i + 2, Val::point(end_of(self.r, Grain::Day)?, Grain::Hour))),
             _ => return None,
         };
         Some((i + 2, Val::point(end_of(self.r, g)?, g)))
@@ -403,8 +443,11 @@ impl<'a> Parser<'a> {
         if after || self.is_w(j, &["в", "во"]) {
             j += 1;
         }
-        let (e, c) = self.comps(j)?;
-        let outer = self.build(&c)?;
+        // the outer period: a date group ("октября 2014") or a relative cycle ("этого года")
+        let (e, outer) = match self.comps(j).and_then(|(e, c)| Some((e, self.build(&c)?))) {
+            Some(r) => r,
+            None => self.period_rel(j)?,
+        };
         let (from, to) = (outer.start()?, outer.end()?);
         let v = match what {
             What::Weekday(wd) => {
@@ -436,7 +479,14 @@ impl<'a> Parser<'a> {
                 let t = if nth < 0 {
                     start_of(add(to, Grain::Second, -1)?, g)?
                 } else {
-                    add(start_of(from, g)?, g, nth - 1)?
+                    // Duckling counts whole units starting inside the period: "первая
+                    // неделя октября 2014" is the week of Monday 6 October, not the one of
+                    // 29 September that merely runs into it.
+                    let mut first = start_of(from, g)?;
+                    if first < from {
+                        first = add(first, g, 1)?;
+                    }
+                    add(first, g, nth - 1)?
                 };
                 Val::point(t, g)
             }
@@ -485,19 +535,24 @@ impl<'a> Parser<'a> {
 
     /// Fixed-date holidays: "Рождество (Христово)", "Новый год", "День Победы".
     pub(super) fn holiday(&self, i: usize) -> Res<Val> {
+        // Duckling's holidays take "this/last" like weekdays: "в прошлое рождество"
+        let (i, rel) = match self.w(i).and_then(words::relative).filter(|r| *r <= 0) {
+            Some(r) => (i + 1, r),
+            None => (i, 0),
+        };
+        const XMAS: [&str; 4] = ["рождество", "рождества", "рождеству", "рождеством"];
         let (e, m, d) = match (self.w(i)?, self.w(i + 1)) {
-            ("рождество" | "рождества" | "рождеству", Some("христово" | "христова")) => {
+            (w, Some("христово" | "христова" | "христову" | "христовым")) if XMAS.contains(&w) => {
                 (i + 2, 1, 7)
             }
-            ("рождество" | "рождества" | "рождеству", _) => {
-                (i + 1, 1, 7)
-            }
-            ("новый" | "нового" | "новому", Some("год" | "года" | "году")) => {
+            (w, _) if XMAS.contains(&w) => (i + 1, 1, 7),
+            // "в новом году" is the coming year, not the holiday: no prepositional case
+            ("новый" | "нового" | "новому" | "новым", Some("год" | "года" | "году" | "годом")) => {
                 (i + 2, 1, 1)
             }
-            ("день" | "дня" | "дню", Some("победы")) => (i + 2, 5, 9),
-            ("день" | "дня" | "дню", Some("знаний")) => (i + 2, 9, 1),
-            ("день" | "дня" | "дню", Some("защитника")) => {
+            ("день" | "дня" | "дню" | "днем", Some("победы")) => (i + 2, 5, 9),
+            ("день" | "дня" | "дню" | "днем", Some("знаний")) => (i + 2, 9, 1),
+            ("день" | "дня" | "дню" | "днем", Some("защитника")) => {
                 let e = if self.is_w(i + 2, &["отечества"]) {
                     i + 3
                 } else {
@@ -505,11 +560,15 @@ impl<'a> Parser<'a> {
                 };
                 (e, 2, 23)
             }
-            ("день" | "дня" | "дню", Some("смеха")) => (i + 2, 4, 1),
-            ("день" | "дня" | "дню", Some("труда")) => (i + 2, 5, 1),
-            ("день" | "дня" | "дню", Some("россии")) => (i + 2, 6, 12),
-            ("день" | "дня" | "дню", Some("единства")) => (i + 2, 11, 4),
-            ("день" | "дня" | "дню", Some("народного")) if self.is_w(i + 2, &["единства"]) => {
+            ("день" | "дня" | "дню" | "днем", Some("смеха")) => (i + 2, 4, 1),
+            ("день" | "дня" | "дню" | "днем", Some("труда")) => (i + 2, 5, 1),
+            ("день" | "дня" | "дню" | "днем", Some("россии")) => (i + 2, 6, 12),
+            ("день" | "дня" | "дню" | "днем", Some("единства")) => {
+                (i + 2, 11, 4)
+            }
+            ("день" | "дня" | "дню" | "днем", Some("народного"))
+                if self.is_w(i + 2, &["единства"]) =>
+            {
                 (i + 3, 11, 4)
             }
             (
@@ -518,12 +577,20 @@ impl<'a> Parser<'a> {
             ) if self.is_w(i + 2, &["день", "дня", "дню"]) => (i + 3, 3, 8),
             _ => return None,
         };
-        // strictly upcoming, as Duckling resolves holidays
+        // strictly upcoming, as Duckling resolves holidays; "прошлый" the last one passed
         let today = self.r.date();
         let ry = self.ref_year();
-        let day = (ry..=ry + 1)
-            .filter_map(|y| date_opt(y, m, d))
-            .find(|dt| *dt > today)?;
+        let day = if rel < 0 {
+            (ry - 2..=ry)
+                .rev()
+                .filter_map(|y| date_opt(y, m, d))
+                .filter(|dt| *dt < today)
+                .nth(usize::try_from(-rel - 1).ok()?)?
+        } else {
+            (ry..=ry + 1)
+                .filter_map(|y| date_opt(y, m, d))
+                .find(|dt| *dt > today)?
+        };
         Some((e, Val::point(midnight(day), Grain::Day)))
     }
 

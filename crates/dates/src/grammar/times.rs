@@ -31,6 +31,9 @@ impl<'a> Parser<'a> {
                     s = Some(sv);
                     e += 2;
                 }
+                // Duckling's hh:mm and "<time-of-day> o'clock" rules: "18:30ч", "15:00 ч.",
+                // "18:30 часов" name the same clock time.
+                let e = self.hour_word(e).unwrap_or(e);
                 let (e, part) = self.part_after(e);
                 return Some((
                     e,
@@ -107,18 +110,23 @@ impl<'a> Parser<'a> {
         }
         let mut hour_word = false;
         let mut minute = None;
-        if self.is_w(e, &["час", "часа", "часов", "ч"]) {
+        if let Some(after) = self.hour_word(e) {
             hour_word = true;
-            e += 1;
-            if self.is_w(e - 1, &["ч"]) && self.p(e, ".") {
-                e += 1;
-            }
+            e = after;
             if let Some((e2, m)) = self.cardinal(e) {
                 if m < 60 && self.is_w(e2, &["минут", "минуты", "минута", "мин"])
                 {
                     minute = Some(m);
                     e = e2 + 1;
                 }
+            }
+        }
+        // Duckling's "<hour-of-day> <integer> (as relative minutes)": "в 9 30", "в девять
+        // тридцать", "в 10 часов 30" — only after an hour that is surely one ("в", "часов").
+        if minute.is_none() && (hour_word || prep) {
+            if let Some((e2, m)) = self.relative_minutes(e) {
+                minute = Some(m);
+                e = e2;
             }
         }
         let (e2, part) = self.part_after(e);
@@ -132,20 +140,11 @@ impl<'a> Parser<'a> {
         }
         // "в 3 раза", "в 2 странах": a bare number after "в" is a time only before
         // punctuation, the end, or another date word.
-        if !hour_word && part.is_none() {
-            if let Some(next) = self.w(e) {
-                let datey = words::weekday(next).is_some()
-                    || self.zone(e).is_some()
-                    || matches!(
-                        next,
-                        "сегодня" | "завтра" | "вчера" | "послезавтра" | "позавчера"
-                    );
-                if !datey {
-                    return None;
-                }
-            }
+        if !hour_word && part.is_none() && self.w(e).is_some() && !self.ends_clause(e) {
+            return None;
         }
-        let weak = part.is_none() && !(hour_word && prep);
+        // "в 19 45" is as sure a clock time as "в 19 часов"
+        let weak = part.is_none() && !((hour_word || minute.is_some()) && prep);
         Some((
             e,
             TimeC {
@@ -157,6 +156,52 @@ impl<'a> Parser<'a> {
                 weak,
             },
         ))
+    }
+
+    /// "ч", "ч.", "час", "часа", "часов", "часу", "часами" after an hour: the end of the word.
+    fn hour_word(&self, i: usize) -> Option<usize> {
+        match self.w(i)? {
+            "ч" => Some(if self.p(i + 1, ".") { i + 2 } else { i + 1 }),
+            "час" | "часа" | "часов" | "часу" | "часами" => Some(i + 1),
+            _ => None,
+        }
+    }
+
+    /// Minutes written after an hour without "минут": two digits ("9 05", "9 30") or a
+    /// numeral word ("тридцать", "сорок пять"), ending the phrase or followed by
+    /// punctuation or another date word — "в 9 30 человек" is a count, not a time.
+    fn relative_minutes(&self, i: usize) -> Res<u32> {
+        let (e, m) = if self.n(i).is_some() {
+            if self.digits(i) != 2 {
+                return None;
+            }
+            (i + 1, self.n(i)?)
+        } else {
+            self.cardinal(i)?
+        };
+        if !(1..60).contains(&m) || !self.ends_clause(e) {
+            return None;
+        }
+        Some((e, m))
+    }
+
+    /// Nothing after `i` but punctuation, the end, or a date word (a part of the day, a
+    /// weekday, a day word, a zone).
+    pub(super) fn ends_clause(&self, i: usize) -> bool {
+        match self.t.get(i) {
+            None => true,
+            Some(t) if t.kind == crate::lex::Kind::Punct => true,
+            Some(t) if t.kind == crate::lex::Kind::Num => false,
+            Some(_) => self.w(i).is_some_and(|w| {
+                words::weekday(w).is_some()
+                    || words::day_part(w).is_some()
+                    || self.zone(i).is_some()
+                    || matches!(
+                        w,
+                        "сегодня" | "завтра" | "вчера" | "послезавтра" | "позавчера"
+                    )
+            }),
+        }
     }
 
     /// "утра", "дня", "вечера", "ночи", "пополудни", "после полудня" after an hour.
@@ -177,8 +222,8 @@ impl<'a> Parser<'a> {
         self.zone_within(i, 0)
     }
 
-    /// A zone inside `wrappers` enclosing "(" / "по". Real zones have at most two ("по
-    /// (мск)"); unbounded, hostile text such as "((((…" or "по(по(…" recursed until the
+    /// A zone inside `wrappers` enclosing "(" / "по". Real zones have one ("(мск)", "по
+    /// мск"); unbounded, hostile text such as "((((…" or "по(по(…" recursed until the
     /// stack overflowed.
     fn zone_within(&self, i: usize, wrappers: u32) -> Res<Zone> {
         if (self.p(i, "(") || self.is_w(i, &["по"])) && wrappers >= 2 {
@@ -236,6 +281,16 @@ impl<'a> Parser<'a> {
                     "yakt" | "jst" | "kst" => 9.0,
                     "vlat" => 10.0,
                     "magt" => 11.0,
+                    // Central Asian and neighbouring zones from Duckling's zone list
+                    "uzt" | "tjt" | "tmt" | "aqtt" | "pkt" => 5.0,
+                    "kgt" => 6.0,
+                    "azt" => 4.0,
+                    "novt" => 7.0,
+                    "hkt" | "sgt" => 8.0,
+                    "aest" => 10.0,
+                    "aedt" => 11.0,
+                    "nzst" => 12.0,
+                    "nzdt" => 13.0,
                     "est" => -5.0,
                     "edt" => -4.0,
                     "cst" => -6.0,
@@ -275,6 +330,11 @@ impl<'a> Parser<'a> {
                 return Some((i + 2, Zone::Tz(chrono_tz::Asia::Almaty)))
             }
             ("киеву", _) => return Some((i + 2, Zone::Tz(chrono_tz::Europe::Kyiv))),
+            // the region's capitals, as "по Москве" / "по Астане" are written
+            ("ташкенту", _) => return Some((i + 2, Zone::Tz(chrono_tz::Asia::Tashkent))),
+            ("бишкеку", _) => return Some((i + 2, Zone::Tz(chrono_tz::Asia::Bishkek))),
+            ("душанбе", _) => return Some((i + 2, Zone::Tz(chrono_tz::Asia::Dushanbe))),
+            ("ашхабаду", _) => return Some((i + 2, Zone::Tz(chrono_tz::Asia::Ashgabat))),
             ("гринвичу", _) => return Some((i + 2, Zone::Fixed(0))),
             _ => return None,
         };

@@ -311,6 +311,27 @@ fn route(s: &State, path: &str, headers: &HashMap<String, String>, addr: SocketA
             &[("Location", "http://10.0.0.1/admin".into())],
             b"",
         ),
+        // Cloud metadata, the classic SSRF target.
+        "/redirect-metadata" => response(
+            "302 Found",
+            &[(
+                "Location",
+                "http://169.254.169.254/latest/meta-data/".into(),
+            )],
+            b"",
+        ),
+        // Same loopback address, another port (a different service).
+        "/redirect-other-port" => response(
+            "301 Moved Permanently",
+            &[("Location", "http://127.0.0.1:1/".into())],
+            b"",
+        ),
+        // A name the tests pin to a private address.
+        "/redirect-name" => response(
+            "307 Temporary Redirect",
+            &[("Location", "http://metadata.test/".into())],
+            b"",
+        ),
         "/news/2025/04/01/alpha" => article(
             "Альфа: новые правила",
             "/news/2025/04/01/alpha",

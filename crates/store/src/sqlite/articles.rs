@@ -3,7 +3,6 @@
 //! cursor, the change feed, and hiding one article.
 
 use chrono::SecondsFormat;
-use khronika_model::Article;
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Transaction};
 
@@ -41,11 +40,6 @@ fn find_by_urls(tx: &Transaction<'_>, na: &NewArticle) -> Result<Option<(i64, i6
         }
     }
     Ok(None)
-}
-
-fn has_content(a: &Article) -> bool {
-    a.blocks.iter().any(|b| !b.plain_text().trim().is_empty())
-        || a.lead.as_deref().is_some_and(|l| !l.trim().is_empty())
 }
 
 fn insert_version(
@@ -114,7 +108,7 @@ fn put_one(tx: &Transaction<'_>, na: &NewArticle) -> Result<PutOutcome> {
     let existing = match existing {
         Some(e) => Some((e, false)),
         // Same text under another URL of the same source: one article, one more URL.
-        None if has_content(&na.article) => tx
+        None if na.article.has_text() => tx
             .prepare_cached(
                 // `+source_id`: keeps the planner on the hash index; without statistics it
                 // would pick the source index and scan every article of the source.

@@ -119,6 +119,41 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
+/// A read-only connection and the schema version it sees (reading it proves the file opens).
+fn read_only_connection(path: &Path, immutable: bool) -> Result<(Connection, i64)> {
+    use rusqlite::OpenFlags;
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = if immutable {
+        let abs = std::fs::canonicalize(path).map_err(|source| StoreError::Open {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let uri = url::Url::from_file_path(&abs)
+            .map_err(|()| StoreError::Backend(format!("{}: no file URI", abs.display())))?;
+        Connection::open_with_flags(
+            format!("{uri}?immutable=1"),
+            flags | OpenFlags::SQLITE_OPEN_URI,
+        )?
+    } else {
+        Connection::open_with_flags(path, flags)?
+    };
+    conn.busy_timeout(Duration::from_secs(30))?;
+    conn.pragma_update(None, "query_only", "ON")?;
+    let version = conn
+        .query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_version",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(|e| {
+            StoreError::Backend(format!(
+                "cannot read {} (not a khronika database?): {e}",
+                path.display()
+            ))
+        })?;
+    Ok((conn, version))
+}
+
 impl SqliteStore {
     /// Open (create, migrate) the store in `data_dir`.
     pub async fn open(data_dir: &Path) -> Result<Self> {
@@ -145,14 +180,75 @@ impl SqliteStore {
             r.pragma_update(None, "query_only", "ON")?;
             readers.push(Mutex::new(r));
         }
-        Ok(SqliteStore {
+        Ok(Self::with_connections(writer, readers, path))
+    }
+
+    fn with_connections(
+        writer: Connection,
+        readers: Vec<Mutex<Connection>>,
+        path: PathBuf,
+    ) -> Self {
+        SqliteStore {
             inner: Arc::new(Inner {
                 writer: Mutex::new(writer),
                 readers,
                 next_reader: AtomicUsize::new(0),
                 path,
             }),
-        })
+        }
+    }
+
+    /// Open an existing store for reading only (export, search, listings): nothing is
+    /// created, migrated or written, so a missing data directory is reported as such and
+    /// a read-only one works. Writes through this store fail.
+    pub async fn open_read_only(data_dir: &Path) -> Result<Self> {
+        let dir = data_dir.to_path_buf();
+        tokio::task::spawn_blocking(move || Self::open_read_only_blocking(&dir))
+            .await
+            .map_err(|e| StoreError::Worker(e.to_string()))?
+    }
+
+    /// [`SqliteStore::open_read_only`] for callers outside a runtime.
+    pub fn open_read_only_blocking(data_dir: &Path) -> Result<Self> {
+        let path = data_dir.join(DB_FILE);
+        if !path.is_file() {
+            return Err(StoreError::NoData {
+                path: data_dir.display().to_string(),
+            });
+        }
+        // A WAL database needs its `-shm` file, which a reader cannot create in a directory
+        // it may not write (the last writer removes it on a clean close). Then, and only
+        // when no `-wal` file holds commits the main file lacks, the file is read as
+        // immutable: nothing else can be writing there.
+        let (first, current, immutable) = match read_only_connection(&path, false) {
+            Ok((c, v)) => (c, v, false),
+            Err(e) => {
+                let wal = path.with_file_name(format!("{DB_FILE}-wal"));
+                if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+                    return Err(e);
+                }
+                let (c, v) = read_only_connection(&path, true).map_err(|_| e)?;
+                (c, v, true)
+            }
+        };
+        let known = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
+        if current > known {
+            return Err(StoreError::SchemaTooNew {
+                found: current,
+                known,
+            });
+        }
+        if current < known {
+            return Err(StoreError::SchemaTooOld {
+                found: current,
+                known,
+            });
+        }
+        let mut readers = Vec::with_capacity(READERS);
+        for _ in 0..READERS {
+            readers.push(Mutex::new(read_only_connection(&path, immutable)?.0));
+        }
+        Ok(Self::with_connections(first, readers, path))
     }
 
     /// The database file.
