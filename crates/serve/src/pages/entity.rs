@@ -4,13 +4,13 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use khronika_store::EntityId;
 use maud::html;
 
-use super::{not_found_page, page, server_error, sidebar};
+use super::{framed, not_found_page, page, server_error};
 use crate::html::{enc, plural, ru_datetime};
 use crate::{query_pairs, reader_tz, AppState};
 
@@ -127,10 +127,7 @@ pub async fn entity(
                 }
             }
         };
-        let aside = sidebar(&a, tz).await?;
-        let mut l = super::layout(&a, &ent.name, tz);
-        l.feed = Some((format!("/feed.rss?entity={}", enc(&ent.name)), ent.name.clone()));
-        Ok((StatusCode::OK, l.render(main, Some(&aside))))
+        framed(&a, &ent.name, tz, Some((format!("/feed.rss?entity={}", enc(&ent.name)), ent.name.clone())), main).await
     })
     .await
 }

@@ -1,7 +1,7 @@
 //! Paged lists of originals: `/tag/{name}`, `/source/{id}`, `/rubric/{code}`.
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::Utc;
 use chrono_tz::Tz;
@@ -10,7 +10,7 @@ use khronika_store::{ArticleFilter, DisplayPolicy, PageRequest, SourceId};
 use maud::{html, Markup};
 
 use super::{
-    add_copies, list_error, news_list, not_found_page, page, server_error, sidebar, Item, PER_PAGE,
+    add_copies, framed, list_error, news_list, not_found_page, page, server_error, Item, PER_PAGE,
 };
 use crate::html::{enc, safe_url};
 use crate::{query_pairs, reader_tz, App, AppState};
@@ -74,11 +74,9 @@ pub async fn tag(
             p { a href={ "/feed.rss?tag=" (enc(&name)) } { "RSS по тегу" } }
             (list)
         };
-        let aside = sidebar(&a, tz).await?;
         let title = format!("#{name}");
-        let mut l = super::layout(&a, &title, tz);
-        l.feed = Some((format!("/feed.rss?tag={}", enc(&name)), title.clone()));
-        Ok((StatusCode::OK, l.render(main, Some(&aside))))
+        let feed = (format!("/feed.rss?tag={}", enc(&name)), title.clone());
+        framed(&a, &title, tz, Some(feed), main).await
     })
     .await
 }
@@ -125,10 +123,7 @@ pub async fn source(
             }
             (list)
         };
-        let aside = sidebar(&a, tz).await?;
-        let mut l = super::layout(&a, &src.name, tz);
-        l.feed = Some((format!("/feed.rss?source={id}"), src.name.clone()));
-        Ok((StatusCode::OK, l.render(main, Some(&aside))))
+        framed(&a, &src.name, tz, Some((format!("/feed.rss?source={id}"), src.name.clone())), main).await
     })
     .await
 }
@@ -163,13 +158,17 @@ pub async fn rubric(
             }
             (list)
         };
-        let aside = sidebar(&a, tz).await?;
-        let mut l = super::layout(&a, r.label_ru(), tz);
-        l.feed = Some((
-            format!("/feed.rss?rubric={}", r.code()),
-            r.label_ru().to_string(),
-        ));
-        Ok((StatusCode::OK, l.render(main, Some(&aside))))
+        framed(
+            &a,
+            r.label_ru(),
+            tz,
+            Some((
+                format!("/feed.rss?rubric={}", r.code()),
+                r.label_ru().to_string(),
+            )),
+            main,
+        )
+        .await
     })
     .await
 }

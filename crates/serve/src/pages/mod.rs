@@ -306,6 +306,20 @@ async fn render_sidebar(app: &App, tz: Tz, exclude: Option<i64>) -> Result<Strin
     .into_string())
 }
 
+/// A page in the frame with the shared sidebar and, when it has one, its feed.
+async fn framed(
+    app: &App,
+    title: &str,
+    tz: Tz,
+    feed: Option<(String, String)>,
+    main: Markup,
+) -> Result<(StatusCode, String), Response> {
+    let aside = sidebar(app, tz).await?;
+    let mut l = layout(app, title, tz);
+    l.feed = feed;
+    Ok((StatusCode::OK, l.render(main, Some(&aside))))
+}
+
 fn layout<'a>(app: &'a App, title: &'a str, tz: Tz) -> Layout<'a> {
     Layout {
         title,

@@ -10,7 +10,7 @@ use khronika_store::{ArticleFilter, PageRequest, Story, StoryFilter, StoryId};
 use maud::html;
 
 use super::{
-    chips, list_error, not_found_page, page, server_error, short_time, sidebar, story_list,
+    chips, framed, list_error, not_found_page, page, server_error, short_time, story_list,
     story_publications, Item, PER_PAGE,
 };
 use crate::html::{enc, ru_datetime};
@@ -111,10 +111,7 @@ pub async fn story(
                 }
             }
         };
-        let aside = sidebar(&a, tz).await?;
-        let mut l = super::layout(&a, &st.title, tz);
-        l.feed = Some((format!("/feed.rss?story={sid}"), st.title.clone()));
-        Ok((StatusCode::OK, l.render(main, Some(&aside))))
+        framed(&a, &st.title, tz, Some((format!("/feed.rss?story={sid}"), st.title.clone())), main).await
     })
     .await
 }
@@ -170,11 +167,7 @@ pub async fn stories(
                 }
             }
         };
-        let aside = sidebar(&a, tz).await?;
-        Ok((
-            StatusCode::OK,
-            super::layout(&a, &title, tz).render(main, Some(&aside)),
-        ))
+        framed(&a, &title, tz, None, main).await
     })
     .await
 }
