@@ -1,7 +1,8 @@
-//! Writing HTML safely: every string from outside goes through [`esc`] (text and attribute
-//! values alike), URLs through [`safe_url`]. We never pass through markup from a page:
-//! articles are rendered from our own `Block`s, so there is nothing to sanitise, only to
-//! escape.
+//! Helpers of the portal: escaping for the one string builder left ([`esc_into`], used by
+//! `render`'s article bodies; the pages are maud templates and escape through the engine),
+//! safe URLs ([`safe_url`]), percent-encoding, Russian dates and plurals, the stylesheet.
+//! We never pass through markup from a page: articles are rendered from our own `Block`s,
+//! so there is nothing to sanitise, only to escape.
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use chrono_tz::Tz;

@@ -12,8 +12,8 @@
 //!
 //! **Architecture invariant:** serve reads only through the `Store` trait and the search
 //! index; it writes nothing but anonymous view counts. Every string from outside is escaped
-//! on output ([`html::esc`]); article bodies are rendered from our own blocks, never from
-//! page markup.
+//! on output (by the maud templates of the pages, by [`html::esc_into`] in [`render`]);
+//! article bodies are rendered from our own blocks, never from page markup.
 //!
 //! Cost model: rendered pages and API answers are cached in memory per URL (and reader time
 //! zone) until the store changes (the index sync bumps a generation) or 30 s pass, so a hot
