@@ -426,7 +426,7 @@ fn list_error(e: khronika_store::StoreError) -> Response {
 }
 
 #[utoipa::path(get, path = "/articles", params(ArticlesQuery),
-    responses((status = 200, description = "Articles, newest first", body = ArticlePage),
+    responses((status = 200, description = "Articles, newest first", body = ArticlePage, headers(("ETag" = String, description = "Send it back in If-None-Match to get 304 while the answer is unchanged"))),
         (status = 304, description = "Not modified (If-None-Match matched the ETag)"),
         (status = 400, description = "A malformed parameter", body = Error)))]
 async fn articles(
@@ -490,7 +490,7 @@ async fn articles(
 }
 
 #[utoipa::path(get, path = "/articles/{id}", params(("id" = i64, Path, description = "Article id")),
-    responses((status = 200, description = "The article", body = Article),
+    responses((status = 200, description = "The article", body = Article, headers(("ETag" = String, description = "Send it back in If-None-Match to get 304 while the answer is unchanged"))),
         (status = 304, description = "Not modified (If-None-Match matched the ETag)"),
         (status = 400, description = "Not an integer id", body = Error),
         (status = 404, description = "No such article", body = Error),
@@ -535,7 +535,7 @@ async fn article(
 }
 
 #[utoipa::path(get, path = "/search", params(SearchParams),
-    responses((status = 200, description = "Hits with snippets; originals only unless include_copies", body = SearchResults),
+    responses((status = 200, description = "Hits with snippets; originals only unless include_copies", body = SearchResults, headers(("ETag" = String, description = "Send it back in If-None-Match to get 304 while the answer is unchanged"))),
         (status = 304, description = "Not modified (If-None-Match matched the ETag)"),
         (status = 400, description = "No query and no filter, or a malformed parameter", body = Error)))]
 async fn search(
@@ -643,7 +643,7 @@ const TOP_CANDIDATES: usize = 200;
 const TOP_DEFAULT_HOURS: i64 = 48;
 
 #[utoipa::path(get, path = "/stories", params(StoriesQuery),
-    responses((status = 200, description = "Stories, latest or most important first", body = StoryPage),
+    responses((status = 200, description = "Stories, latest or most important first", body = StoryPage, headers(("ETag" = String, description = "Send it back in If-None-Match to get 304 while the answer is unchanged"))),
         (status = 304, description = "Not modified (If-None-Match matched the ETag)"),
         (status = 400, description = "A malformed parameter or a cursor this endpoint did not give", body = Error)))]
 async fn stories(
@@ -721,7 +721,7 @@ async fn stories(
 }
 
 #[utoipa::path(get, path = "/stories/{id}", params(("id" = i64, Path, description = "Story id")),
-    responses((status = 200, description = "The story with its articles, newest first", body = Story),
+    responses((status = 200, description = "The story with its articles, newest first", body = Story, headers(("ETag" = String, description = "Send it back in If-None-Match to get 304 while the answer is unchanged"))),
         (status = 304, description = "Not modified (If-None-Match matched the ETag)"),
         (status = 308, description = "A merged story: Location names the survivor"),
         (status = 404, description = "No such story", body = Error)))]
@@ -776,7 +776,7 @@ async fn story(
 }
 
 #[utoipa::path(get, path = "/entities", params(EntitiesQuery),
-    responses((status = 200, description = "Entities, most mentioned first", body = EntityList),
+    responses((status = 200, description = "Entities, most mentioned first", body = EntityList, headers(("ETag" = String, description = "Send it back in If-None-Match to get 304 while the answer is unchanged"))),
         (status = 304, description = "Not modified (If-None-Match matched the ETag)"),
         (status = 400, description = "A malformed parameter", body = Error)))]
 async fn entities(
@@ -800,7 +800,7 @@ async fn entities(
 }
 
 #[utoipa::path(get, path = "/entities/{id}", params(("id" = i64, Path, description = "Entity id")),
-    responses((status = 200, description = "The entity, its mentions and quotes", body = EntityDetail),
+    responses((status = 200, description = "The entity, its mentions and quotes", body = EntityDetail, headers(("ETag" = String, description = "Send it back in If-None-Match to get 304 while the answer is unchanged"))),
         (status = 304, description = "Not modified (If-None-Match matched the ETag)"),
         (status = 400, description = "Not an integer id", body = Error),
         (status = 404, description = "No such entity", body = Error)))]
@@ -840,7 +840,7 @@ async fn entity(
 }
 
 #[utoipa::path(get, path = "/tags", params(LimitQuery),
-    responses((status = 200, description = "Tags, most used first", body = TagList),
+    responses((status = 200, description = "Tags, most used first", body = TagList, headers(("ETag" = String, description = "Send it back in If-None-Match to get 304 while the answer is unchanged"))),
         (status = 304, description = "Not modified (If-None-Match matched the ETag)"),
         (status = 400, description = "A malformed parameter", body = Error)))]
 async fn tags(
@@ -864,7 +864,7 @@ async fn tags(
 }
 
 #[utoipa::path(get, path = "/sources",
-    responses((status = 200, description = "Visible sources", body = SourceList),
+    responses((status = 200, description = "Visible sources", body = SourceList, headers(("ETag" = String, description = "Send it back in If-None-Match to get 304 while the answer is unchanged"))),
         (status = 304, description = "Not modified (If-None-Match matched the ETag)")))]
 async fn sources(State(app): State<AppState>, headers: HeaderMap) -> Response {
     let a = app.clone();
@@ -890,7 +890,7 @@ async fn sources(State(app): State<AppState>, headers: HeaderMap) -> Response {
 }
 
 #[utoipa::path(get, path = "/latest", params(LimitQuery),
-    responses((status = 200, description = "The newest originals", body = ItemList),
+    responses((status = 200, description = "The newest originals", body = ItemList, headers(("ETag" = String, description = "Send it back in If-None-Match to get 304 while the answer is unchanged"))),
         (status = 304, description = "Not modified (If-None-Match matched the ETag)"),
         (status = 400, description = "A malformed parameter", body = Error)))]
 async fn latest(
@@ -925,7 +925,7 @@ async fn latest(
 }
 
 #[utoipa::path(get, path = "/popular", params(PopularQuery),
-    responses((status = 200, description = "The most read articles of the window", body = PopularList),
+    responses((status = 200, description = "The most read articles of the window", body = PopularList, headers(("ETag" = String, description = "Send it back in If-None-Match to get 304 while the answer is unchanged"))),
         (status = 304, description = "Not modified (If-None-Match matched the ETag)"),
         (status = 400, description = "A malformed parameter", body = Error)))]
 async fn popular(

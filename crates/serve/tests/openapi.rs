@@ -1,7 +1,7 @@
 //! The API keeps the contract it publishes: every route in `/api/v1/openapi.json` is called
 //! on a small organised store (with ids, filters and malformed values), every answer's
-//! status must be documented for that route, and every JSON body must validate against the
-//! documented schema.
+//! status must be documented for that route, every documented header sent, and every JSON
+//! body must validate against the documented schema.
 //!
 //! The validator below covers the subset of OpenAPI 3.0 that `utoipa` writes (`$ref`,
 //! `type`, `nullable`, `properties`, `required`, `items`, `enum`, `allOf`, `oneOf`,
@@ -176,6 +176,17 @@ async fn call(s: &common::Server, doc: &Value, route: &str, url: &str) -> (u16, 
         r.status,
         r.body
     );
+    for h in documented["headers"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(h, _)| h)
+    {
+        assert!(
+            r.header(h).is_some(),
+            "{url}: documented header {h} not sent"
+        );
+    }
     let body = if r.body.is_empty() {
         Value::Null
     } else {
@@ -326,7 +337,9 @@ async fn every_documented_route_answers_as_documented() {
         );
     }
     assert_eq!(called.len(), routes.len());
-    let top = call(&s, &doc, "/stories", "/stories?order=top&since=2000-01-01").await.1;
+    let top = call(&s, &doc, "/stories", "/stories?order=top&since=2000-01-01")
+        .await
+        .1;
     assert!(top["items"][0]["importance"].is_number(), "{top}");
     let art = call(&s, &doc, "/articles/{id}", &format!("/articles/{}", ids[0]))
         .await
