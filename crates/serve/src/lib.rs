@@ -341,7 +341,7 @@ pub async fn reindex(store: &dyn Store, index: &Arc<SearchIndex>) -> Result<usiz
 /// The whole HTTP surface.
 pub fn router(app: AppState) -> Router {
     let api = api::routes();
-    Router::new()
+    let routes = Router::new()
         .route("/", get(pages::front))
         .route("/article/{id}", get(pages::article))
         .route("/search", get(pages::search))
@@ -361,8 +361,14 @@ pub fn router(app: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::handler))
         .nest("/api/v1", api)
-        .fallback(pages::not_found)
-        .layer(cors(&app.cfg))
+        .fallback(pages::not_found);
+    // Without allowed origins there is no CORS at all (no headers, no `Vary`, preflights
+    // are ordinary OPTIONS requests), as before the layer.
+    let routes = match cors(&app.cfg) {
+        Some(c) => routes.layer(c),
+        None => routes,
+    };
+    routes
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             metrics::track,
@@ -546,10 +552,13 @@ impl App {
 }
 
 /// CORS for browsers calling us from other sites: only the configured origins (`*` for any;
-/// none when empty), read-only methods, `ETag` readable and `If-None-Match` sendable so
+/// `None`, no layer, when there are none), read-only methods, `ETag` readable and `If-None-Match` sendable so
 /// conditional requests work across origins. Preflights are answered here, never routed.
-fn cors(cfg: &ServeConfig) -> tower_http::cors::CorsLayer {
+fn cors(cfg: &ServeConfig) -> Option<tower_http::cors::CorsLayer> {
     use tower_http::cors::{AllowOrigin, CorsLayer};
+    if cfg.cors_origins.is_empty() {
+        return None;
+    }
     let origin = if cfg.cors_origins.iter().any(|o| o == "*") {
         AllowOrigin::any()
     } else {
@@ -560,12 +569,14 @@ fn cors(cfg: &ServeConfig) -> tower_http::cors::CorsLayer {
                 .filter_map(|o| HeaderValue::from_str(o).ok()),
         )
     };
-    CorsLayer::new()
-        .allow_origin(origin)
-        .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
-        .allow_headers([header::IF_NONE_MATCH, header::CONTENT_TYPE])
-        .expose_headers([header::ETAG])
-        .max_age(Duration::from_secs(600))
+    Some(
+        CorsLayer::new()
+            .allow_origin(origin)
+            .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
+            .allow_headers([header::IF_NONE_MATCH, header::CONTENT_TYPE])
+            .expose_headers([header::ETAG])
+            .max_age(Duration::from_secs(600)),
+    )
 }
 
 /// Query string pairs, decoded leniently (never a rejection).
