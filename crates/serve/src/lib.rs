@@ -12,8 +12,8 @@
 //!
 //! **Architecture invariant:** serve reads only through the `Store` trait and the search
 //! index; it writes nothing but anonymous view counts. Every string from outside is escaped
-//! on output ([`html::esc`]); article bodies are rendered from our own blocks, never from
-//! page markup.
+//! on output (by the maud templates of the pages, by [`html::esc_into`] in [`render`]);
+//! article bodies are rendered from our own blocks, never from page markup.
 //!
 //! Cost model: rendered pages and API answers are cached in memory per URL (and reader time
 //! zone) until the store changes (the index sync bumps a generation) or 30 s pass, so a hot
@@ -31,7 +31,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -336,7 +336,7 @@ pub async fn reindex(store: &dyn Store, index: &Arc<SearchIndex>) -> Result<usiz
 /// The whole HTTP surface.
 pub fn router(app: AppState) -> Router {
     let api = api::routes();
-    Router::new()
+    let routes = Router::new()
         .route("/", get(pages::front))
         .route("/article/{id}", get(pages::article))
         .route("/search", get(pages::search))
@@ -356,7 +356,14 @@ pub fn router(app: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::handler))
         .nest("/api/v1", api)
-        .fallback(pages::not_found)
+        .fallback(pages::not_found);
+    // Without allowed origins there is no CORS at all (no headers, no `Vary`, preflights
+    // are ordinary OPTIONS requests), as before the layer.
+    let routes = match cors(&app.cfg) {
+        Some(c) => routes.layer(c),
+        None => routes,
+    };
+    routes
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             metrics::track,
@@ -539,50 +546,32 @@ impl App {
     }
 }
 
-/// Adds CORS headers for allowed origins and answers preflight requests.
-pub(crate) fn cors_headers(app: &App, req_headers: &HeaderMap, resp: &mut Response) {
-    if app.cfg.cors_origins.is_empty() {
-        return;
+/// CORS for browsers calling us from other sites: only the configured origins (`*` for any;
+/// `None`, no layer, when there are none), read-only methods, `ETag` readable and `If-None-Match` sendable so
+/// conditional requests work across origins. Preflights are answered here, never routed.
+fn cors(cfg: &ServeConfig) -> Option<tower_http::cors::CorsLayer> {
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    if cfg.cors_origins.is_empty() {
+        return None;
     }
-    let Some(origin) = req_headers
-        .get(header::ORIGIN)
-        .and_then(|o| o.to_str().ok())
-    else {
-        return;
+    let origin = if cfg.cors_origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        // An origin that is not a valid header value can never match a request's.
+        AllowOrigin::list(
+            cfg.cors_origins
+                .iter()
+                .filter_map(|o| HeaderValue::from_str(o).ok()),
+        )
     };
-    let any = app.cfg.cors_origins.iter().any(|o| o == "*");
-    let allowed = any || app.cfg.cors_origins.iter().any(|o| o == origin);
-    if !allowed {
-        return;
-    }
-    let h = resp.headers_mut();
-    let value = if any { "*" } else { origin };
-    if let Ok(v) = HeaderValue::from_str(value) {
-        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
-    }
-    if !any {
-        h.insert(header::VARY, HeaderValue::from_static("Origin"));
-    }
-    h.insert(
-        header::ACCESS_CONTROL_ALLOW_METHODS,
-        HeaderValue::from_static("GET, HEAD, OPTIONS"),
-    );
-    h.insert(
-        header::ACCESS_CONTROL_ALLOW_HEADERS,
-        HeaderValue::from_static("If-None-Match, Content-Type"),
-    );
-    h.insert(
-        header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static("ETag"),
-    );
-    h.insert(
-        header::ACCESS_CONTROL_MAX_AGE,
-        HeaderValue::from_static("600"),
-    );
-}
-
-pub(crate) fn is_preflight(req: &Request<Body>) -> bool {
-    req.method() == Method::OPTIONS && req.headers().contains_key(header::ORIGIN)
+    Some(
+        CorsLayer::new()
+            .allow_origin(origin)
+            .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
+            .allow_headers([header::IF_NONE_MATCH, header::CONTENT_TYPE])
+            .expose_headers([header::ETAG])
+            .max_age(Duration::from_secs(600)),
+    )
 }
 
 /// Query string pairs, decoded leniently (never a rejection).

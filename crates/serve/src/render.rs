@@ -3,7 +3,7 @@
 
 use khronika_model::{Analysis, Article, Block, Quote};
 
-use crate::html::{enc, esc, esc_into};
+use crate::html::{enc, esc_into};
 
 /// Longest text we render in one block (bounded output on pathological input).
 const MAX_BLOCK_CHARS: usize = 50_000;
@@ -74,7 +74,8 @@ pub fn body_html(article: &Article, analysis: Option<&Analysis>) -> String {
     o
 }
 
-fn clip(s: &str) -> &str {
+/// At most [`MAX_BLOCK_CHARS`] characters of `s` (a lead or a block), cut at a character.
+pub(crate) fn clip(s: &str) -> &str {
     match s.char_indices().nth(MAX_BLOCK_CHARS) {
         Some((i, _)) => s.get(..i).unwrap_or(s),
         None => s,
@@ -187,11 +188,6 @@ pub fn top_entities(analysis: Option<&Analysis>, limit: usize) -> Vec<(String, &
         .take(limit)
         .map(|(n, k, _)| (n, k))
         .collect()
-}
-
-/// Plain escaped text, used where only a line of text is wanted.
-pub fn text(s: &str) -> String {
-    esc(clip(s))
 }
 
 #[cfg(test)]
