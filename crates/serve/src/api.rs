@@ -19,6 +19,7 @@ use khronika_store::{
 };
 use serde_json::{json, Value};
 
+use crate::bound::public_url;
 use crate::{published_of, query_pairs, respond, App, AppState};
 
 const JSON: &str = "application/json";
@@ -134,7 +135,7 @@ where
 fn summary_json(app: &App, s: &khronika_store::ArticleSummary) -> Value {
     json!({
         "id": s.id.0,
-        "url": s.url,
+        "url": public_url(&s.url),
         "title": s.title,
         "lead": s.lead,
         "source": s.source_id.map(|id| json!({"id": id.0, "name": app.source_name(Some(id), &s.url)})),
@@ -190,7 +191,7 @@ async fn copies_of(
     {
         out.entry(c.original.0).or_default().push(json!({
             "id": c.id.0,
-            "url": c.url,
+            "url": public_url(&c.url),
             "source": c.source_id.map(|id| json!({"id": id.0, "name": app.source_name(Some(id), &c.url)})),
             "first_seen": c.first_seen.to_rfc3339(),
         }));
@@ -233,16 +234,22 @@ async fn story_param(app: &App, q: &Params) -> Result<Option<Option<StoryId>>, R
 }
 
 /// A full article as the API shows it: the body only when the source allows full text.
-fn article_json(app: &App, a: &StoredArticle, copies: Vec<Value>) -> Value {
+/// `blocks_from`: the first body block of this answer (the body comes in windows of
+/// [`crate::bound::BODY_PAGE_BYTES`] of text; `next_blocks` links the next one).
+fn article_json(app: &App, a: &StoredArticle, copies: Vec<Value>, blocks_from: usize) -> Value {
     let art = &a.article;
     let full = a.display == DisplayPolicy::FullText;
+    let window = crate::bound::blocks_window(&art.blocks, blocks_from);
     json!({
         "id": a.id.0,
-        "url": a.url,
-        "canonical_url": art.canonical_url,
+        "url": public_url(&a.url),
+        "canonical_url": art.canonical_url.as_ref().map(url::Url::as_str).and_then(public_url),
         "title": art.title,
         "lead": art.lead,
-        "blocks": if full { json!(art.blocks) } else { json!([]) },
+        "blocks": if full { json!(art.blocks.get(window.clone())) } else { json!([]) },
+        "blocks_total": if full { art.blocks.len() } else { 0 },
+        "next_blocks": (full && window.end < art.blocks.len())
+            .then(|| format!("/api/v1/articles/{}?blocks_from={}", a.id.0, window.end)),
         "body_available": full,
         "authors": art.authors,
         "published": art.published.map(|p| p.to_rfc3339()),
@@ -351,23 +358,29 @@ async fn articles(
 async fn article(
     State(app): State<AppState>,
     Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
     let Ok(id) = id.parse::<i64>() else {
         return bad("article id must be an integer");
     };
+    let q = query_pairs(raw.as_deref());
+    let Ok(blocks_from) = param(&q, "blocks_from").map_or(Ok(0), str::parse::<usize>) else {
+        return bad("blocks_from must be a block number (0 or more)");
+    };
     let a = app.clone();
     cached_json(
         &app,
-        format!("article|{id}"),
+        format!("article|{id}|{blocks_from}"),
         &headers,
         move || async move {
-            let art = a
+            let mut art = a
                 .store
                 .get_article(ArticleId(id))
                 .await
                 .map_err(internal)?
                 .ok_or_else(|| not_found("no such article"))?;
+            crate::bound::article(&mut art);
             if art.hidden {
                 return Err(json_error(
                     StatusCode::GONE,
@@ -379,7 +392,7 @@ async fn article(
                 .await?
                 .remove(&art.id.0)
                 .unwrap_or_default();
-            Ok(article_json(&a, &art, copies))
+            Ok(article_json(&a, &art, copies, blocks_from))
         },
     )
     .await
@@ -458,7 +471,7 @@ async fn search(
                 id: h.id,
                 score: h.score,
                 title: &h.title,
-                url: h.url.as_deref(),
+                url: h.url.as_deref().and_then(public_url),
                 source: h.source.parse::<i64>().ok().map(|id| SourceRef {
                     id,
                     name: a.source_name(Some(SourceId(id)), h.url.as_deref().unwrap_or("")),

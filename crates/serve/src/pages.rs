@@ -46,11 +46,7 @@ impl Item {
     pub(crate) fn from_summary(app: &App, s: &ArticleSummary) -> Item {
         Item {
             id: s.id.0,
-            title: s
-                .title
-                .clone()
-                .filter(|t| !t.trim().is_empty())
-                .unwrap_or_else(|| s.url.clone()),
+            title: crate::bound::display_title(s.title.as_deref(), &s.url),
             source: app.source_name(s.source_id, &s.url),
             time: summary_time(s),
             lead: s.lead.clone(),
@@ -310,6 +306,18 @@ pub async fn not_found(State(app): State<AppState>, uri: axum::http::Uri) -> Res
     not_found_page(&app, "Такой страницы нет. Возможно, ссылка устарела.")
 }
 
+/// Like [`page`], rendered on a blocking thread ([`App::cached_blocking`]).
+async fn page_blocking<F, Fut>(app: &App, key: String, headers: &HeaderMap, make: F) -> Response
+where
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<(StatusCode, String), Response>> + Send + 'static,
+{
+    match app.cached_blocking(key, HTML, make).await {
+        Ok(c) => respond(headers, &c, PAGE_CACHE),
+        Err(r) => r,
+    }
+}
+
 /// Runs a cached page render and answers with ETag handling.
 async fn page<F, Fut>(app: &App, key: String, headers: &HeaderMap, make: F) -> Response
 where
@@ -519,10 +527,16 @@ pub async fn article(
     let Ok(id) = id.parse::<i64>() else {
         return not_found_page(&app, "Такой статьи нет.");
     };
-    let key = format!("article|{id}|{tz}");
+    // Page of a long body, 1-based; anything else is the first page.
+    let body_page = q
+        .get("page")
+        .and_then(|p| p.parse::<usize>().ok())
+        .filter(|p| (1..=100_000).contains(p))
+        .unwrap_or(1);
+    let key = format!("article|{id}|{tz}|{body_page}");
     let a = app.clone();
-    let resp = page(&app, key, &headers, move || async move {
-        let Some(art) = a
+    let resp = page_blocking(&app, key, &headers, move || async move {
+        let Some(mut art) = a
             .store
             .get_article(ArticleId(id))
             .await
@@ -538,8 +552,9 @@ pub async fn article(
                 "По просьбе правообладателя или редакции эта статья больше не показывается.",
             ));
         }
+        crate::bound::article(&mut art);
         let article = &art.article;
-        let title = article.title.clone().unwrap_or_else(|| art.url.clone());
+        let title = crate::bound::display_title(article.title.as_deref(), &art.url);
         let source_name = a.source_name(art.source_id, &art.url);
         let original = article
             .identity_url()
@@ -641,7 +656,11 @@ pub async fn article(
         match art.display {
             DisplayPolicy::FullText => {
                 m.push_str("<div class=\"body\">");
-                m.push_str(&render::body_html(article, analysis));
+                let paged = render::body_page_html(article, analysis, body_page, id);
+                let Some(body) = paged else {
+                    return Err(not_found_page(&a, "В статье нет такой страницы."));
+                };
+                m.push_str(&body);
                 m.push_str("</div>");
                 m.push_str(&render::quotes_html(analysis));
             }
