@@ -24,10 +24,11 @@ const AUTHORS: usize = 20;
 const AUTHOR_CHARS: usize = 200;
 const TAGS: usize = 50;
 const TAG_CHARS: usize = 100;
-/// Quotes and entity mentions kept from the analysis: far above a news article's (tens), low
-/// enough that ranking entities and marking quotes stays in the milliseconds.
+/// Quotes and entity mentions kept from the analysis: far above a news article's (tens of
+/// quotes, a few hundred mentions in a 10,000-word feature), low enough that ranking
+/// entities and marking quotes stays in the milliseconds and the API's entity list small.
 const QUOTES: usize = 500;
-const MENTIONS: usize = 20_000;
+const MENTIONS: usize = 5_000;
 
 /// `s` cut to at most `max` characters (at a char boundary).
 pub fn clip_chars(s: &str, max: usize) -> &str {

@@ -15,6 +15,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 pub struct Server {
     pub addr: SocketAddr,
+    /// The admin listener (`/metrics`).
+    pub admin: SocketAddr,
     pub app: AppState,
     pub store: Arc<dyn Store>,
     pub sources: Vec<SourceId>,
@@ -299,12 +301,25 @@ pub async fn start(extra: usize, cfg: ServeConfig) -> Server {
         .await
         .unwrap_or_else(|e| panic!("bind: {e}"));
     let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+    let admin_listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("bind: {e}"));
+    let admin = admin_listener
+        .local_addr()
+        .unwrap_or_else(|e| panic!("{e}"));
     let a = app.clone();
     tokio::spawn(async move {
-        let _ = khronika_serve::serve_on(a, listener, std::future::pending()).await;
+        let _ = khronika_serve::serve_with_admin(
+            a,
+            listener,
+            Some(admin_listener),
+            std::future::pending(),
+        )
+        .await;
     });
     Server {
         addr,
+        admin,
         app,
         store,
         sources: vec![biz, lenta],
