@@ -374,13 +374,11 @@ async fn article(
         format!("article|{id}|{blocks_from}"),
         &headers,
         move || async move {
-            let mut art = a
-                .store
-                .get_article(ArticleId(id))
+            let art = a
+                .load_article(ArticleId(id))
                 .await
                 .map_err(internal)?
                 .ok_or_else(|| not_found("no such article"))?;
-            crate::bound::article(&mut art);
             if art.hidden {
                 return Err(json_error(
                     StatusCode::GONE,

@@ -138,6 +138,21 @@ fn clip_block(b: &mut Block) {
     }
 }
 
+/// About how many bytes an article takes in memory (text, plus a guess per analysis item).
+pub fn approx_bytes(a: &StoredArticle) -> usize {
+    let art = &a.article;
+    let body: usize = art.blocks.iter().map(|b| block_bytes(b) + 32).sum();
+    let analysis = a.analysis.as_ref().map_or(0, |an| {
+        an.entities
+            .iter()
+            .map(|m| m.text.len() + m.normal.len() + 64)
+            .sum::<usize>()
+            + an.quotes.iter().map(|q| q.text.len() + 96).sum::<usize>()
+            + (an.dates.len() + an.sentences.len()) * 64
+    });
+    body + analysis + a.url.len() + 1024
+}
+
 /// Bytes of text a block holds (what it costs to render and send).
 fn block_bytes(b: &Block) -> usize {
     match b {

@@ -15,8 +15,8 @@
 //! browser security headers ([`protect`]); connections have a header-read/keep-alive timeout
 //! and a cap that sheds idle sockets first (`net`); a handler has a time limit; articles
 //! are cut to fixed caps and their bodies paged ([`bound`]); cache misses of one URL are
-//! rendered once however many requests wait for it, at most `render_workers` renders at a
-//! time, and article pages render on blocking threads so `/healthz` and cache hits keep
+//! rendered once however many requests wait for it, and article pages render on blocking
+//! threads, at most `render_workers` at a time, so `/healthz` and cache hits keep
 //! answering.
 //!
 //! **Architecture invariant:** serve reads only through the `Store` trait and the search
@@ -61,7 +61,7 @@ pub mod protect;
 pub mod render;
 
 pub use cache::Cached;
-use cache::PageCache;
+use cache::{ArticleCache, PageCache};
 
 pub use metrics::Metrics;
 pub use net::ConnLimits;
@@ -111,7 +111,7 @@ pub struct ServeConfig {
     pub request_timeout: Duration,
     /// Most open connections; at the cap the longest-open idle one is closed for a new one.
     pub max_connections: usize,
-    /// Most cache misses rendered at the same time.
+    /// Most article pages rendered at the same time (on blocking threads).
     pub render_workers: usize,
 }
 
@@ -163,6 +163,7 @@ pub struct App {
     pub cfg: ServeConfig,
     pub metrics: Metrics,
     cache: PageCache,
+    articles: ArticleCache,
     views: Mutex<HashMap<i64, u64>>,
     sources: RwLock<HashMap<i64, Source>>,
     /// Bumped whenever the visible data changes; cached pages of older generations are stale.
@@ -188,6 +189,7 @@ impl App {
             store,
             index,
             cache: PageCache::new(cfg.cache_entries, cfg.cache_bytes, cfg.cache_ttl),
+            articles: ArticleCache::new(ARTICLE_CACHE_BYTES),
             cfg,
             metrics: Metrics::default(),
             views: Mutex::new(HashMap::new()),
@@ -315,6 +317,31 @@ impl App {
         Ok(n)
     }
 
+    /// An article as pages and the API show it: read once, cut down by
+    /// [`bound::article`], kept a while for its other pages (one read per id at a time).
+    pub async fn load_article(
+        &self,
+        id: ArticleId,
+    ) -> Result<Option<Arc<StoredArticle>>, khronika_store::StoreError> {
+        let generation = self.generation();
+        if let Some(a) = self.articles.get(id.0, generation) {
+            return Ok(Some(a));
+        }
+        let turn = Inflight::enter(self, format!("load|{}", id.0));
+        let _turn = turn.slot.lock().await;
+        if let Some(a) = self.articles.get(id.0, generation) {
+            return Ok(Some(a));
+        }
+        let Some(mut a) = self.store.get_article(id).await? else {
+            return Ok(None);
+        };
+        bound::article(&mut a);
+        let weight = bound::approx_bytes(&a);
+        let a = Arc::new(a);
+        self.articles.put(generation, a.clone(), weight);
+        Ok(Some(a))
+    }
+
     /// The last index sync's error, if it failed.
     pub fn sync_error(&self) -> Option<String> {
         self.sync_state.error.lock().ok().and_then(|e| e.clone())
@@ -399,6 +426,10 @@ pub async fn sync_index(store: &dyn Store, index: &Arc<SearchIndex>) -> Result<u
     }
     Ok(applied)
 }
+
+/// Memory for recently read articles ([`App::load_article`]): a few of the largest the
+/// store can hold (an imported line is at most 16 MiB), many normal ones.
+const ARTICLE_CACHE_BYTES: usize = 64 << 20;
 
 /// A sync that applied this many changes (a first load, `reindex`, a big import) merges the
 /// index into one segment: the bulk load leaves a dozen, and searches pay per segment.
@@ -671,7 +702,7 @@ impl App {
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<(StatusCode, String), Response>>,
     {
-        self.cached_with(key, content_type, |_| make()).await
+        self.cached_with(key, content_type, make).await
     }
 
     /// Like [`cached`](Self::cached), rendering on a blocking thread: for pages whose cost
@@ -687,7 +718,15 @@ impl App {
         F: FnOnce() -> Fut + Send + 'static,
         Fut: std::future::Future<Output = Result<(StatusCode, String), Response>> + Send + 'static,
     {
-        self.cached_with(key, content_type, |permit| async move {
+        let renders = self.renders.clone();
+        self.cached_with(key, content_type, || async move {
+            // Taken only by the request that renders (not by those waiting for the same
+            // key). Renders never nest (no `cached_blocking` inside a render), so waiting
+            // for a slot while holding a key's turn cannot deadlock.
+            let permit = renders
+                .acquire_owned()
+                .await
+                .map_err(|_| StatusCode::SERVICE_UNAVAILABLE.into_response())?;
             let rt = tokio::runtime::Handle::current();
             tokio::task::spawn_blocking(move || {
                 // The render slot goes with the work: a request that timed out does not
@@ -705,7 +744,7 @@ impl App {
     }
 
     /// The cache look-up, then on a miss: one render per key at a time (requests for the
-    /// same key wait and take its answer), at most `render_workers` renders in all.
+    /// same key wait and take its answer).
     async fn cached_with<F, Fut>(
         &self,
         key: String,
@@ -713,7 +752,7 @@ impl App {
         render: F,
     ) -> Result<Cached, Response>
     where
-        F: FnOnce(tokio::sync::OwnedSemaphorePermit) -> Fut,
+        F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<(StatusCode, String), Response>>,
     {
         let generation = self.generation();
@@ -728,13 +767,7 @@ impl App {
             return Ok(c);
         }
         self.metrics.cache_miss();
-        let permit = self
-            .renders
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|_| StatusCode::SERVICE_UNAVAILABLE.into_response())?;
-        let (status, body) = render(permit).await?;
+        let (status, body) = render().await?;
         let body = axum::body::Bytes::from(body);
         let c = Cached {
             status,

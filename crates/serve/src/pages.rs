@@ -536,9 +536,8 @@ pub async fn article(
     let key = format!("article|{id}|{tz}|{body_page}");
     let a = app.clone();
     let resp = page_blocking(&app, key, &headers, move || async move {
-        let Some(mut art) = a
-            .store
-            .get_article(ArticleId(id))
+        let Some(art) = a
+            .load_article(ArticleId(id))
             .await
             .map_err(|e| server_error(&a, &e.to_string()))?
         else {
@@ -552,7 +551,6 @@ pub async fn article(
                 "По просьбе правообладателя или редакции эта статья больше не показывается.",
             ));
         }
-        crate::bound::article(&mut art);
         let article = &art.article;
         let title = crate::bound::display_title(article.title.as_deref(), &art.url);
         let source_name = a.source_name(art.source_id, &art.url);

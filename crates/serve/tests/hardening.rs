@@ -153,7 +153,11 @@ async fn a_huge_article_is_served_in_bounded_pages() {
     let api = format!("/api/v1/articles/{id}");
     let r = get(s.addr, &api, &[]).await;
     assert_eq!(r.status, 200);
-    assert!(r.body.len() < 1 << 20, "API answer of {} bytes", r.body.len());
+    assert!(
+        r.body.len() < 1 << 20,
+        "API answer of {} bytes",
+        r.body.len()
+    );
     let v = r.json();
     assert_eq!(v["blocks_total"].as_u64(), Some(total_blocks as u64));
     let n = v["blocks"].as_array().map_or(0, Vec::len);
@@ -162,7 +166,9 @@ async fn a_huge_article_is_served_in_bounded_pages() {
     assert_eq!(next, format!("{api}?blocks_from={n}"));
     let r2 = get(s.addr, &next, &[]).await.json();
     assert_eq!(
-        r2["blocks"][0]["text"].as_str().map(|t| t.starts_with(&format!("{n}. "))),
+        r2["blocks"][0]["text"]
+            .as_str()
+            .map(|t| t.starts_with(&format!("{n}. "))),
         Some(true),
         "the next window starts where the first ended"
     );
@@ -385,7 +391,11 @@ async fn server_paths_never_reach_the_api_or_portal() {
     assert!(v["url"].is_null() && v["canonical_url"].is_null(), "{v}");
     // http(s) URLs are still shown.
     let r = get(s.addr, "/api/v1/articles?limit=100", &[]).await;
-    assert!(r.body.contains("\"url\":\"https://bizmedia.kz/"), "{}", r.body);
+    assert!(
+        r.body.contains("\"url\":\"https://bizmedia.kz/"),
+        "{}",
+        r.body
+    );
 }
 
 // ---------- 11. one server per data directory, honest health ----------
