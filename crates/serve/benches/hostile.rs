@@ -22,10 +22,14 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use chrono::{TimeZone, Utc};
-use khronika_model::{Analysis, Article, Block, EntityKind, Mention, Quote};
-use khronika_store::{DisplayPolicy, NewArticle, NewSource, Store};
+use common::{huge_article, new_article};
+use khronika_model::{Article, Block};
+use khronika_store::{DisplayPolicy, NewSource};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// The tests' fixtures: the same 14 MB article as `tests/hardening.rs`.
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 const CONNECTIONS: usize = 64;
 const ZONES: [&str; 8] = [
@@ -50,67 +54,6 @@ impl Rng {
     }
 }
 
-fn huge_article() -> (Article, Analysis) {
-    let para = "Длинный текст доклада о бюджете. ".repeat(170);
-    let mut blocks: Vec<Block> = (0..1_400)
-        .map(|i| Block::Paragraph {
-            text: format!("{i}. {para}"),
-        })
-        .collect();
-    blocks.insert(
-        700,
-        Block::Paragraph {
-            text: "Ъ".repeat(500_000),
-        },
-    );
-    let article = Article {
-        title: Some("Огромная статья о бюджете".into()),
-        lead: Some("Лид огромной статьи.".into()),
-        blocks,
-        published: Utc
-            .with_ymd_and_hms(2026, 1, 1, 9, 0, 0)
-            .single()
-            .map(|t| t.fixed_offset()),
-        ..Default::default()
-    };
-    let analysis = Analysis {
-        quotes: (0..5_000)
-            .map(|i| Quote {
-                start: 0,
-                end: 0,
-                text: format!("Длинный текст доклада о бюджете {i}"),
-                speaker: Some(format!("Спикер {i}")),
-                role: None,
-                direct: true,
-            })
-            .collect(),
-        entities: (0..100_000)
-            .map(|i| Mention {
-                start: 0,
-                end: 0,
-                kind: EntityKind::Person,
-                text: format!("Персона {}", i % 20_000),
-                normal: format!("Персона {}", i % 20_000),
-            })
-            .collect(),
-        ..Default::default()
-    };
-    (article, analysis)
-}
-
-fn new_article(url: &str, article: Article, analysis: Option<Analysis>) -> NewArticle {
-    NewArticle {
-        source_id: None,
-        url: url.into(),
-        other_urls: vec![],
-        content_hash: khronika_store::content_hash(&article),
-        article,
-        analysis,
-        seen_at: Utc::now(),
-        fetch: None,
-    }
-}
-
 /// Stores the articles; returns the huge one's id.
 async fn fill(dir: &std::path::Path) -> Result<i64, String> {
     let store = khronika_store::open_sqlite(dir)
@@ -126,8 +69,7 @@ async fn fill(dir: &std::path::Path) -> Result<i64, String> {
         .await
         .map_err(|e| e.to_string())?;
     let (a, an) = huge_article();
-    let mut huge = new_article("https://big.example/huge", a, Some(an));
-    huge.source_id = Some(src);
+    let huge = new_article(Some(src), "https://big.example/huge", a, Some(an));
     let out = store
         .put_articles(&[huge])
         .await
@@ -142,6 +84,7 @@ async fn fill(dir: &std::path::Path) -> Result<i64, String> {
         };
         store
             .put_articles(&[new_article(
+                None,
                 &format!("https://big.example/{i}"),
                 small,
                 None,

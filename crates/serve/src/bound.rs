@@ -127,8 +127,12 @@ fn clip_block(b: &mut Block) {
             let mut keep = 0;
             for r in rows.iter_mut() {
                 keep += 1;
-                // Every cell goes through `take`: past the budget they are emptied.
-                let fits = r.iter_mut().fold(true, |fits, c| take(c) && fits);
+                // Every cell goes through `take` (no short-circuit): past the budget the
+                // rest of the row is emptied.
+                let mut fits = true;
+                for c in r.iter_mut() {
+                    fits &= take(c);
+                }
                 if !fits {
                     break;
                 }

@@ -9,6 +9,9 @@ use crate::html::{enc, esc, esc_into};
 const MAX_BLOCK_CHARS: usize = 50_000;
 /// Most blocks rendered for one article.
 const MAX_BLOCKS: usize = 2_000;
+/// Direct quotes looked for in the body: each is searched in every block of the page, so
+/// the cost is quotes × text; a news article has at most a few dozen.
+const MAX_MARKED_QUOTES: usize = 100;
 /// Rendering stops adding blocks, list items and table rows past this much HTML: a page of
 /// the body is about [`crate::bound::BODY_PAGE_BYTES`] of text, but one block (a list or
 /// table) can hold far more.
@@ -53,6 +56,7 @@ fn blocks_html(blocks: &[Block], analysis: Option<&Analysis>) -> String {
             a.quotes
                 .iter()
                 .filter(|q| q.direct && q.text.chars().count() >= 3)
+                .take(MAX_MARKED_QUOTES)
                 .collect()
         })
         .unwrap_or_default();
