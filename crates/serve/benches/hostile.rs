@@ -120,7 +120,8 @@ fn probe(addr: SocketAddr) -> Result<(u16, Duration), String> {
     Ok((status, t.elapsed()))
 }
 
-fn rss_kib(pid: u32, field: &str) -> u64 {
+/// A number from `/proc/PID/status` (kB for memory fields); 0 if unreadable.
+fn status_field(pid: u32, field: &str) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
@@ -139,6 +140,11 @@ struct PhaseStats {
     slow: u64,
     worst: Duration,
     rss_peak_kib: u64,
+    /// Heap (anonymous) and file-backed (mapped index and database pages, reclaimable)
+    /// parts of the RSS at its peak.
+    anon_at_peak_kib: u64,
+    file_at_peak_kib: u64,
+    threads_max: u64,
 }
 
 /// One keep-alive client: random cache-missing requests for the huge article until `stop`.
@@ -313,7 +319,7 @@ fn run(secs: u64, idle: usize) -> Result<(), String> {
         "server {} (pid {pid}) up in {:.1} s, RSS {} MiB",
         bin.display(),
         t.elapsed().as_secs_f64(),
-        rss_kib(pid, "VmRSS:") / 1024
+        status_field(pid, "VmRSS:") / 1024
     );
 
     // The probe and the memory sampler, over both phases.
@@ -326,11 +332,16 @@ fn run(secs: u64, idle: usize) -> Result<(), String> {
             while !stop.load(Ordering::Relaxed) {
                 let p = phase.load(Ordering::Relaxed).min(1);
                 let r = probe(addr);
-                let rss = rss_kib(pid, "VmRSS:");
+                let rss = status_field(pid, "VmRSS:");
                 if let Ok(mut s) = stats.lock() {
                     if let Some(s) = s.get_mut(p) {
                         s.probes += 1;
-                        s.rss_peak_kib = s.rss_peak_kib.max(rss);
+                        s.threads_max = s.threads_max.max(status_field(pid, "Threads:"));
+                        if rss > s.rss_peak_kib {
+                            s.rss_peak_kib = rss;
+                            s.anon_at_peak_kib = status_field(pid, "RssAnon:");
+                            s.file_at_peak_kib = status_field(pid, "RssFile:");
+                        }
                         match r {
                             Ok((200, d)) => {
                                 s.worst = s.worst.max(d);
@@ -422,18 +433,21 @@ fn run(secs: u64, idle: usize) -> Result<(), String> {
     let s = stats.lock().map_err(|_| "stats poisoned")?;
     for (name, p) in ["hammer", "idle flood"].iter().zip(s.iter()) {
         println!(
-            "{name:>10}: /healthz {} probes, worst {:.0} ms, {} over 1 s, {} failed {:?}; server RSS peak {} MiB",
+            "{name:>10}: /healthz {} probes, worst {:.0} ms, {} over 1 s, {} failed {:?}; server RSS peak {} MiB (heap {} MiB, mapped files {} MiB), up to {} threads",
             p.probes,
             p.worst.as_secs_f64() * 1000.0,
             p.slow,
             p.failed.len(),
             p.failed.iter().take(3).collect::<Vec<_>>(),
-            p.rss_peak_kib / 1024
+            p.rss_peak_kib / 1024,
+            p.anon_at_peak_kib / 1024,
+            p.file_at_peak_kib / 1024,
+            p.threads_max
         );
     }
     println!(
         "server peak RSS over the run (VmHWM): {} MiB",
-        rss_kib(pid, "VmHWM:") / 1024
+        status_field(pid, "VmHWM:") / 1024
     );
     drop(server);
     Ok(())

@@ -789,7 +789,10 @@ impl App {
             return Ok(c);
         }
         self.metrics.cache_miss();
-        let (status, body) = render().await?;
+        let (status, mut body) = render().await?;
+        // A rendered page grew by doubling: without this the cache would hold up to twice
+        // the bytes it accounts for.
+        body.shrink_to_fit();
         let body = axum::body::Bytes::from(body);
         let c = Cached {
             status,
