@@ -23,6 +23,7 @@ use khronika_store::{
 };
 use serde::Serialize;
 
+use crate::bound::public_url;
 use crate::{published_of, query_pairs, respond, App, AppState};
 use types::{
     Article, ArticlePage, ArticlesQuery, Copy, EntitiesQuery, EntityDetail, EntityList, EntityRef,
@@ -145,7 +146,7 @@ fn source_ref(app: &App, id: Option<SourceId>, url: &str) -> Option<SourceRef> {
 fn summary(app: &App, s: &khronika_store::ArticleSummary) -> Summary {
     Summary {
         id: s.id.0,
-        url: s.url.clone(),
+        url: public_url(&s.url).map(str::to_owned),
         title: s.title.clone(),
         lead: s.lead.clone(),
         source: source_ref(app, s.source_id, &s.url),
@@ -206,7 +207,7 @@ async fn copies_of(
         out.entry(c.original.0).or_default().push(Copy {
             id: c.id.0,
             source: source_ref(app, c.source_id, &c.url),
-            url: c.url,
+            url: public_url(&c.url).map(str::to_owned),
             first_seen: c.first_seen.to_rfc3339(),
         });
     }
@@ -360,10 +361,18 @@ async fn live_story(app: &App, id: i64) -> Result<Option<StoryId>, Response> {
     app.store.resolve_story(StoryId(id)).await.map_err(internal)
 }
 
-/// A full article as the API shows it: the body only when the source allows full text.
-fn article_view<'a>(app: &App, a: &'a StoredArticle, copies: Vec<Copy>) -> Article<'a> {
+/// A full article as the API shows it: the body only when the source allows full text, and
+/// then one window of it from block `blocks_from` (bounded in size, see
+/// [`crate::bound::blocks_window`]; `next_blocks` links the next).
+fn article_view<'a>(
+    app: &App,
+    a: &'a StoredArticle,
+    copies: Vec<Copy>,
+    blocks_from: usize,
+) -> Article<'a> {
     let art = &a.article;
     let full = a.display == DisplayPolicy::FullText;
+    let window = crate::bound::blocks_window(&art.blocks, blocks_from);
     let mut entities = Vec::new();
     if let Some(an) = &a.analysis {
         let mut seen = std::collections::HashSet::new();
@@ -378,11 +387,21 @@ fn article_view<'a>(app: &App, a: &'a StoredArticle, copies: Vec<Copy>) -> Artic
     }
     Article {
         id: a.id.0,
-        url: &a.url,
-        canonical_url: art.canonical_url.as_ref(),
+        url: public_url(&a.url),
+        canonical_url: art
+            .canonical_url
+            .as_ref()
+            .map(url::Url::as_str)
+            .and_then(public_url),
         title: art.title.as_deref(),
         lead: art.lead.as_deref(),
-        blocks: if full { &art.blocks } else { &[] },
+        blocks: match art.blocks.get(window.clone()) {
+            Some(b) if full => b,
+            _ => &[],
+        },
+        blocks_total: if full { art.blocks.len() } else { 0 },
+        next_blocks: (full && window.end < art.blocks.len())
+            .then(|| format!("/api/v1/articles/{}?blocks_from={}", a.id.0, window.end)),
         body_available: full,
         authors: &art.authors,
         published: art.published.map(|p| p.to_rfc3339()),
@@ -489,7 +508,8 @@ async fn articles(
     .await
 }
 
-#[utoipa::path(get, path = "/articles/{id}", params(("id" = i64, Path, description = "Article id")),
+#[utoipa::path(get, path = "/articles/{id}", params(("id" = i64, Path, description = "Article id"),
+        ("blocks_from" = Option<usize>, Query, description = "First body block of this answer (0 by default); follow next_blocks for the rest of a long body")),
     responses((status = 200, description = "The article", body = Article, headers(("ETag" = String, description = "Send it back in If-None-Match to get 304 while the answer is unchanged"))),
         (status = 304, description = "Not modified (If-None-Match matched the ETag)"),
         (status = 400, description = "Not an integer id", body = Error),
@@ -498,17 +518,21 @@ async fn articles(
 async fn article(
     State(app): State<AppState>,
     Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
     let Ok(id) = id.parse::<i64>() else {
         return bad("article id must be an integer");
     };
+    let q = query_pairs(raw.as_deref());
+    let Ok(blocks_from) = param(&q, "blocks_from").map_or(Ok(0), str::parse::<usize>) else {
+        return bad("blocks_from must be a block number (0 or more)");
+    };
     let a = app.clone();
     let res = app
-        .cached(format!("api|article|{id}"), JSON, || async move {
+        .cached(format!("api|article|{id}|{blocks_from}"), JSON, || async move {
             let art = a
-                .store
-                .get_article(ArticleId(id))
+                .load_article(ArticleId(id))
                 .await
                 .map_err(internal)?
                 .ok_or_else(|| not_found("no such article"))?;
@@ -524,7 +548,7 @@ async fn article(
                 .remove(&art.id.0)
                 .unwrap_or_default();
             // Serialised here: the answer borrows from `art`.
-            let body = serde_json::to_string(&article_view(&a, &art, copies)).map_err(internal)?;
+            let body = serde_json::to_string(&article_view(&a, &art, copies, blocks_from)).map_err(internal)?;
             Ok((StatusCode::OK, body))
         })
         .await;
@@ -601,7 +625,7 @@ async fn search(
                     id: h.id,
                     score: h.score,
                     title: &h.title,
-                    url: h.url.as_deref(),
+                    url: h.url.as_deref().and_then(public_url),
                     source: h.source.parse::<i64>().ok().and_then(|id| {
                         source_ref(&a, Some(SourceId(id)), h.url.as_deref().unwrap_or(""))
                     }),

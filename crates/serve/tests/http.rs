@@ -320,7 +320,8 @@ async fn directories_openapi_health_metrics_cors() {
         .header("access-control-allow-methods")
         .is_some_and(|m| m.contains("GET")));
 
-    let r = get(s.addr, "/metrics", &[]).await;
+    // Metrics are on the admin address only.
+    let r = get(s.admin, "/metrics", &[]).await;
     assert_eq!(r.status, 200);
     for m in [
         "khronika_http_requests_total{route=\"/api/v1/articles\",status=\"200\"}",

@@ -42,7 +42,8 @@ pub struct Links {
 #[derive(Serialize, ToSchema)]
 pub struct Summary {
     pub id: i64,
-    pub url: String,
+    /// The page's address; null when it is not a public http(s) URL (a local file).
+    pub url: Option<String>,
     pub title: Option<String>,
     pub lead: Option<String>,
     pub source: Option<SourceRef>,
@@ -82,7 +83,8 @@ pub struct ItemList {
 #[derive(Serialize, ToSchema)]
 pub struct Copy {
     pub id: i64,
-    pub url: String,
+    /// The copy's address; null when it is not a public http(s) URL.
+    pub url: Option<String>,
     pub source: Option<SourceRef>,
     #[schema(format = DateTime)]
     pub first_seen: String,
@@ -108,12 +110,17 @@ pub struct ArticleLinks {
 #[derive(Serialize, ToSchema)]
 pub struct Article<'a> {
     pub id: i64,
-    pub url: &'a str,
-    #[schema(value_type = Option<String>)]
-    pub canonical_url: Option<&'a url::Url>,
+    /// The page's address; null when it is not a public http(s) URL (a local file).
+    pub url: Option<&'a str>,
+    pub canonical_url: Option<&'a str>,
     pub title: Option<&'a str>,
     pub lead: Option<&'a str>,
+    /// One window of the body: blocks `blocks_from..` up to a bounded size of text.
     pub blocks: &'a [Block],
+    /// Blocks in the whole body (0 when the body is not available).
+    pub blocks_total: usize,
+    /// The API address of the next window of blocks; null on the last one.
+    pub next_blocks: Option<String>,
     pub body_available: bool,
     pub authors: &'a [String],
     /// The publication time the page states; null when it states none (never guessed).

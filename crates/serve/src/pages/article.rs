@@ -10,7 +10,8 @@ use khronika_store::{ArticleId, DisplayPolicy, Story, StoryId};
 use maud::{html, Markup, PreEscaped};
 
 use super::{
-    add_copies, chips, error_page, news_list, not_found_page, page, render_sidebar, server_error,
+    add_copies, chips, error_page, news_list, not_found_page, page_blocking, render_sidebar,
+    server_error,
     story_list, story_originals, story_publications, views_label, Item,
 };
 use crate::html::{ru_datetime, safe_url};
@@ -30,12 +31,17 @@ pub async fn article(
     let Ok(id) = id.parse::<i64>() else {
         return not_found_page(&app, "Такой статьи нет.");
     };
-    let key = format!("article|{id}|{tz}");
+    // Page of a long body, 1-based; anything else is the first page.
+    let body_page = q
+        .get("page")
+        .and_then(|p| p.parse::<usize>().ok())
+        .filter(|p| (1..=100_000).contains(p))
+        .unwrap_or(1);
+    let key = format!("article|{id}|{tz}|{body_page}");
     let a = app.clone();
-    let resp = page(&app, key, &headers, move || async move {
+    let resp = page_blocking(&app, key, &headers, move || async move {
         let Some(art) = a
-            .store
-            .get_article(ArticleId(id))
+            .load_article(ArticleId(id))
             .await
             .map_err(|e| server_error(&a, &e.to_string()))?
         else {
@@ -50,7 +56,7 @@ pub async fn article(
             ));
         }
         let article = &art.article;
-        let title = article.title.clone().unwrap_or_else(|| art.url.clone());
+        let title = crate::bound::display_title(article.title.as_deref(), &art.url);
         let source_name = a.source_name(art.source_id, &art.url);
         let original = article
             .identity_url()
@@ -59,6 +65,14 @@ pub async fn article(
             .and_then(|u| safe_url(&u));
         let published = published_of(&art);
         let analysis = art.analysis.as_ref();
+        let body = match art.display {
+            DisplayPolicy::FullText => {
+                render::body_page_html(article, analysis, body_page, id).ok_or_else(|| {
+                    not_found_page(&a, "В статье нет такой страницы.")
+                })?
+            }
+            _ => String::new(),
+        };
         let story = match art.story_id {
             Some(sid) => match a.store.resolve_story(sid).await {
                 Ok(Some(live)) => a.store.get_story(live).await.ok().flatten(),
@@ -135,7 +149,7 @@ pub async fn article(
                         // `render` builds the body from our own blocks, escaping every text
                         // (its own tests check that); it stays a string builder because the
                         // quote marking interleaves markup with clipped text by offsets.
-                        div class="body" { (PreEscaped(render::body_html(article, analysis))) }
+                        div class="body" { (PreEscaped(body)) }
                         (PreEscaped(render::quotes_html(analysis)))
                     }
                     DisplayPolicy::LeadAndLink => {

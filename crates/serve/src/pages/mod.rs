@@ -57,11 +57,7 @@ impl Item {
     pub(crate) fn from_summary(app: &App, s: &ArticleSummary) -> Item {
         Item {
             id: s.id.0,
-            title: s
-                .title
-                .clone()
-                .filter(|t| !t.trim().is_empty())
-                .unwrap_or_else(|| s.url.clone()),
+            title: crate::bound::display_title(s.title.as_deref(), &s.url),
             source: app.source_name(s.source_id, &s.url),
             time: summary_time(s),
             lead: s.lead.clone(),
@@ -390,6 +386,19 @@ where
     Fut: std::future::Future<Output = Result<(StatusCode, String), Response>>,
 {
     match app.cached(key, HTML, make).await {
+        Ok(c) => respond(headers, &c, PAGE_CACHE),
+        Err(r) => r,
+    }
+}
+
+/// Like [`page`], rendered on a blocking thread ([`App::cached_blocking`]): for pages whose
+/// cost grows with the article (the article page).
+async fn page_blocking<F, Fut>(app: &App, key: String, headers: &HeaderMap, make: F) -> Response
+where
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<(StatusCode, String), Response>> + Send + 'static,
+{
+    match app.cached_blocking(key, HTML, make).await {
         Ok(c) => respond(headers, &c, PAGE_CACHE),
         Err(r) => r,
     }
