@@ -530,27 +530,32 @@ async fn article(
     };
     let a = app.clone();
     let res = app
-        .cached(format!("api|article|{id}|{blocks_from}"), JSON, || async move {
-            let art = a
-                .load_article(ArticleId(id))
-                .await
-                .map_err(internal)?
-                .ok_or_else(|| not_found("no such article"))?;
-            if art.hidden {
-                return Err(json_error(
-                    StatusCode::GONE,
-                    "gone",
-                    "the article was taken down",
-                ));
-            }
-            let copies = copies_of(&a, &[art.id])
-                .await?
-                .remove(&art.id.0)
-                .unwrap_or_default();
-            // Serialised here: the answer borrows from `art`.
-            let body = serde_json::to_string(&article_view(&a, &art, copies, blocks_from)).map_err(internal)?;
-            Ok((StatusCode::OK, body))
-        })
+        .cached(
+            format!("api|article|{id}|{blocks_from}"),
+            JSON,
+            || async move {
+                let art = a
+                    .load_article(ArticleId(id))
+                    .await
+                    .map_err(internal)?
+                    .ok_or_else(|| not_found("no such article"))?;
+                if art.hidden {
+                    return Err(json_error(
+                        StatusCode::GONE,
+                        "gone",
+                        "the article was taken down",
+                    ));
+                }
+                let copies = copies_of(&a, &[art.id])
+                    .await?
+                    .remove(&art.id.0)
+                    .unwrap_or_default();
+                // Serialised here: the answer borrows from `art`.
+                let body = serde_json::to_string(&article_view(&a, &art, copies, blocks_from))
+                    .map_err(internal)?;
+                Ok((StatusCode::OK, body))
+            },
+        )
         .await;
     match res {
         Ok(c) => respond(&headers, &c, API_CACHE),

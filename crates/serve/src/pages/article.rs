@@ -11,8 +11,7 @@ use maud::{html, Markup, PreEscaped};
 
 use super::{
     add_copies, chips, error_page, news_list, not_found_page, page_blocking, render_sidebar,
-    server_error,
-    story_list, story_originals, story_publications, views_label, Item,
+    server_error, story_list, story_originals, story_publications, views_label, Item,
 };
 use crate::html::{ru_datetime, safe_url};
 use crate::{published_of, query_pairs, reader_tz, render, App, AppState};
