@@ -361,7 +361,12 @@ impl App {
 /// the words; snippets are short).
 pub fn index_doc(a: &StoredArticle) -> IndexDoc {
     let art = &a.article;
-    let body = art.body_text();
+    let mut body = art.body_text();
+    // Only the start of a giant body is indexed: words past the first few hundred thousand
+    // characters add nothing a reader searches for, while tokenising a 14 MB "article"
+    // costs the indexer hundreds of MB and seconds of CPU (issue #17's hostile page).
+    let keep = bound::clip_chars(&body, MAX_INDEXED_BODY_CHARS).len();
+    body.truncate(keep);
     let mut entities: Vec<String> = a
         .analysis
         .as_ref()
@@ -388,6 +393,10 @@ pub fn index_doc(a: &StoredArticle) -> IndexDoc {
         first_seen: Some(a.first_seen),
     }
 }
+
+/// Characters of a body that go into the search index (news articles are well under 50,000;
+/// long reads and transcripts under 300,000).
+const MAX_INDEXED_BODY_CHARS: usize = 300_000;
 
 /// The article's publication time, or when we first saw it.
 pub fn published_of(a: &StoredArticle) -> DateTime<Utc> {
