@@ -89,7 +89,12 @@ fn sources_with_private_urls_are_refused_unless_that_host_is_allowed() {
     // --no-discover: the URL-only entry is not probed for feeds (no network in tests).
     let out = khronika(
         &data,
-        &["source", "import", "--no-discover", list.to_str().expect("path")],
+        &[
+            "source",
+            "import",
+            "--no-discover",
+            list.to_str().expect("path"),
+        ],
     );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let listed = String::from_utf8_lossy(&khronika(&data, &["source", "list"]).stdout).into_owned();

@@ -86,7 +86,10 @@ async fn ingest_closing_table_names_each_failure_and_exits_1() {
     let out = run(data.path(), ingest_args(&site)).await;
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "some pages failed: {stderr}");
-    assert!(!stderr.contains('\u{1b}'), "colour codes in a pipe: {stderr:?}");
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "colour codes in a pipe: {stderr:?}"
+    );
     let line_of = |path: &str| {
         let url = site.url(path);
         stderr
@@ -97,19 +100,34 @@ async fn ingest_closing_table_names_each_failure_and_exits_1() {
     };
     assert!(stderr.contains("SOURCE  KIND"), "no table header: {stderr}");
     let missing = line_of("/news/2025/04/05/missing");
-    assert!(missing.contains("http") && missing.ends_with("HTTP 404"), "{missing}");
+    assert!(
+        missing.contains("http") && missing.ends_with("HTTP 404"),
+        "{missing}"
+    );
     let private = line_of("/private/2025/secret-one");
-    assert!(private.contains("robots") && private.contains("disallowed by robots.txt"), "{private}");
+    assert!(
+        private.contains("robots") && private.contains("disallowed by robots.txt"),
+        "{private}"
+    );
     let slow = line_of("/slow/one");
-    assert!(slow.contains("timeout") && slow.contains("timed out"), "{slow}");
+    assert!(
+        slow.contains("timeout") && slow.contains("timed out"),
+        "{slow}"
+    );
     // Plain progress lines, one per source, when standard error is not a terminal.
-    assert!(stderr.contains("ingest: fx: "), "no plain progress line: {stderr}");
+    assert!(
+        stderr.contains("ingest: fx: "),
+        "no plain progress line: {stderr}"
+    );
     // -q: no table, no progress line; the exit code is the same.
     let mut quiet = ingest_args(&site);
     quiet.insert(0, "-q".into());
     let out = run(data.path(), quiet).await;
     let stderr = text(&out.stderr);
-    assert!(!stderr.contains("SOURCE  KIND") && !stderr.contains("ingest: fx"), "{stderr}");
+    assert!(
+        !stderr.contains("SOURCE  KIND") && !stderr.contains("ingest: fx"),
+        "{stderr}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -160,7 +178,10 @@ async fn nothing_fetched_exits_1_and_a_refusal_alone_exits_0() {
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("1 disallowed by robots.txt"), "{stderr}");
-    assert!(stderr.contains("robots"), "the refusal is still listed: {stderr}");
+    assert!(
+        stderr.contains("robots"),
+        "the refusal is still listed: {stderr}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -193,7 +214,12 @@ async fn status_flags_a_source_whose_pages_lost_their_dates() {
     assert_eq!(v["name"], "fx");
     assert_eq!(v["recent"]["with_date"], 0);
     assert_eq!(v["flags"][0], "0 dates in the last 40 pages, was 100 %");
-    assert!(v["errors_by_kind"].as_array().is_some_and(|e| !e.is_empty()), "{v}");
+    assert!(
+        v["errors_by_kind"]
+            .as_array()
+            .is_some_and(|e| !e.is_empty()),
+        "{v}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -220,7 +246,10 @@ async fn source_import_probes_url_only_entries_for_feeds() {
     .await;
     let stderr = text(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    assert!(stderr.contains(&format!("feed    {}", site.url("/rss.xml"))), "{stderr}");
+    assert!(
+        stderr.contains(&format!("feed    {}", site.url("/rss.xml"))),
+        "{stderr}"
+    );
     assert!(
         stderr.contains(&format!("sitemap {}", site.url("/news-sitemap.xml"))),
         "{stderr}"
@@ -234,10 +263,21 @@ async fn source_import_probes_url_only_entries_for_feeds() {
 fn source_list_remove_and_source_by_id_or_name() {
     let dir = tempfile::tempdir().expect("tmp");
     let data = dir.path().join("d");
-    for (name, url) in [("Альфа", "https://alpha.example/"), ("beta", "https://beta.example/")] {
+    for (name, url) in [
+        ("Альфа", "https://alpha.example/"),
+        ("beta", "https://beta.example/"),
+    ] {
         let out = khronika(
             &data,
-            &["source", "add", url, "--name", name, "--feed", &format!("{url}rss")],
+            &[
+                "source",
+                "add",
+                url,
+                "--name",
+                name,
+                "--feed",
+                &format!("{url}rss"),
+            ],
         );
         assert!(out.status.success(), "{}", text(&out.stderr));
     }
@@ -250,15 +290,28 @@ fn source_list_remove_and_source_by_id_or_name() {
     }
     let alpha = lines.next().unwrap_or_default();
     let cells: Vec<&str> = alpha.split_whitespace().collect();
-    assert_eq!(cells.get(..5), Some(&["1", "Альфа", "1", "0", "0"][..]), "{alpha}");
+    assert_eq!(
+        cells.get(..5),
+        Some(&["1", "Альфа", "1", "0", "0"][..]),
+        "{alpha}"
+    );
     assert!(alpha.contains("never"), "{alpha}");
 
     // Without --yes and without a terminal: refused, nothing removed.
     let out = khronika(&data, &["source", "remove", "2"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("--yes"), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("0 articles"), "{}", text(&out.stderr));
-    assert_eq!(text(&khronika(&data, &["source", "list"]).stdout).lines().count(), 3);
+    assert!(
+        text(&out.stderr).contains("0 articles"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        text(&khronika(&data, &["source", "list"]).stdout)
+            .lines()
+            .count(),
+        3
+    );
     // By id, confirmed.
     let out = khronika(&data, &["source", "remove", "2", "--yes"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -266,11 +319,19 @@ fn source_list_remove_and_source_by_id_or_name() {
     // --source by id and by name means the same source.
     for key in ["1", "Альфа"] {
         let out = khronika(&data, &["export", "--source", key]);
-        assert!(out.status.success(), "export --source {key}: {}", text(&out.stderr));
+        assert!(
+            out.status.success(),
+            "export --source {key}: {}",
+            text(&out.stderr)
+        );
     }
     let out = khronika(&data, &["export", "--source", "99"]);
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("no source \"99\""), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("no source \"99\""),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -289,7 +350,10 @@ fn import_warns_with_line_numbers_about_incomplete_records() {
     );
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains("line 2: warning: \"published\": \"вчера\" is not a date"), "{stderr}");
+    assert!(
+        stderr.contains("line 2: warning: \"published\": \"вчера\" is not a date"),
+        "{stderr}"
+    );
     assert!(stderr.contains("line 3: warning: no text"), "{stderr}");
     assert!(!stderr.contains("line 1:"), "{stderr}");
     assert!(stderr.contains("2 stored incomplete"), "{stderr}");
@@ -305,7 +369,10 @@ fn analyze_reads_plain_text_from_stdin_and_text() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let v: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).expect("json");
     assert_eq!(v["id"], 0);
-    assert!(v["entities"].as_array().is_some_and(|e| !e.is_empty()), "{v}");
+    assert!(
+        v["entities"].as_array().is_some_and(|e| !e.is_empty()),
+        "{v}"
+    );
 
     let mut child = Command::new(BIN)
         .arg("analyze")
@@ -323,5 +390,8 @@ fn analyze_reads_plain_text_from_stdin_and_text() {
     let out = child.wait_with_output().expect("wait");
     assert!(out.status.success(), "{}", text(&out.stderr));
     let w: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).expect("json");
-    assert_eq!(w["entities"], v["entities"], "the same text, the same analysis");
+    assert_eq!(
+        w["entities"], v["entities"],
+        "the same text, the same analysis"
+    );
 }

@@ -235,7 +235,7 @@ pub async fn import_jsonl_listed(
             Some(name) => Some(source_for(&*store, &mut sources, name, &url).await?),
             None => None,
         };
-        let blocks = rec
+        let blocks: Vec<Block> = rec
             .text
             .as_deref()
             .unwrap_or("")
@@ -246,9 +246,12 @@ pub async fn import_jsonl_listed(
             .collect();
         let published = rec.published.as_deref().and_then(parse_time);
         let mut missing = Vec::new();
-        if let Some(p) = rec.published.as_deref().filter(|_| published.is_none()) {
+        let given = rec.published.as_deref().filter(|p| !p.trim().is_empty());
+        if let Some(p) = given.filter(|_| published.is_none()) {
             let shown: String = p.chars().take(80).collect();
-            missing.push(format!("\"published\": {shown:?} is not a date; stored without one"));
+            missing.push(format!(
+                "\"published\": {shown:?} is not a date; stored without one"
+            ));
         }
         if blocks.is_empty() {
             missing.push("no text; stored with its title only".to_owned());

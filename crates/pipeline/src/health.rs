@@ -105,9 +105,7 @@ pub fn extraction_flags(recent: &ExtractionCounts, earlier: &ExtractionCounts) -
         ("dates", recent.with_date, earlier.with_date),
     ]
     .into_iter()
-    .filter(|&(_, now, before)| {
-        share(before, earlier.pages) - share(now, recent.pages) >= MIN_DROP
-    })
+    .filter(|&(_, now, before)| share(before, earlier.pages) - share(now, recent.pages) >= MIN_DROP)
     .map(|(part, now, before)| {
         format!(
             "{now} {part} in the last {} pages, was {:.0} %",
@@ -155,8 +153,13 @@ mod tests {
     #[test]
     fn fetch_errors_have_kinds() {
         let (kind, reason) = failure_of(&FetchError::Disallowed("https://a.example/x".into()));
-        assert_eq!((kind, reason.as_str()), ("robots", "disallowed by robots.txt"));
-        let (kind, _) = failure_of(&FetchError::Http("error sending request: operation timed out".into()));
+        assert_eq!(
+            (kind, reason.as_str()),
+            ("robots", "disallowed by robots.txt")
+        );
+        let (kind, _) = failure_of(&FetchError::Http(
+            "error sending request: operation timed out".into(),
+        ));
         assert_eq!(kind, "timeout");
         let (kind, _) = failure_of(&FetchError::Http("connection reset".into()));
         assert_eq!(kind, "network");

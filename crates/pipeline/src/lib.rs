@@ -350,7 +350,10 @@ pub fn process_page_parts(
     };
     let article = khronika_extract::extract(&page.body, &opts)?;
     let parts = PageParts {
-        title: article.title.as_deref().is_some_and(|t| !t.trim().is_empty()),
+        title: article
+            .title
+            .as_deref()
+            .is_some_and(|t| !t.trim().is_empty()),
         body: article.has_text(),
         date: article.published.is_some(),
     };

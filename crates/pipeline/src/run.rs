@@ -424,12 +424,26 @@ async fn list_urls(
                         queue.extend(sm.sitemaps.into_iter().map(|u| (u, depth + 1)));
                     }
                 }
-                Err(e) => fail(ctx, tally, source, url.as_str(), "feed", format!("bad sitemap: {e}")),
+                Err(e) => fail(
+                    ctx,
+                    tally,
+                    source,
+                    url.as_str(),
+                    "feed",
+                    format!("bad sitemap: {e}"),
+                ),
             }
         } else {
             match parse_feed(&resp.body, Some(&resp.final_url)) {
                 Ok(items) => out.extend(items.into_iter().map(|a| a.url)),
-                Err(e) => fail(ctx, tally, source, url.as_str(), "feed", format!("bad feed: {e}")),
+                Err(e) => fail(
+                    ctx,
+                    tally,
+                    source,
+                    url.as_str(),
+                    "feed",
+                    format!("bad feed: {e}"),
+                ),
             }
         }
     }
@@ -560,11 +574,25 @@ async fn fetch_page(
             ctx.writer.fetch(page.to_fetch(false)).await;
         }
         Ok((Err(e), page)) => {
-            fail(&ctx, &tally, &source, url.as_str(), "extraction", e.to_string());
+            fail(
+                &ctx,
+                &tally,
+                &source,
+                url.as_str(),
+                "extraction",
+                e.to_string(),
+            );
             ctx.writer.fetch(page.to_fetch(false)).await;
         }
         Err(e) => {
-            fail(&ctx, &tally, &source, url.as_str(), "extraction", e.to_string());
+            fail(
+                &ctx,
+                &tally,
+                &source,
+                url.as_str(),
+                "extraction",
+                e.to_string(),
+            );
         }
     }
     links
@@ -590,8 +618,15 @@ async fn ingest_source(
     for list in source.feeds.iter().chain(source.sitemaps.iter()) {
         match Url::parse(list) {
             Ok(u) => candidates.extend(
-                list_urls(ctx, tally, source, &u, opts.max_sitemap_depth, &mut list_fetches)
-                    .await,
+                list_urls(
+                    ctx,
+                    tally,
+                    source,
+                    &u,
+                    opts.max_sitemap_depth,
+                    &mut list_fetches,
+                )
+                .await,
             ),
             Err(e) => {
                 tracing::warn!(source = %source.name, url = %list, error = %e, "bad feed URL")

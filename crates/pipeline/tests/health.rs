@@ -7,7 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use khronika_ingest::{AddressPolicy, FetchConfig};
-use khronika_pipeline::{ingest_run, source_status, CancellationToken, IngestOptions, PipelineOptions};
+use khronika_pipeline::{
+    ingest_run, source_status, CancellationToken, IngestOptions, PipelineOptions,
+};
 use khronika_store::{NewSource, SqliteStore, Store};
 use support::site::{self, Site};
 
@@ -79,16 +81,27 @@ async fn each_failed_url_is_reported_with_its_reason() {
         run.failures
     );
     assert_eq!(run.failed, run.failures.len() as u64);
-    assert!(kind_of("/news/2025/04/01/alpha").is_none(), "a stored page is not a failure");
+    assert!(
+        kind_of("/news/2025/04/01/alpha").is_none(),
+        "a stored page is not a failure"
+    );
     // The same failures reach the store, by kind.
-    let status = source_status(&*store, chrono::Utc::now()).await.expect("status");
+    let status = source_status(&*store, chrono::Utc::now())
+        .await
+        .expect("status");
     let errors = &status.first().expect("one source").health.errors_by_kind;
     for kind in ["http", "robots", "timeout", "too_large"] {
-        assert!(errors.iter().any(|(k, n)| k == kind && *n >= 1), "{kind}: {errors:?}");
+        assert!(
+            errors.iter().any(|(k, n)| k == kind && *n >= 1),
+            "{kind}: {errors:?}"
+        );
     }
     let tally = run.sources.first().expect("a tally");
     assert_eq!(tally.errors, run.failed, "{tally:?}");
-    assert!(tally.stored >= 5 && tally.fetched >= tally.stored, "{tally:?}");
+    assert!(
+        tally.stored >= 5 && tally.fetched >= tally.stored,
+        "{tally:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -100,7 +113,9 @@ async fn a_source_whose_pages_lose_their_dates_is_flagged() {
     ingest_run(store.clone(), &opts, CancellationToken::new())
         .await
         .expect("run 1");
-    let status = source_status(&*store, chrono::Utc::now()).await.expect("status");
+    let status = source_status(&*store, chrono::Utc::now())
+        .await
+        .expect("status");
     let s = status.first().expect("one source");
     assert!(s.flags.is_empty(), "healthy source flagged: {:?}", s.flags);
     assert!(s.health.recent.pages >= 40, "{:?}", s.health.recent);
@@ -112,7 +127,9 @@ async fn a_source_whose_pages_lose_their_dates_is_flagged() {
     ingest_run(store.clone(), &opts, CancellationToken::new())
         .await
         .expect("run 2");
-    let status = source_status(&*store, chrono::Utc::now()).await.expect("status");
+    let status = source_status(&*store, chrono::Utc::now())
+        .await
+        .expect("status");
     let s = status.first().expect("one source");
     assert_eq!(s.health.recent.with_date, 0, "{:?}", s.health.recent);
     assert_eq!(

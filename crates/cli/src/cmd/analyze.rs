@@ -100,7 +100,10 @@ fn record(value: Value, fallback_id: usize) -> Input {
 /// the other lines are analysed. A single pretty-printed document that does not parse
 /// cannot be split into records and fails whole.
 fn records(bytes: &[u8], path: &str) -> Result<Vec<Input>> {
-    let start = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes).trim_ascii_start();
+    let start = bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(bytes)
+        .trim_ascii_start();
     if !start.is_empty() && !start.starts_with(b"{") && !start.starts_with(b"[") {
         let text = std::str::from_utf8(start)
             .with_context(|| format!("{path}: plain text input is not UTF-8"))?;
@@ -344,8 +347,11 @@ mod tests {
 
     #[test]
     fn plain_text_is_one_record() {
-        let got = records("\u{feff}Токаев прибыл в Астану.\nВторая строка.\n".as_bytes(), "-")
-            .expect("plain text");
+        let got = records(
+            "\u{feff}Токаев прибыл в Астану.\nВторая строка.\n".as_bytes(),
+            "-",
+        )
+        .expect("plain text");
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].id, serde_json::json!(0));
         assert_eq!(
@@ -355,6 +361,9 @@ mod tests {
         // JSON input is still read as records, not as a text.
         let got = records(b"  {\"id\":\"a\",\"text\":\"x\"}", "-").expect("jsonl");
         assert_eq!(got[0].text.as_deref(), Some("x"));
-        assert!(records(b"\xD0\xCF plain", "-").is_err(), "bad UTF-8 is refused");
+        assert!(
+            records(b"\xD0\xCF plain", "-").is_err(),
+            "bad UTF-8 is refused"
+        );
     }
 }

@@ -122,7 +122,10 @@ fn failure_table(run: &khronika_pipeline::IngestRun) -> String {
         .iter()
         .map(|f| [f.source.as_str(), f.kind, f.url.as_str(), f.reason.as_str()])
         .collect();
-    out.push_str(&crate::cmd::table(&["SOURCE", "KIND", "URL", "REASON"], &rows));
+    out.push_str(&crate::cmd::table(
+        &["SOURCE", "KIND", "URL", "REASON"],
+        &rows,
+    ));
     let unlisted = run.failed.saturating_sub(run.failures.len() as u64);
     if unlisted > 0 {
         let _ = writeln!(out, "… and {unlisted} more (see the log with -v)");

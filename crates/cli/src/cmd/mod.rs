@@ -83,7 +83,10 @@ pub fn table<R: AsRef<[C]>, C: AsRef<str>>(header: &[&str], rows: &[R]) -> Strin
         for (i, (cell, w)) in cells.zip(&widths).enumerate() {
             if i + 1 < widths.len() {
                 l.push_str(cell);
-                l.extend(std::iter::repeat_n(' ', w.saturating_sub(cell.chars().count()) + 2));
+                l.extend(std::iter::repeat_n(
+                    ' ',
+                    w.saturating_sub(cell.chars().count()) + 2,
+                ));
             } else {
                 l.push_str(cell);
             }

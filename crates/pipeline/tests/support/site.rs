@@ -297,7 +297,9 @@ fn route(s: &State, path: &str, headers: &HashMap<String, String>, addr: SocketA
                 ));
             }
             for p in &s.extra_paths {
-                items.push_str(&format!("<item><title>x</title><link>{base}{p}</link></item>"));
+                items.push_str(&format!(
+                    "<item><title>x</title><link>{base}{p}</link></item>"
+                ));
             }
             xml(format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Фикстура</title>{items}</channel></rss>"), headers)
         }

@@ -86,7 +86,9 @@ fn last_fetch(c: &Connection, source: i64) -> Result<Option<LastFetch>> {
             "SELECT at, url, kind, detail FROM fetch_failures WHERE source_id = ?1
              ORDER BY at DESC, id DESC LIMIT 1",
         )?
-        .query_row([source], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .query_row([source], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
         .optional()?;
     let response = response
         .map(|(at, url, status)| {
@@ -116,7 +118,11 @@ fn last_fetch(c: &Connection, source: i64) -> Result<Option<LastFetch>> {
     })
 }
 
-fn extraction_counts(c: &Connection, source: i64, window: HealthWindow) -> Result<[ExtractionCounts; 2]> {
+fn extraction_counts(
+    c: &Connection,
+    source: i64,
+    window: HealthWindow,
+) -> Result<[ExtractionCounts; 2]> {
     let recent = window.recent.min(MAX_WINDOW);
     let earlier = window.earlier.min(MAX_WINDOW);
     let mut stmt = c.prepare_cached(
@@ -124,7 +130,11 @@ fn extraction_counts(c: &Connection, source: i64, window: HealthWindow) -> Resul
          ORDER BY id DESC LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![source, (recent + earlier) as i64], |r| {
-        Ok((r.get::<_, bool>(0)?, r.get::<_, bool>(1)?, r.get::<_, bool>(2)?))
+        Ok((
+            r.get::<_, bool>(0)?,
+            r.get::<_, bool>(1)?,
+            r.get::<_, bool>(2)?,
+        ))
     })?;
     let mut out = [ExtractionCounts::default(); 2];
     for (i, row) in rows.enumerate() {
@@ -164,7 +174,10 @@ pub(super) fn source_health(
             for row in rows {
                 let (days_ago, n) = row?;
                 if let Ok(days_ago) = usize::try_from(days_ago) {
-                    if let Some(slot) = 6usize.checked_sub(days_ago).and_then(|i| per_day.get_mut(i)) {
+                    if let Some(slot) = 6usize
+                        .checked_sub(days_ago)
+                        .and_then(|i| per_day.get_mut(i))
+                    {
                         *slot += n.max(0) as u64;
                     }
                 }
