@@ -56,7 +56,9 @@ fn ingest_args(site: &site::Site) -> Vec<String> {
     .collect()
 }
 
-async fn add_fixture(site: &site::Site, data: &Path) {
+/// `source add` of the fixture site's home under `name`, read through `list` (`--feed` or
+/// `--sitemap`) at `path`.
+async fn add_site_source(site: &site::Site, data: &Path, name: &str, list: &str, path: &str) {
     let out = run(
         data,
         vec![
@@ -65,14 +67,18 @@ async fn add_fixture(site: &site::Site, data: &Path) {
             "source".into(),
             "add".into(),
             site.url("/"),
-            "--feed".into(),
-            site.url("/rss.xml"),
+            list.into(),
+            site.url(path),
             "--name".into(),
-            "fx".into(),
+            name.into(),
         ],
     )
     .await;
     assert!(out.status.success(), "source add: {}", text(&out.stderr));
+}
+
+async fn add_fixture(site: &site::Site, data: &Path) {
+    add_site_source(site, data, "fx", "--feed", "/rss.xml").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -135,22 +141,7 @@ async fn nothing_fetched_exits_1_and_a_refusal_alone_exits_0() {
     let site = site::start(0, None).await;
     let data = tempfile::tempdir().expect("tmp");
     // Every URL of this source is disallowed by robots.txt: nothing can be fetched.
-    let out = run(
-        data.path(),
-        vec![
-            "--allow-host".into(),
-            site.addr.to_string(),
-            "source".into(),
-            "add".into(),
-            site.url("/"),
-            "--feed".into(),
-            site.url("/private/feed.xml"),
-            "--name".into(),
-            "closed".into(),
-        ],
-    )
-    .await;
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    add_site_source(&site, data.path(), "closed", "--feed", "/private/feed.xml").await;
     let out = run(data.path(), ingest_args(&site)).await;
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "nothing fetched: {stderr}");
@@ -158,22 +149,14 @@ async fn nothing_fetched_exits_1_and_a_refusal_alone_exits_0() {
     // A clean run exits 0, also when robots.txt refused one of its pages (the news sitemap
     // lists a disallowed page): a refusal alone is not a failure.
     let clean = tempfile::tempdir().expect("tmp");
-    let out = run(
+    add_site_source(
+        &site,
         clean.path(),
-        vec![
-            "--allow-host".into(),
-            site.addr.to_string(),
-            "source".into(),
-            "add".into(),
-            site.url("/"),
-            "--sitemap".into(),
-            site.url("/news-sitemap.xml"),
-            "--name".into(),
-            "clean".into(),
-        ],
+        "clean",
+        "--sitemap",
+        "/news-sitemap.xml",
     )
     .await;
-    assert!(out.status.success(), "{}", text(&out.stderr));
     let out = run(clean.path(), ingest_args(&site)).await;
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");

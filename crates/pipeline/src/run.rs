@@ -564,36 +564,25 @@ async fn fetch_page(
             });
         }
     }
-    match processed {
+    let failed = match processed {
         Ok((Ok((Some(article), _)), _)) => {
             tally.bump(&tally.stored);
-            ctx.writer.article(article).await
+            ctx.writer.article(article).await;
+            None
         }
         Ok((Ok((None, _)), page)) => {
             Report::add(&ctx.report.not_articles, 1);
             ctx.writer.fetch(page.to_fetch(false)).await;
+            None
         }
         Ok((Err(e), page)) => {
-            fail(
-                &ctx,
-                &tally,
-                &source,
-                url.as_str(),
-                "extraction",
-                e.to_string(),
-            );
             ctx.writer.fetch(page.to_fetch(false)).await;
+            Some(e.to_string())
         }
-        Err(e) => {
-            fail(
-                &ctx,
-                &tally,
-                &source,
-                url.as_str(),
-                "extraction",
-                e.to_string(),
-            );
-        }
+        Err(e) => Some(e.to_string()),
+    };
+    if let Some(reason) = failed {
+        fail(&ctx, &tally, &source, url.as_str(), "extraction", reason);
     }
     links
 }

@@ -49,6 +49,16 @@ async fn fixture(site: &Site) -> (tempfile::TempDir, Arc<dyn Store>) {
     (dir, store)
 }
 
+/// The health of the one source of the fixture store.
+async fn status_of(store: &dyn Store) -> khronika_pipeline::SourceStatus {
+    source_status(store, chrono::Utc::now())
+        .await
+        .expect("status")
+        .into_iter()
+        .next()
+        .expect("one source")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_failed_url_is_reported_with_its_reason() {
     let site = site::start(0, None).await;
@@ -86,10 +96,8 @@ async fn each_failed_url_is_reported_with_its_reason() {
         "a stored page is not a failure"
     );
     // The same failures reach the store, by kind.
-    let status = source_status(&*store, chrono::Utc::now())
-        .await
-        .expect("status");
-    let errors = &status.first().expect("one source").health.errors_by_kind;
+    let status = status_of(&*store).await;
+    let errors = &status.health.errors_by_kind;
     for kind in ["http", "robots", "timeout", "too_large"] {
         assert!(
             errors.iter().any(|(k, n)| k == kind && *n >= 1),
@@ -113,10 +121,7 @@ async fn a_source_whose_pages_lose_their_dates_is_flagged() {
     ingest_run(store.clone(), &opts, CancellationToken::new())
         .await
         .expect("run 1");
-    let status = source_status(&*store, chrono::Utc::now())
-        .await
-        .expect("status");
-    let s = status.first().expect("one source");
+    let s = status_of(&*store).await;
     assert!(s.flags.is_empty(), "healthy source flagged: {:?}", s.flags);
     assert!(s.health.recent.pages >= 40, "{:?}", s.health.recent);
     // The site's template changes: the next 40 articles carry no date markup.
@@ -127,10 +132,7 @@ async fn a_source_whose_pages_lose_their_dates_is_flagged() {
     ingest_run(store.clone(), &opts, CancellationToken::new())
         .await
         .expect("run 2");
-    let status = source_status(&*store, chrono::Utc::now())
-        .await
-        .expect("status");
-    let s = status.first().expect("one source");
+    let s = status_of(&*store).await;
     assert_eq!(s.health.recent.with_date, 0, "{:?}", s.health.recent);
     assert_eq!(
         s.flags,

@@ -65,9 +65,11 @@ pub(super) fn record(
             detail
         ])?;
     }
-    if !failures.is_empty() {
+    // Counted back from the newest failure recorded, not from the clock: what is kept does
+    // not depend on when the writer runs.
+    if let Some(newest) = failures.iter().map(|f| f.at).max() {
         tx.prepare_cached("DELETE FROM fetch_failures WHERE at < ?1")?
-            .execute([ts(&(Utc::now() - KEEP_FAILURES))])?;
+            .execute([ts(&(newest - KEEP_FAILURES))])?;
     }
     tx.commit()?;
     Ok(())
