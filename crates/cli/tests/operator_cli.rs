@@ -311,7 +311,7 @@ fn source_list_remove_and_source_by_id_or_name() {
     let out = khronika(&data, &["export", "--source", "99"]);
     assert!(!out.status.success());
     assert!(
-        text(&out.stderr).contains("no source \"99\""),
+        text(&out.stderr).contains("no such source \"99\""),
         "{}",
         text(&out.stderr)
     );

@@ -60,7 +60,7 @@ pub async fn find_source(
             return Ok(s);
         }
     }
-    anyhow::bail!("no source {given:?} by name or id (see `khronika source list`)")
+    anyhow::bail!("no such source {given:?}, by name or id (see `khronika source list`)")
 }
 
 /// Whether progress is shown: not with `--quiet`.

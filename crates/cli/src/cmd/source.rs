@@ -144,6 +144,9 @@ async fn run_async(global: &GlobalOpts, args: SourceArgs) -> Result<ExitCode> {
             for s in &sources {
                 println!("{}", serde_json::to_string(s)?);
             }
+        } else if sources.is_empty() {
+            // Nothing on standard output: a script reading the table sees no rows.
+            eprintln!("no sources (add one with `khronika source add URL`)");
         } else {
             print!("{}", list_table(&sources, &status));
         }
