@@ -13,7 +13,7 @@ fn extraction(source: SourceId, i: u32, has_date: bool) -> NewExtraction {
         url: format!("https://lenta.example/{i}"),
         at: at(1 + i / 24, i % 24),
         has_title: true,
-        has_body: i % 2 == 0,
+        has_body: i.is_multiple_of(2),
         has_date,
     }
 }
