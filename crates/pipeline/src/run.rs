@@ -134,7 +134,18 @@ struct Tally {
     fetched: AtomicU64,
     stored: AtomicU64,
     errors: AtomicU64,
+    /// Queued pages whose fetch ended, however it ended (the display's position).
+    done: AtomicU64,
     bar: indicatif::ProgressBar,
+}
+
+/// Counts a page as done when its fetch ends, on every return path.
+struct PageDone<'a>(&'a Tally);
+
+impl Drop for PageDone<'_> {
+    fn drop(&mut self) {
+        self.0.bump(&self.0.done);
+    }
 }
 
 impl Tally {
@@ -146,6 +157,7 @@ impl Tally {
             fetched: AtomicU64::new(0),
             stored: AtomicU64::new(0),
             errors: AtomicU64::new(0),
+            done: AtomicU64::new(0),
             bar,
         }
     }
@@ -153,7 +165,7 @@ impl Tally {
         counter.fetch_add(1, Ordering::Relaxed);
         let t = self.snapshot();
         self.bar.set_length(t.queued);
-        self.bar.set_position(t.fetched + t.errors);
+        self.bar.set_position(self.done.load(Ordering::Relaxed));
         self.bar.set_message(format!(
             "{} fetched, {} stored, {} errors",
             t.fetched, t.stored, t.errors
@@ -308,11 +320,14 @@ fn fail(ctx: &Ctx, tally: &Tally, source: &Source, url: &str, kind: &'static str
     };
     Report::add(counter, 1);
     tally.bump(&tally.errors);
-    if kind == "robots" {
-        tracing::debug!(%url, "disallowed by robots.txt");
-    } else {
-        tracing::warn!(source = %source.name, %url, %kind, %reason, "fetch failed");
-    }
+    // The live display is cleared while a log line is written, then redrawn.
+    ctx.bars.suspend(|| {
+        if kind == "robots" {
+            tracing::debug!(%url, "disallowed by robots.txt");
+        } else {
+            tracing::warn!(source = %source.name, %url, %kind, %reason, "fetch failed");
+        }
+    });
     let n = ctx.failed.fetch_add(1, Ordering::Relaxed);
     if n < MAX_FAILURES_LISTED as u64 {
         if let Ok(mut list) = ctx.failures.lock() {
@@ -465,6 +480,7 @@ async fn fetch_page(
     as_article: bool,
     want_links: bool,
 ) -> Vec<Url> {
+    let _done = PageDone(&tally);
     let Ok(_permit) = ctx.slots.clone().acquire_owned().await else {
         return Vec::new();
     };
