@@ -280,6 +280,18 @@ fn source_list_remove_and_source_by_id_or_name() {
     );
     assert!(alpha.contains("never"), "{alpha}");
 
+    let out = khronika(&data, &["source", "list", "--json"]);
+    let first: serde_json::Value = text(&out.stdout)
+        .lines()
+        .next()
+        .and_then(|l| serde_json::from_str(l).ok())
+        .expect("a JSON line");
+    assert_eq!(first["name"], "Альфа");
+    assert_eq!(first["articles"], 0, "{first}");
+    assert!(
+        first["last_fetch"].is_null() && first["errors_7_days"] == 0,
+        "{first}"
+    );
     // Without --yes and without a terminal: refused, nothing removed.
     let out = khronika(&data, &["source", "remove", "2"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));

@@ -142,7 +142,18 @@ async fn run_async(global: &GlobalOpts, args: SourceArgs) -> Result<ExitCode> {
         let sources = store.list_sources().await?;
         if json {
             for s in &sources {
-                println!("{}", serde_json::to_string(s)?);
+                // The source's settings plus what the table shows about its ingestion.
+                let mut v = serde_json::to_value(s)?;
+                if let (Some(obj), Some(h)) = (
+                    v.as_object_mut(),
+                    status.iter().find(|h| h.id == s.id).map(|h| &h.health),
+                ) {
+                    obj.insert("articles".into(), h.articles.into());
+                    obj.insert("last_fetch".into(), serde_json::to_value(&h.last_fetch)?);
+                    let errors: u64 = h.errors_by_kind.iter().map(|(_, n)| n).sum();
+                    obj.insert("errors_7_days".into(), errors.into());
+                }
+                println!("{v}");
             }
         } else if sources.is_empty() {
             // Nothing on standard output: a script reading the table sees no rows.
