@@ -184,7 +184,14 @@ async fn status_flags_a_source_whose_pages_lost_their_dates() {
         s.undated_from = Some(60);
     }
     let out = run(data.path(), ingest_args(&site)).await;
-    assert!(out.status.code().is_some(), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(out.status.code().is_some(), "{stderr}");
+    // Over 100 pages: a plain progress line on the way, and one at the end.
+    let lines = stderr
+        .lines()
+        .filter(|l| l.starts_with("ingest: fx: "))
+        .count();
+    assert!(lines >= 2, "{lines} progress lines: {stderr}");
     let out = run(data.path(), vec!["status".into()]).await;
     let stdout = text(&out.stdout);
     assert!(

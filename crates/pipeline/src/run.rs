@@ -137,14 +137,29 @@ struct Tally {
     /// Queued pages whose fetch ended, however it ended (the display's position).
     done: AtomicU64,
     bar: indicatif::ProgressBar,
+    /// Print a plain line every [`PLAIN_EVERY`] pages (standard error is not a terminal).
+    plain: bool,
 }
+
+/// Pages between two plain progress lines of a source: a line a few seconds apart at the
+/// usual politeness delays, few enough for a log.
+const PLAIN_EVERY: u64 = 100;
 
 /// Counts a page as done when its fetch ends, on every return path.
 struct PageDone<'a>(&'a Tally);
 
 impl Drop for PageDone<'_> {
     fn drop(&mut self) {
-        self.0.bump(&self.0.done);
+        let tally = self.0;
+        tally.bump(&tally.done);
+        if tally.plain
+            && tally
+                .done
+                .load(Ordering::Relaxed)
+                .is_multiple_of(PLAIN_EVERY)
+        {
+            eprintln!("ingest: {}", tally.snapshot());
+        }
     }
 }
 
@@ -159,6 +174,7 @@ impl Tally {
             errors: AtomicU64::new(0),
             done: AtomicU64::new(0),
             bar,
+            plain: ctx.plain,
         }
     }
     fn bump(&self, counter: &AtomicU64) {
