@@ -502,3 +502,28 @@ fn dates_after_brackets_and_glued_commas() {
         Some("2024-04-01T00:00:00")
     );
 }
+
+/// Found by the khronika-fuzz `dates` campaign: a clock time followed by thousands of "("
+/// (or "по(") made the zone rule recurse once per bracket until the stack overflowed.
+#[test]
+fn bracket_floods_after_a_time_keep_the_time_and_the_stack() {
+    let r = reference(NEWS);
+    for flood in [
+        "(".repeat(50_000),
+        "по(".repeat(20_000),
+        "по (".repeat(20_000),
+    ] {
+        let text = format!("в 14:00 {flood}");
+        let found = find_dates_at(&text, &r);
+        assert_eq!(found.first().map(|m| m.text.as_str()), Some("в 14:00"));
+    }
+    // One wrapper is how zones are written, and still read.
+    let moscow = "2025-04-02T21:32:00+03:00";
+    check(
+        NEWS,
+        &[
+            ("2 апреля, 21:32 (мск)", moscow, Grain::Minute),
+            ("2 апреля, 21:32 по мск", moscow, Grain::Minute),
+        ],
+    );
+}

@@ -96,8 +96,14 @@ pub(crate) fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
+/// Seconds tantivy's dates (nanoseconds in an `i64`) can hold: about 1677–2262.
+const TANTIVY_SECS: i64 = i64::MAX / 1_000_000_000;
+
+/// Times outside tantivy's range are clamped to its ends (order is kept): a page may
+/// claim the year 9999 and a search may ask `from=3000-01-01`, and the unclamped
+/// conversion overflowed (a panic in debug builds, a wrapped wrong date in release).
 pub(crate) fn to_tantivy_date(d: DateTime<Utc>) -> tantivy::DateTime {
-    tantivy::DateTime::from_timestamp_secs(d.timestamp())
+    tantivy::DateTime::from_timestamp_secs(d.timestamp().clamp(-TANTIVY_SECS, TANTIVY_SECS))
 }
 
 pub(crate) fn payload_prefix() -> String {

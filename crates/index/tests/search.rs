@@ -399,3 +399,31 @@ fn an_index_of_an_older_version_is_rebuilt() {
     assert_eq!(idx.num_docs(), 0);
     assert_eq!(idx.last_seq().unwrap_or_else(|e| panic!("{e}")), None);
 }
+
+/// Found by the khronika-fuzz `query` campaign: dates past 2262 (a page claiming the year
+/// 9999, `from=3000-01-01` in a search) overflowed tantivy's nanosecond timestamps.
+#[test]
+fn dates_beyond_tantivys_range_neither_overflow_nor_reorder() {
+    let idx = SearchIndex::in_memory().unwrap_or_else(|e| panic!("{e}"));
+    let at = |y: i32| {
+        Utc.with_ymd_and_hms(y, 1, 1, 0, 0, 0)
+            .single()
+            .unwrap_or_else(|| panic!("year {y}"))
+    };
+    idx.upsert(&[
+        doc(1, "Саммит", "саммит", "a", at(2025)),
+        doc(2, "Саммит", "саммит", "a", at(9999)),
+        doc(3, "Саммит", "саммит", "a", at(1000)),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    idx.commit(None).unwrap_or_else(|e| panic!("{e}"));
+    let mut q = SearchQuery::text("саммит");
+    q.from = Some(at(3000));
+    assert_eq!(ids(&idx, &q), vec![2]);
+    q.from = Some(at(1900));
+    q.to = Some(at(5000));
+    assert_eq!(ids(&idx, &q), vec![1]);
+    q.from = None;
+    q.to = Some(at(2000));
+    assert_eq!(ids(&idx, &q), vec![3]);
+}

@@ -12,6 +12,7 @@ pub struct Span {
     pub end: usize,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum EntityKind {
     #[serde(rename = "PER")]
@@ -47,6 +48,7 @@ pub struct Mention {
 }
 
 /// A quotation: direct («…») or indirect ("X заявил, что …").
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Quote {
     /// Span of the quoted text itself, without the quote marks.

@@ -41,6 +41,7 @@ impl std::fmt::Display for Lang {
 }
 
 /// One structural unit of an article body, in reading order.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Block {

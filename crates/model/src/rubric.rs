@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// The rubric of an article. Serialised as the contest's English code (`"society"`, …,
 /// `"not_news"`); shown to readers with [`Rubric::label_ru`].
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Rubric {

@@ -122,6 +122,76 @@ impl PageCache {
     }
 }
 
+/// Recently read articles, already cut down by [`crate::bound::article`], by id: the pages
+/// of a long body and its API windows are separate cache keys, and without this each one
+/// re-read and re-parsed the whole article from the store (tens of MB for the largest).
+/// Bounded in bytes (estimated); an article over the whole budget is not kept.
+pub(crate) struct ArticleCache {
+    inner: Mutex<ArticleLru>,
+    max_bytes: usize,
+}
+
+struct ArticleLru {
+    lru: lru::LruCache<i64, (u64, std::sync::Arc<khronika_store::StoredArticle>, usize)>,
+    bytes: usize,
+}
+
+impl ArticleCache {
+    pub(crate) fn new(max_bytes: usize) -> Self {
+        ArticleCache {
+            inner: Mutex::new(ArticleLru {
+                lru: lru::LruCache::unbounded(),
+                bytes: 0,
+            }),
+            max_bytes,
+        }
+    }
+
+    /// The article read at data `generation`, if kept.
+    pub(crate) fn get(
+        &self,
+        id: i64,
+        generation: u64,
+    ) -> Option<std::sync::Arc<khronika_store::StoredArticle>> {
+        let mut c = self.inner.lock().ok()?;
+        match c.lru.get(&id) {
+            Some((g, a, _)) if *g == generation => Some(a.clone()),
+            Some(_) => {
+                if let Some((_, _, w)) = c.lru.pop(&id) {
+                    c.bytes = c.bytes.saturating_sub(w);
+                }
+                None
+            }
+            None => None,
+        }
+    }
+
+    pub(crate) fn put(
+        &self,
+        generation: u64,
+        a: std::sync::Arc<khronika_store::StoredArticle>,
+        weight: usize,
+    ) {
+        if weight > self.max_bytes {
+            return;
+        }
+        let Ok(mut c) = self.inner.lock() else { return };
+        if let Some((_, _, w)) = c.lru.put(a.id.0, (generation, a, weight)) {
+            c.bytes = c.bytes.saturating_sub(w);
+        }
+        c.bytes += weight;
+        while c.bytes > self.max_bytes {
+            match c.lru.pop_lru() {
+                Some((_, (_, _, w))) => c.bytes = c.bytes.saturating_sub(w),
+                None => {
+                    c.bytes = 0;
+                    break;
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,6 +232,43 @@ mod tests {
         assert!(entries <= SHARDS * 4, "{entries}");
         assert!(c.get("/page/9999", 1).is_some());
         assert!(c.get("/page/5000", 1).is_none());
+    }
+
+    #[test]
+    fn articles_are_kept_within_their_byte_budget_and_generation() {
+        let art = |id: i64| {
+            std::sync::Arc::new(khronika_store::StoredArticle {
+                id: khronika_store::ArticleId(id),
+                source_id: None,
+                url: String::new(),
+                version: 1,
+                content_hash: String::new(),
+                first_seen: chrono::DateTime::UNIX_EPOCH,
+                updated_at: chrono::DateTime::UNIX_EPOCH,
+                hidden: false,
+                display: khronika_store::DisplayPolicy::FullText,
+                article: Default::default(),
+                analysis: None,
+                change_seq: 0,
+                story_id: None,
+                duplicate_of: None,
+                rubric: None,
+            })
+        };
+        let c = ArticleCache::new(1_000);
+        c.put(1, art(1), 400);
+        c.put(1, art(2), 400);
+        assert!(c.get(1, 1).is_some() && c.get(2, 1).is_some());
+        // Over the budget: the least recently used goes.
+        c.put(1, art(3), 400);
+        assert!(c.get(1, 1).is_none());
+        assert!(c.get(3, 1).is_some());
+        // Larger than the whole budget: not kept.
+        c.put(1, art(4), 2_000);
+        assert!(c.get(4, 1).is_none());
+        // Data changed since it was read: not served.
+        assert!(c.get(3, 2).is_none());
+        assert!(c.get(3, 1).is_none(), "a stale entry is dropped");
     }
 
     #[test]

@@ -223,7 +223,7 @@ async fn entries(
         .iter()
         .map(|s| Entry {
             id: s.id.0,
-            title: s.title.clone().unwrap_or_else(|| s.url.clone()),
+            title: crate::bound::display_title(s.title.as_deref(), &s.url),
             summary: s.lead.clone().unwrap_or_default(),
             source: app.source_name(s.source_id, &s.url),
             time: crate::pages::summary_time(s),

@@ -1,7 +1,8 @@
-//! Writing HTML safely: every string from outside goes through [`esc`] (text and attribute
-//! values alike), URLs through [`safe_url`]. We never pass through markup from a page:
-//! articles are rendered from our own `Block`s, so there is nothing to sanitise, only to
-//! escape.
+//! Helpers of the portal: escaping for the one string builder left ([`esc_into`], used by
+//! `render`'s article bodies; the pages are maud templates and escape through the engine),
+//! safe URLs ([`safe_url`]), percent-encoding, Russian dates and plurals, the stylesheet.
+//! We never pass through markup from a page: articles are rendered from our own `Block`s,
+//! so there is nothing to sanitise, only to escape.
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use chrono_tz::Tz;
@@ -20,12 +21,6 @@ pub fn esc_into(out: &mut String, s: &str) {
             c => out.push(c),
         }
     }
-}
-
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    esc_into(&mut out, s);
-    out
 }
 
 /// `Some(url)` only for absolute http(s) URLs; anything else (javascript:, data:, relative
@@ -94,101 +89,6 @@ pub fn plural<'a>(n: u64, one: &'a str, few: &'a str, many: &'a str) -> &'a str 
     }
 }
 
-/// The rubric menu of every page: news rubrics with their Russian names ("not news" has no
-/// page in the menu; `/rubric/not_news` still answers).
-pub fn rubric_menu() -> String {
-    let mut o = String::from("<nav class=\"rubrics\" aria-label=\"Рубрики\">");
-    for r in khronika_model::Rubric::ALL
-        .into_iter()
-        .filter(|r| r.is_news())
-    {
-        o.push_str("<a href=\"/rubric/");
-        o.push_str(r.code());
-        o.push_str("\">");
-        esc_into(&mut o, r.label_ru());
-        o.push_str("</a> ");
-    }
-    o.push_str("</nav>");
-    o
-}
-
-/// The frame of every portal page.
-pub struct Layout<'a> {
-    pub title: &'a str,
-    pub description: Option<&'a str>,
-    pub site_name: &'a str,
-    /// The search box's current text.
-    pub query: &'a str,
-    /// Alternate feed for this page (href, title).
-    pub feed: Option<(String, String)>,
-    pub canonical: Option<String>,
-    /// The reader's time zone, named in the footer.
-    pub tz: Tz,
-}
-
-impl Layout<'_> {
-    pub fn render(&self, main: &str, aside: &str) -> String {
-        let mut o = String::with_capacity(main.len() + aside.len() + 2048);
-        o.push_str("<!DOCTYPE html>\n<html lang=\"ru\">\n<head>\n<meta charset=\"utf-8\">\n");
-        o.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-        o.push_str("<title>");
-        esc_into(&mut o, self.title);
-        if self.title != self.site_name {
-            o.push_str(" — ");
-            esc_into(&mut o, self.site_name);
-        }
-        o.push_str("</title>\n");
-        if let Some(d) = self.description {
-            o.push_str("<meta name=\"description\" content=\"");
-            esc_into(&mut o, d);
-            o.push_str("\">\n");
-        }
-        if let Some(c) = &self.canonical {
-            o.push_str("<link rel=\"canonical\" href=\"");
-            esc_into(&mut o, c);
-            o.push_str("\">\n");
-        }
-        if let Some((href, title)) = &self.feed {
-            o.push_str("<link rel=\"alternate\" type=\"application/rss+xml\" href=\"");
-            esc_into(&mut o, href);
-            o.push_str("\" title=\"");
-            esc_into(&mut o, title);
-            o.push_str("\">\n");
-        }
-        o.push_str("<link rel=\"stylesheet\" href=\"/static/site.css\">\n");
-        o.push_str("<link rel=\"icon\" href=\"data:,\">\n</head>\n<body>\n");
-        o.push_str("<a class=\"skip\" href=\"#main\">Перейти к содержанию</a>\n");
-        o.push_str("<header class=\"top\"><div class=\"wrap\">");
-        o.push_str("<a class=\"logo\" href=\"/\">");
-        esc_into(&mut o, self.site_name);
-        o.push_str("</a>");
-        o.push_str("<form class=\"search\" role=\"search\" action=\"/search\" method=\"get\">");
-        o.push_str("<label for=\"q\" class=\"vh\">Поиск по новостям</label>");
-        o.push_str(
-            "<input id=\"q\" name=\"q\" type=\"search\" placeholder=\"Поиск по новостям\" value=\"",
-        );
-        esc_into(&mut o, self.query);
-        o.push_str("\"><button type=\"submit\">Найти</button></form>");
-        o.push_str("<nav aria-label=\"Разделы\"><a href=\"/\">Главная</a> <a href=\"/stories\">Сюжеты</a> <a href=\"/tags\">Теги</a> <a href=\"/sources\">Источники</a> <a href=\"/entities\">Персоны и организации</a></nav>");
-        o.push_str(&rubric_menu());
-        o.push_str("</div></header>\n<div class=\"wrap page\">\n<main id=\"main\">\n");
-        o.push_str(main);
-        o.push_str("\n</main>\n");
-        if !aside.is_empty() {
-            o.push_str("<aside aria-label=\"Последние и популярные новости\">\n");
-            o.push_str(aside);
-            o.push_str("\n</aside>\n");
-        }
-        o.push_str("</div>\n<footer class=\"bottom\"><div class=\"wrap\"><p>");
-        esc_into(&mut o, self.site_name);
-        o.push_str(" — новости из открытых источников. Тексты принадлежат их издателям; полные тексты показаны только с разрешения источника. <a href=\"/feed.rss\">RSS</a> · <a href=\"/feed.atom\">Atom</a> · <a href=\"/api/v1/openapi.json\">API</a></p>");
-        o.push_str("<p>Время указано для часового пояса ");
-        esc_into(&mut o, self.tz.name());
-        o.push_str(" (<a href=\"/timezone\">сменить</a>).</p></div></footer>\n</body>\n</html>\n");
-        o
-    }
-}
-
 /// The portal's stylesheet: system fonts, one column on phones, main + sidebar from 900 px.
 pub const SITE_CSS: &str = r#"*,*::before,*::after{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
@@ -254,8 +154,10 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_quotes() {
+        let mut out = String::new();
+        esc_into(&mut out, "<script>alert('x')</script> & \"y\"");
         assert_eq!(
-            esc("<script>alert('x')</script> & \"y\""),
+            out,
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;"
         );
     }

@@ -8,12 +8,21 @@
 //! * **feeds**: `/feed.rss` and `/feed.atom`, narrowed by `source`, `tag`, `entity`, `story`,
 //!   `rubric` or a search query `q`.
 //!
-//! Plus `/healthz` and Prometheus `/metrics`.
+//! Plus `/healthz`; Prometheus `/metrics` only on the separate admin address
+//! ([`admin_router`]).
+//!
+//! **Bounds** (see `README.md`, "Security"): every answer carries a strict CSP and the other
+//! browser security headers ([`protect`]); connections have a header-read/keep-alive timeout
+//! and a cap that sheds idle sockets first (`net`); a handler has a time limit; articles
+//! are cut to fixed caps and their bodies paged ([`bound`]); cache misses of one URL are
+//! rendered once however many requests wait for it, and article pages render on blocking
+//! threads, at most `render_workers` at a time, so `/healthz` and cache hits keep
+//! answering.
 //!
 //! **Architecture invariant:** serve reads only through the `Store` trait and the search
 //! index; it writes nothing but anonymous view counts. Every string from outside is escaped
-//! on output ([`html::esc`]); article bodies are rendered from our own blocks, never from
-//! page markup.
+//! on output (by the maud templates of the pages, by [`html::esc_into`] in [`render`]);
+//! article bodies are rendered from our own blocks, never from page markup.
 //!
 //! Cost model: rendered pages and API answers are cached in memory per URL (and reader time
 //! zone) until the store changes (the index sync bumps a generation) or 30 s pass, so a hot
@@ -31,7 +40,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -41,17 +50,21 @@ use khronika_index::{IndexDoc, SearchIndex};
 use khronika_store::{ArticleId, Source, SourceId, Store, StoredArticle};
 
 mod api;
+pub mod bound;
 mod cache;
 mod feeds;
 pub mod html;
 mod metrics;
+mod net;
 mod pages;
+pub mod protect;
 pub mod render;
 
 pub use cache::Cached;
-use cache::PageCache;
+use cache::{ArticleCache, PageCache};
 
 pub use metrics::Metrics;
+pub use net::ConnLimits;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
@@ -68,6 +81,11 @@ pub enum ServeError {
     Io(#[from] std::io::Error),
     #[error("background task failed: {0}")]
     Join(String),
+    #[error(
+        "another khronika server is serving {dir} (it holds {lock}); one server per data \
+         directory keeps the search index in sync: stop it, or use another --data-dir"
+    )]
+    Busy { dir: String, lock: String },
 }
 
 /// Settings of a running server.
@@ -86,6 +104,15 @@ pub struct ServeConfig {
     pub cache_entries: usize,
     /// About how many bytes of rendered pages the cache may hold.
     pub cache_bytes: usize,
+    /// The request head must arrive within this; also how long a kept-alive connection
+    /// may sit idle.
+    pub header_read_timeout: Duration,
+    /// Longest a handler may run before the answer is 503.
+    pub request_timeout: Duration,
+    /// Most open connections; at the cap the longest-open idle one is closed for a new one.
+    pub max_connections: usize,
+    /// Most article pages rendered at the same time (on blocking threads).
+    pub render_workers: usize,
 }
 
 impl Default for ServeConfig {
@@ -98,8 +125,37 @@ impl Default for ServeConfig {
             cache_ttl: Duration::from_secs(30),
             cache_entries: 20_000,
             cache_bytes: 128 << 20,
+            header_read_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            max_connections: default_max_connections(),
+            render_workers: std::thread::available_parallelism().map_or(2, |n| n.get()) * 2,
         }
     }
+}
+
+/// Three quarters of the process's open-file limit (the rest is for the store, the index
+/// and the admin listener), at most 16,384; 768 when the limit cannot be read.
+pub fn default_max_connections() -> usize {
+    let soft = std::fs::read_to_string("/proc/self/limits")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Max open files"))
+                .and_then(|l| l.split_whitespace().nth(3))
+                .and_then(|n| n.parse::<usize>().ok())
+        })
+        .unwrap_or(1024);
+    (soft / 4 * 3).clamp(64, 16_384)
+}
+
+/// How the background index sync went: `/healthz` is not "ok" while it fails or stalls.
+struct SyncState {
+    /// The last attempt's error, `None` after a success.
+    error: Mutex<Option<String>>,
+    /// The last attempt failed reading the store.
+    store_failed: std::sync::atomic::AtomicBool,
+    /// When the last attempt ended (or the server started).
+    last_done: Mutex<Instant>,
 }
 
 /// Everything a request handler needs.
@@ -109,11 +165,17 @@ pub struct App {
     pub cfg: ServeConfig,
     pub metrics: Metrics,
     cache: PageCache,
+    articles: ArticleCache,
     views: Mutex<HashMap<i64, u64>>,
     sources: RwLock<HashMap<i64, Source>>,
     /// Bumped whenever the visible data changes; cached pages of older generations are stale.
     generation: AtomicU64,
     started: Instant,
+    sync_state: SyncState,
+    /// Cache misses being rendered, by cache key: later requests for the same key wait for
+    /// the first one's answer instead of rendering it again.
+    inflight: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    renders: Arc<tokio::sync::Semaphore>,
 }
 
 pub type AppState = Arc<App>;
@@ -124,16 +186,25 @@ impl App {
         index: Arc<SearchIndex>,
         cfg: ServeConfig,
     ) -> Result<AppState, ServeError> {
+        let renders = Arc::new(tokio::sync::Semaphore::new(cfg.render_workers.max(1)));
         let app = Arc::new(App {
             store,
             index,
             cache: PageCache::new(cfg.cache_entries, cfg.cache_bytes, cfg.cache_ttl),
+            articles: ArticleCache::new(ARTICLE_CACHE_BYTES),
             cfg,
             metrics: Metrics::default(),
             views: Mutex::new(HashMap::new()),
             sources: RwLock::new(HashMap::new()),
             generation: AtomicU64::new(1),
             started: Instant::now(),
+            sync_state: SyncState {
+                error: Mutex::new(None),
+                store_failed: false.into(),
+                last_done: Mutex::new(Instant::now()),
+            },
+            inflight: Mutex::new(HashMap::new()),
+            renders,
         });
         app.refresh_sources().await?;
         Ok(app)
@@ -233,12 +304,56 @@ impl App {
 
     /// Brings the index up to date with the store's change feed.
     pub async fn sync_index(&self) -> Result<usize, ServeError> {
+        let res = self.sync_once().await;
+        let st = &self.sync_state;
+        if let Ok(mut e) = st.error.lock() {
+            *e = res.as_ref().err().map(ToString::to_string);
+        }
+        st.store_failed
+            .store(matches!(res, Err(ServeError::Store(_))), Ordering::Relaxed);
+        if let Ok(mut t) = st.last_done.lock() {
+            *t = Instant::now();
+        }
+        res
+    }
+
+    async fn sync_once(&self) -> Result<usize, ServeError> {
         let n = sync_index(self.store.as_ref(), &self.index).await?;
         if n > 0 {
             self.refresh_sources().await?;
             self.invalidate();
         }
         Ok(n)
+    }
+
+    /// An article as pages and the API show it: read once, cut down by
+    /// [`bound::article`], kept a while for its other pages (one read per id at a time).
+    pub async fn load_article(
+        &self,
+        id: ArticleId,
+    ) -> Result<Option<Arc<StoredArticle>>, khronika_store::StoreError> {
+        let generation = self.generation();
+        if let Some(a) = self.articles.get(id.0, generation) {
+            return Ok(Some(a));
+        }
+        let turn = Inflight::enter(self, format!("load|{}", id.0));
+        let _turn = turn.slot.lock().await;
+        if let Some(a) = self.articles.get(id.0, generation) {
+            return Ok(Some(a));
+        }
+        let Some(mut a) = self.store.get_article(id).await? else {
+            return Ok(None);
+        };
+        bound::article(&mut a);
+        let weight = bound::approx_bytes(&a);
+        let a = Arc::new(a);
+        self.articles.put(generation, a.clone(), weight);
+        Ok(Some(a))
+    }
+
+    /// The last index sync's error, if it failed.
+    pub fn sync_error(&self) -> Option<String> {
+        self.sync_state.error.lock().ok().and_then(|e| e.clone())
     }
 }
 
@@ -316,6 +431,10 @@ pub async fn sync_index(store: &dyn Store, index: &Arc<SearchIndex>) -> Result<u
     Ok(applied)
 }
 
+/// Memory for recently read articles ([`App::load_article`]): a few of the largest the
+/// store can hold (an imported line is at most 16 MiB), many normal ones.
+const ARTICLE_CACHE_BYTES: usize = 64 << 20;
+
 /// A sync that applied this many changes (a first load, `reindex`, a big import) merges the
 /// index into one segment: the bulk load leaves a dozen, and searches pay per segment.
 const OPTIMIZE_AFTER_CHANGES: usize = 5_000;
@@ -336,7 +455,7 @@ pub async fn reindex(store: &dyn Store, index: &Arc<SearchIndex>) -> Result<usiz
 /// The whole HTTP surface.
 pub fn router(app: AppState) -> Router {
     let api = api::routes();
-    Router::new()
+    let routes = Router::new()
         .route("/", get(pages::front))
         .route("/article/{id}", get(pages::article))
         .route("/search", get(pages::search))
@@ -354,13 +473,34 @@ pub fn router(app: AppState) -> Router {
         .route("/feed.atom", get(feeds::atom))
         .route("/static/site.css", get(static_css))
         .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics::handler))
         .nest("/api/v1", api)
-        .fallback(pages::not_found)
+        .fallback(pages::not_found);
+    // Without allowed origins there is no CORS at all (no headers, no `Vary`, preflights
+    // are ordinary OPTIONS requests), as before the layer.
+    let routes = match cors(&app.cfg) {
+        Some(c) => routes.layer(c),
+        None => routes,
+    };
+    routes
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            protect::request_timeout,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             metrics::track,
         ))
+        .layer(axum::middleware::from_fn(protect::security_headers))
+        .with_state(app)
+}
+
+/// The admin surface, for a loopback or internal address only: Prometheus `/metrics` and
+/// `/healthz`. The public router has no `/metrics`.
+pub fn admin_router(app: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics::handler))
+        .route("/healthz", get(healthz))
+        .layer(axum::middleware::from_fn(protect::security_headers))
         .with_state(app)
 }
 
@@ -386,13 +526,71 @@ pub async fn serve_on(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
+    serve_with_admin(app, listener, None, shutdown).await
+}
+
+/// Serves the public router on `listener` and, when given, the [`admin_router`] on
+/// `admin`, until `shutdown` resolves.
+pub async fn serve_with_admin(
+    app: AppState,
+    listener: tokio::net::TcpListener,
+    admin: Option<tokio::net::TcpListener>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
     spawn_background(app.clone());
-    axum::serve(listener, router(app.clone()))
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    let limits = ConnLimits {
+        header_read_timeout: app.cfg.header_read_timeout,
+        max_connections: app.cfg.max_connections,
+    };
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let admin_task = admin.map(|l| {
+        let mut stop = stop_rx.clone();
+        let admin_limits = ConnLimits {
+            max_connections: 64,
+            ..limits
+        };
+        tokio::spawn(net::serve(
+            l,
+            admin_router(app.clone()),
+            admin_limits,
+            async move {
+                let _ = stop.changed().await;
+            },
+        ))
+    });
+    net::serve(listener, router(app.clone()), limits, shutdown).await?;
+    let _ = stop_tx.send(true);
+    if let Some(t) = admin_task {
+        t.await.map_err(|e| ServeError::Join(e.to_string()))??;
+    }
     // Views counted since the last flush are not lost on a clean stop.
     app.flush_views().await?;
     Ok(())
+}
+
+/// An exclusive lock on a data directory for one server (`<dir>/serve.lock`), held until
+/// dropped. Two servers on one directory would both try to write its search index: the
+/// second never gets the index writer, so its index never follows the store.
+#[derive(Debug)]
+pub struct DirLock {
+    _file: std::fs::File,
+}
+
+pub fn lock_data_dir(dir: &std::path::Path) -> Result<DirLock, ServeError> {
+    let path = dir.join("serve.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)?;
+    match file.try_lock() {
+        Ok(()) => Ok(DirLock { _file: file }),
+        Err(std::fs::TryLockError::WouldBlock) => Err(ServeError::Busy {
+            dir: dir.display().to_string(),
+            lock: path.display().to_string(),
+        }),
+        Err(std::fs::TryLockError::Error(e)) => Err(ServeError::Io(e)),
+    }
 }
 
 /// The index sync and view flush loops.
@@ -434,15 +632,31 @@ async fn static_css() -> Response {
     r
 }
 
+/// Health from the background index sync, which reads the store's change feed and writes
+/// the index every `sync_interval`: no store query here, so the answer stays immediate
+/// while the store's readers are busy (a probe that queried the store took seconds while
+/// large articles were being read).
 async fn healthz(axum::extract::State(app): axum::extract::State<AppState>) -> Response {
-    let store_ok = app.store.stats().await.is_ok();
+    let st = &app.sync_state;
+    let store_ok = !st.store_failed.load(Ordering::Relaxed);
+    let since = st.last_done.lock().map_or(Duration::ZERO, |t| t.elapsed());
+    // A sync that has not finished for this long is stuck (a normal one takes
+    // milliseconds; a bulk one, seconds).
+    let stalled = since > (app.cfg.sync_interval * 10).max(Duration::from_secs(60));
+    let sync = match (app.sync_error(), stalled) {
+        (Some(_), _) => "failing",
+        (None, true) => "stalled",
+        (None, false) => "ok",
+    };
+    let ok = store_ok && sync == "ok";
     let body = serde_json::json!({
-        "status": if store_ok { "ok" } else { "degraded" },
+        "status": if ok { "ok" } else { "degraded" },
         "store": store_ok,
+        "index_sync": sync,
         "index_documents": app.index.num_docs(),
         "uptime_seconds": app.started.elapsed().as_secs(),
     });
-    let status = if store_ok {
+    let status = if ok {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
@@ -497,10 +711,6 @@ pub fn respond(headers: &HeaderMap, c: &Cached, cache_control: &'static str) -> 
         header::CACHE_CONTROL,
         HeaderValue::from_static(cache_control),
     );
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
     r
 }
 
@@ -516,13 +726,75 @@ impl App {
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<(StatusCode, String), Response>>,
     {
+        self.cached_with(key, content_type, make).await
+    }
+
+    /// Like [`cached`](Self::cached), rendering on a blocking thread: for pages whose cost
+    /// grows with the data (an article), so that a slow render never holds an async worker
+    /// that `/healthz` and cache hits need.
+    pub async fn cached_blocking<F, Fut>(
+        &self,
+        key: String,
+        content_type: &'static str,
+        make: F,
+    ) -> Result<Cached, Response>
+    where
+        F: FnOnce() -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = Result<(StatusCode, String), Response>> + Send + 'static,
+    {
+        let renders = self.renders.clone();
+        self.cached_with(key, content_type, || async move {
+            // Taken only by the request that renders (not by those waiting for the same
+            // key). Renders never nest (no `cached_blocking` inside a render), so waiting
+            // for a slot while holding a key's turn cannot deadlock.
+            let permit = renders
+                .acquire_owned()
+                .await
+                .map_err(|_| StatusCode::SERVICE_UNAVAILABLE.into_response())?;
+            let rt = tokio::runtime::Handle::current();
+            tokio::task::spawn_blocking(move || {
+                // The render slot goes with the work: a request that timed out does not
+                // free it while its render still runs.
+                let _permit = permit;
+                rt.block_on(make())
+            })
+            .await
+            .unwrap_or_else(|e| {
+                tracing::error!("render task failed: {e}");
+                Err(StatusCode::INTERNAL_SERVER_ERROR.into_response())
+            })
+        })
+        .await
+    }
+
+    /// The cache look-up, then on a miss: one render per key at a time (requests for the
+    /// same key wait and take its answer).
+    async fn cached_with<F, Fut>(
+        &self,
+        key: String,
+        content_type: &'static str,
+        render: F,
+    ) -> Result<Cached, Response>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<(StatusCode, String), Response>>,
+    {
         let generation = self.generation();
         if let Some(c) = self.cache.get(&key, generation) {
             self.metrics.cache_hit();
             return Ok(c);
         }
+        let turn = Inflight::enter(self, key.clone());
+        let _turn = turn.slot.lock().await;
+        if let Some(c) = self.cache.get(&key, generation) {
+            self.metrics.cache_hit();
+            return Ok(c);
+        }
         self.metrics.cache_miss();
-        let (status, body) = make().await?;
+        let (status, mut body) = render().await?;
+        // A rendered page grew by doubling: without this the cache would hold up to twice
+        // the bytes it accounts for.
+        body.shrink_to_fit();
         let body = axum::body::Bytes::from(body);
         let c = Cached {
             status,
@@ -539,50 +811,62 @@ impl App {
     }
 }
 
-/// Adds CORS headers for allowed origins and answers preflight requests.
-pub(crate) fn cors_headers(app: &App, req_headers: &HeaderMap, resp: &mut Response) {
-    if app.cfg.cors_origins.is_empty() {
-        return;
-    }
-    let Some(origin) = req_headers
-        .get(header::ORIGIN)
-        .and_then(|o| o.to_str().ok())
-    else {
-        return;
-    };
-    let any = app.cfg.cors_origins.iter().any(|o| o == "*");
-    let allowed = any || app.cfg.cors_origins.iter().any(|o| o == origin);
-    if !allowed {
-        return;
-    }
-    let h = resp.headers_mut();
-    let value = if any { "*" } else { origin };
-    if let Ok(v) = HeaderValue::from_str(value) {
-        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
-    }
-    if !any {
-        h.insert(header::VARY, HeaderValue::from_static("Origin"));
-    }
-    h.insert(
-        header::ACCESS_CONTROL_ALLOW_METHODS,
-        HeaderValue::from_static("GET, HEAD, OPTIONS"),
-    );
-    h.insert(
-        header::ACCESS_CONTROL_ALLOW_HEADERS,
-        HeaderValue::from_static("If-None-Match, Content-Type"),
-    );
-    h.insert(
-        header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static("ETag"),
-    );
-    h.insert(
-        header::ACCESS_CONTROL_MAX_AGE,
-        HeaderValue::from_static("600"),
-    );
+/// A request's place in the queue of renders of one cache key; leaves the map when the
+/// last request for the key is done (also when a request is dropped by its timeout).
+struct Inflight<'a> {
+    app: &'a App,
+    key: String,
+    slot: Arc<tokio::sync::Mutex<()>>,
 }
 
-pub(crate) fn is_preflight(req: &Request<Body>) -> bool {
-    req.method() == Method::OPTIONS && req.headers().contains_key(header::ORIGIN)
+impl<'a> Inflight<'a> {
+    fn enter(app: &'a App, key: String) -> Inflight<'a> {
+        let slot = match app.inflight.lock() {
+            Ok(mut m) => m.entry(key.clone()).or_default().clone(),
+            // A poisoned map only loses the sharing of renders.
+            Err(_) => Arc::default(),
+        };
+        Inflight { app, key, slot }
+    }
+}
+
+impl Drop for Inflight<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut m) = self.app.inflight.lock() {
+            // The map's reference and ours: nobody else is waiting.
+            if Arc::strong_count(&self.slot) <= 2 {
+                m.remove(&self.key);
+            }
+        }
+    }
+}
+
+/// CORS for browsers calling us from other sites: only the configured origins (`*` for any;
+/// `None`, no layer, when there are none), read-only methods, `ETag` readable and `If-None-Match` sendable so
+/// conditional requests work across origins. Preflights are answered here, never routed.
+fn cors(cfg: &ServeConfig) -> Option<tower_http::cors::CorsLayer> {
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    if cfg.cors_origins.is_empty() {
+        return None;
+    }
+    let origin = if cfg.cors_origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        // An origin that is not a valid header value can never match a request's.
+        AllowOrigin::list(
+            cfg.cors_origins
+                .iter()
+                .filter_map(|o| HeaderValue::from_str(o).ok()),
+        )
+    };
+    Some(
+        CorsLayer::new()
+            .allow_origin(origin)
+            .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
+            .allow_headers([header::IF_NONE_MATCH, header::CONTENT_TYPE])
+            .expose_headers([header::ETAG])
+            .max_age(Duration::from_secs(600)),
+    )
 }
 
 /// Query string pairs, decoded leniently (never a rejection).

@@ -1,6 +1,5 @@
 //! Prometheus metrics: request counts and latency histograms per route, cache hits, index
-//! size and lag behind the store. Also the middleware that applies CORS, because it already
-//! wraps every request.
+//! size and lag behind the store.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -10,7 +9,7 @@ use std::time::Instant;
 
 use axum::body::Body;
 use axum::extract::{MatchedPath, State};
-use axum::http::{header, HeaderValue, Request, StatusCode};
+use axum::http::{header, HeaderValue, Request};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -132,7 +131,7 @@ fn label(s: &str) -> String {
         .replace('\n', " ")
 }
 
-/// Times and counts every request; applies CORS headers and answers preflights.
+/// Times and counts every request (CORS preflights too: the CORS layer is inside this one).
 pub async fn track(State(app): State<AppState>, req: Request<Body>, next: Next) -> Response {
     let start = Instant::now();
     let route = req
@@ -140,14 +139,7 @@ pub async fn track(State(app): State<AppState>, req: Request<Body>, next: Next) 
         .get::<MatchedPath>()
         .map(|m| m.as_str().to_string())
         .unwrap_or_else(|| "unmatched".into());
-    let req_headers = req.headers().clone();
-    let preflight = crate::is_preflight(&req);
-    let mut resp = if preflight {
-        StatusCode::NO_CONTENT.into_response()
-    } else {
-        next.run(req).await
-    };
-    crate::cors_headers(&app, &req_headers, &mut resp);
+    let resp = next.run(req).await;
     app.metrics.observe(
         &route,
         resp.status().as_u16(),

@@ -3,26 +3,68 @@
 
 use khronika_model::{Analysis, Article, Block, Quote};
 
-use crate::html::{enc, esc, esc_into};
+use crate::html::{enc, esc_into};
 
 /// Longest text we render in one block (bounded output on pathological input).
 const MAX_BLOCK_CHARS: usize = 50_000;
 /// Most blocks rendered for one article.
 const MAX_BLOCKS: usize = 2_000;
+/// Direct quotes looked for in the body: each is searched in every block of the page, so
+/// the cost is quotes × text; a news article has at most a few dozen.
+const MAX_MARKED_QUOTES: usize = 100;
+/// Rendering stops adding blocks, list items and table rows past this much HTML: a page of
+/// the body is about [`crate::bound::BODY_PAGE_BYTES`] of text, but one block (a list or
+/// table) can hold far more.
+const MAX_HTML_BYTES: usize = 1 << 20;
 
 /// The body's blocks as HTML, direct quotes marked. Quotes are located by their text inside
 /// each block (robust to how the analysed text joined the blocks).
 pub fn body_html(article: &Article, analysis: Option<&Analysis>) -> String {
+    blocks_html(&article.blocks, analysis)
+}
+
+/// Page `page` (1-based) of the body as HTML, cut by [`crate::bound::body_pages`], with
+/// links to the other pages of article `id` when there are several; `None` past the last.
+pub fn body_page_html(
+    article: &Article,
+    analysis: Option<&Analysis>,
+    page: usize,
+    id: i64,
+) -> Option<String> {
+    let pages = crate::bound::body_pages(&article.blocks, crate::bound::BODY_PAGE_BYTES);
+    let range = pages.get(page.checked_sub(1)?)?.clone();
+    let mut o = blocks_html(article.blocks.get(range)?, analysis);
+    if pages.len() > 1 {
+        o.push_str("<nav class=\"pages\" aria-label=\"Страницы статьи\"><p>");
+        o.push_str(&format!("Страница {page} из {}", pages.len()));
+        for (label, to) in [("← назад", page - 1), ("Продолжение →", page + 1)]
+        {
+            if (1..=pages.len()).contains(&to) {
+                o.push_str(&format!(
+                    " · <a href=\"/article/{id}?page={to}\">{label}</a>"
+                ));
+            }
+        }
+        o.push_str("</p></nav>\n");
+    }
+    Some(o)
+}
+
+fn blocks_html(blocks: &[Block], analysis: Option<&Analysis>) -> String {
     let quotes: Vec<&Quote> = analysis
         .map(|a| {
             a.quotes
                 .iter()
                 .filter(|q| q.direct && q.text.chars().count() >= 3)
+                .take(MAX_MARKED_QUOTES)
                 .collect()
         })
         .unwrap_or_default();
     let mut o = String::new();
-    for block in article.blocks.iter().take(MAX_BLOCKS) {
+    for block in blocks.iter().take(MAX_BLOCKS) {
+        if o.len() > MAX_HTML_BYTES {
+            break;
+        }
         match block {
             Block::Paragraph { text } => {
                 o.push_str("<p>");
@@ -39,7 +81,10 @@ pub fn body_html(article: &Article, analysis: Option<&Analysis>) -> String {
             Block::List { ordered, items } => {
                 let tag = if *ordered { "ol" } else { "ul" };
                 o.push_str(&format!("<{tag}>"));
-                for item in items.iter().take(MAX_BLOCKS) {
+                for item in items {
+                    if o.len() > MAX_HTML_BYTES {
+                        break;
+                    }
                     o.push_str("<li>");
                     marked_text(&mut o, clip(item), &quotes);
                     o.push_str("</li>");
@@ -58,7 +103,10 @@ pub fn body_html(article: &Article, analysis: Option<&Analysis>) -> String {
             }
             Block::Table { rows } => {
                 o.push_str("<div class=\"table\"><table class=\"list\">");
-                for row in rows.iter().take(MAX_BLOCKS) {
+                for row in rows {
+                    if o.len() > MAX_HTML_BYTES {
+                        break;
+                    }
                     o.push_str("<tr>");
                     for cell in row.iter().take(64) {
                         o.push_str("<td>");
@@ -74,11 +122,9 @@ pub fn body_html(article: &Article, analysis: Option<&Analysis>) -> String {
     o
 }
 
-fn clip(s: &str) -> &str {
-    match s.char_indices().nth(MAX_BLOCK_CHARS) {
-        Some((i, _)) => s.get(..i).unwrap_or(s),
-        None => s,
-    }
+/// At most [`MAX_BLOCK_CHARS`] characters of `s` (a lead or a block), cut at a character.
+pub(crate) fn clip(s: &str) -> &str {
+    crate::bound::clip_chars(s, MAX_BLOCK_CHARS)
 }
 
 /// Escapes `text`, wrapping each quote's first occurrence in `<mark class="quote">`.
@@ -170,28 +216,27 @@ pub fn top_entities(analysis: Option<&Analysis>, limit: usize) -> Vec<(String, &
     let Some(a) = analysis else {
         return Vec::new();
     };
-    let mut counts: Vec<(String, &'static str, usize)> = Vec::new();
+    // By name, first kind seen (a linear scan per mention was quadratic in the mentions
+    // of a huge article).
+    let mut by_name: std::collections::HashMap<&str, (&'static str, usize)> =
+        std::collections::HashMap::new();
     for m in &a.entities {
         let name = m.normal.trim();
         if name.is_empty() {
             continue;
         }
-        match counts.iter_mut().find(|(n, _, _)| n == name) {
-            Some(e) => e.2 += 1,
-            None => counts.push((name.to_string(), m.kind.code(), 1)),
-        }
+        by_name.entry(name).or_insert((m.kind.code(), 0)).1 += 1;
     }
+    let mut counts: Vec<(String, &'static str, usize)> = by_name
+        .into_iter()
+        .map(|(n, (k, c))| (n.to_string(), k, c))
+        .collect();
     counts.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
     counts
         .into_iter()
         .take(limit)
         .map(|(n, k, _)| (n, k))
         .collect()
-}
-
-/// Plain escaped text, used where only a line of text is wanted.
-pub fn text(s: &str) -> String {
-    esc(clip(s))
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use clap::Args;
 use khronika_pipeline::{FileOptions, PipelineOptions};
 use khronika_store::{DisplayPolicy, NewSource, Store};
 
-use crate::cmd::serve::{open_index, serve_store, WebOpts};
+use crate::cmd::serve::{lock_dir, open_index, serve_store, WebOpts};
 use crate::cmd::source::runtime;
 use crate::GlobalOpts;
 
@@ -191,6 +191,7 @@ pub fn run(global: &GlobalOpts, args: DemoArgs) -> Result<ExitCode> {
             }
         };
         eprintln!("khronika: demo data in {}", dir.display());
+        let _lock = lock_dir(&dir)?;
         let store = khronika_store::open_sqlite(&dir)
             .await
             .with_context(|| format!("opening the store in {}", dir.display()))?;
@@ -208,7 +209,7 @@ pub fn run(global: &GlobalOpts, args: DemoArgs) -> Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
         let listener = bind_near(args.addr).await?;
-        serve_store(store, index, cfg, listener).await?;
+        serve_store(store, index, cfg, listener, None).await?;
         Ok(ExitCode::SUCCESS)
     })
 }

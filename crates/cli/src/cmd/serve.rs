@@ -19,6 +19,10 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "HOST:PORT")]
     pub addr: SocketAddr,
+    /// Also serve Prometheus `/metrics` (and `/healthz`) on this address; keep it on
+    /// loopback or an internal network. Without it there is no `/metrics` at all.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub admin_addr: Option<SocketAddr>,
     #[command(flatten)]
     pub web: WebOpts,
 }
@@ -35,6 +39,10 @@ pub struct WebOpts {
     /// The portal's name in its header.
     #[arg(long, default_value = "Хроника", value_name = "NAME")]
     pub site_name: String,
+    /// Most open connections (default: three quarters of the open-file limit, at most
+    /// 16,384); at the cap the longest-open idle connection is closed for a new one.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: Option<u32>,
 }
 
 impl WebOpts {
@@ -45,12 +53,16 @@ impl WebOpts {
                 self.tz
             )
         })?;
-        Ok(ServeConfig {
+        let mut cfg = ServeConfig {
             site_name: self.site_name.clone(),
             default_tz: tz,
             cors_origins: self.cors_origins.clone(),
             ..Default::default()
-        })
+        };
+        if let Some(n) = self.max_connections {
+            cfg.max_connections = n as usize;
+        }
+        Ok(cfg)
     }
 }
 
@@ -62,12 +74,20 @@ pub fn open_index(data: &Path) -> Result<Arc<SearchIndex>> {
     )?))
 }
 
+/// Takes the data directory's server lock (`<dir>/serve.lock`) for as long as the result
+/// lives: a second server on the same directory would never get the index writer.
+pub fn lock_dir(dir: &Path) -> Result<khronika_serve::DirLock> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    Ok(khronika_serve::lock_data_dir(dir)?)
+}
+
 /// Catches the index up with the store, then serves until Ctrl-C.
 pub async fn serve_store(
     store: Arc<dyn Store>,
     index: Arc<SearchIndex>,
     cfg: ServeConfig,
     listener: tokio::net::TcpListener,
+    admin: Option<tokio::net::TcpListener>,
 ) -> Result<()> {
     let n = khronika_serve::sync_index(store.as_ref(), &index)
         .await
@@ -78,7 +98,10 @@ pub async fn serve_store(
     let app = App::new(store, index, cfg).await?;
     let addr = listener.local_addr()?;
     eprintln!("khronika: serving on http://{addr}/  (API: http://{addr}/api/v1/openapi.json; Ctrl-C stops)");
-    khronika_serve::serve_on(app, listener, shutdown_signal()).await?;
+    if let Some(a) = admin.as_ref().and_then(|l| l.local_addr().ok()) {
+        eprintln!("khronika: metrics on http://{a}/metrics");
+    }
+    khronika_serve::serve_with_admin(app, listener, admin, shutdown_signal()).await?;
     Ok(())
 }
 
@@ -103,6 +126,7 @@ pub fn run(global: &GlobalOpts, args: ServeArgs) -> Result<ExitCode> {
     let cfg = args.web.config()?;
     runtime()?.block_on(async move {
         let dir = data_dir(global)?;
+        let _lock = lock_dir(&dir)?;
         let store = open_store(global).await?;
         let index = open_index(&dir)?;
         let listener = tokio::net::TcpListener::bind(args.addr)
@@ -113,7 +137,15 @@ pub fn run(global: &GlobalOpts, args: ServeArgs) -> Result<ExitCode> {
                     args.addr
                 )
             })?;
-        serve_store(store, index, cfg, listener).await?;
+        let admin = match args.admin_addr {
+            Some(a) => Some(
+                tokio::net::TcpListener::bind(a)
+                    .await
+                    .with_context(|| format!("listening on the admin address {a}"))?,
+            ),
+            None => None,
+        };
+        serve_store(store, index, cfg, listener, admin).await?;
         Ok(ExitCode::SUCCESS)
     })
 }

@@ -219,8 +219,18 @@ impl<'a> Parser<'a> {
 
     /// A stated time zone.
     pub(super) fn zone(&self, i: usize) -> Res<Zone> {
+        self.zone_within(i, 0)
+    }
+
+    /// A zone inside `wrappers` enclosing "(" / "по". Real zones have one ("(мск)", "по
+    /// мск"); unbounded, hostile text such as "((((…" or "по(по(…" recursed until the
+    /// stack overflowed.
+    fn zone_within(&self, i: usize, wrappers: u32) -> Res<Zone> {
+        if (self.p(i, "(") || self.is_w(i, &["по"])) && wrappers >= 2 {
+            return None;
+        }
         if self.p(i, "(") {
-            let (e, z) = self.zone(i + 1)?;
+            let (e, z) = self.zone_within(i + 1, wrappers + 1)?;
             return self.p(e, ")").then_some((e + 1, z));
         }
         // "+05:00", "-0200" glued to a clock time (ISO 8601)
@@ -245,7 +255,7 @@ impl<'a> Parser<'a> {
         let w = self.w(i)?;
         // "по UTC", "по мск"
         if w == "по" && self.w(i + 1).is_some_and(|n| n != "по") {
-            if let Some((e, z)) = self.zone(i + 1) {
+            if let Some((e, z)) = self.zone_within(i + 1, wrappers + 1) {
                 return Some((e, z));
             }
         }

@@ -15,6 +15,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 pub struct Server {
     pub addr: SocketAddr,
+    /// The admin listener (`/metrics`).
+    pub admin: SocketAddr,
     pub app: AppState,
     pub store: Arc<dyn Store>,
     pub sources: Vec<SourceId>,
@@ -218,6 +220,53 @@ pub fn new_article(
     }
 }
 
+/// A 14 MB article as a bulk import can store one: 1,400 paragraphs of 10 KB, one 1 MB
+/// paragraph, thousands of quotes and 100,000 entity mentions.
+pub fn huge_article() -> (Article, Analysis) {
+    let para = "Длинный текст доклада о бюджете. ".repeat(170); // ~10 KB
+    let mut blocks: Vec<Block> = (0..1_400)
+        .map(|i| Block::Paragraph {
+            text: format!("{i}. {para}"),
+        })
+        .collect();
+    blocks.insert(
+        700,
+        Block::Paragraph {
+            text: "Ъ".repeat(500_000),
+        },
+    );
+    let article = Article {
+        title: Some(format!("Огромная статья {}", "о бюджете ".repeat(5_000))),
+        lead: Some("Лид огромной статьи. ".repeat(20_000)),
+        blocks,
+        published: Some(seed_time().fixed_offset()),
+        ..Default::default()
+    };
+    let analysis = Analysis {
+        quotes: (0..5_000)
+            .map(|i| Quote {
+                start: 0,
+                end: 0,
+                text: format!("Длинный текст доклада о бюджете {i}"),
+                speaker: Some(format!("Спикер {i}")),
+                role: None,
+                direct: true,
+            })
+            .collect(),
+        entities: (0..100_000)
+            .map(|i| Mention {
+                start: 0,
+                end: 0,
+                kind: EntityKind::Person,
+                text: format!("Персона {}", i % 20_000),
+                normal: format!("Персона {}", i % 20_000),
+            })
+            .collect(),
+        ..Default::default()
+    };
+    (article, analysis)
+}
+
 /// A store with two sources (Bizmedia in full text, "Лента" as lead + link), the reference
 /// article and `extra` numbered filler articles, indexed and served.
 pub async fn start(extra: usize, cfg: ServeConfig) -> Server {
@@ -299,12 +348,25 @@ pub async fn start(extra: usize, cfg: ServeConfig) -> Server {
         .await
         .unwrap_or_else(|e| panic!("bind: {e}"));
     let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+    let admin_listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("bind: {e}"));
+    let admin = admin_listener
+        .local_addr()
+        .unwrap_or_else(|e| panic!("{e}"));
     let a = app.clone();
     tokio::spawn(async move {
-        let _ = khronika_serve::serve_on(a, listener, std::future::pending()).await;
+        let _ = khronika_serve::serve_with_admin(
+            a,
+            listener,
+            Some(admin_listener),
+            std::future::pending(),
+        )
+        .await;
     });
     Server {
         addr,
+        admin,
         app,
         store,
         sources: vec![biz, lenta],
