@@ -37,6 +37,12 @@ pub struct GlobalOpts {
     /// non-public addresses are still refused.
     #[arg(long = "allow-host", global = true, value_name = "HOST[:PORT]")]
     pub allow_hosts: Vec<khronika_ingest::AllowedHost>,
+    /// More log detail on standard error (-v: info, -vv: debug); `KHRONIKA_LOG` overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
+    /// Only errors: no progress display, no warnings.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -70,17 +76,28 @@ pub enum Command {
     Demo(cmd::demo::DemoArgs),
     /// Hide an article or a source (or restore it); set a source's display policy.
     Takedown(cmd::takedown::TakedownArgs),
+    /// Health of every source: last fetch, articles per day, errors, extraction that broke.
+    Status(cmd::status::StatusArgs),
 }
 
 fn main() -> ExitCode {
+    use std::io::IsTerminal;
+    let cli = Cli::parse();
+    let level = match (cli.global.quiet, cli.global.verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, _) => "debug",
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("KHRONIKA_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level)),
         )
         .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, never into a pipe or a log file.
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
-    let cli = Cli::parse();
     let result = match cli.command {
         Command::Extract(args) => cmd::extract::run(&cli.global, args),
         Command::Analyze(args) => cmd::analyze::run(&cli.global, args),
@@ -96,6 +113,7 @@ fn main() -> ExitCode {
         Command::Reindex(args) => cmd::reindex::run(&cli.global, args),
         Command::Demo(args) => cmd::demo::run(&cli.global, args),
         Command::Takedown(args) => cmd::takedown::run(&cli.global, args),
+        Command::Status(args) => cmd::status::run(&cli.global, args),
     };
     match result {
         Ok(code) => code,

@@ -86,7 +86,16 @@ fn sources_with_private_urls_are_refused_unless_that_host_is_allowed() {
         "[[source]]\nname = \"inside\"\nurl = \"http://192.168.1.1/\"\n\n[[source]]\nname = \"outside\"\nurl = \"https://outside.example/\"\n",
     )
     .expect("write");
-    let out = khronika(&data, &["source", "import", list.to_str().expect("path")]);
+    // --no-discover: the URL-only entry is not probed for feeds (no network in tests).
+    let out = khronika(
+        &data,
+        &[
+            "source",
+            "import",
+            "--no-discover",
+            list.to_str().expect("path"),
+        ],
+    );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let listed = String::from_utf8_lossy(&khronika(&data, &["source", "list"]).stdout).into_owned();
     assert!(

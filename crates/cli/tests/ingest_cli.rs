@@ -218,9 +218,9 @@ fn sources_import_from_toml_and_opml_and_list() {
         "the OPML duplicate is skipped"
     );
     assert!(text.contains("full_text"));
-    let out = khronika(&dir, &["source", "remove", "Бета"]);
+    let out = khronika(&dir, &["source", "remove", "Бета", "--yes"]);
     assert!(out.status.success());
-    let out = khronika(&dir, &["source", "remove", "Бета"]);
+    let out = khronika(&dir, &["source", "remove", "Бета", "--yes"]);
     assert!(!out.status.success(), "removing twice must fail");
 }
 

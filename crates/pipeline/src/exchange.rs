@@ -85,6 +85,10 @@ pub struct BadRecord {
 pub struct Imported {
     pub counts: Counts,
     pub bad: Vec<BadRecord>,
+    /// Records stored but not whole (a `published` that is no date, no text), the first
+    /// [`MAX_BAD_LISTED`] by line; `incomplete` counts them all.
+    pub partial: Vec<BadRecord>,
+    pub incomplete: u64,
 }
 
 /// How many bad records an import remembers (a file of garbage must not fill memory with
@@ -182,6 +186,8 @@ pub async fn import_jsonl_listed(
             bad.push(BadRecord { line, reason });
         }
     };
+    let mut partial = Vec::new();
+    let mut incomplete = 0u64;
     let mut buf = Vec::new();
     let mut n = 0u64;
     loop {
@@ -229,7 +235,7 @@ pub async fn import_jsonl_listed(
             Some(name) => Some(source_for(&*store, &mut sources, name, &url).await?),
             None => None,
         };
-        let blocks = rec
+        let blocks: Vec<Block> = rec
             .text
             .as_deref()
             .unwrap_or("")
@@ -238,6 +244,27 @@ pub async fn import_jsonl_listed(
             .filter(|p| !p.is_empty())
             .map(|p| Block::Paragraph { text: p.to_owned() })
             .collect();
+        let published = rec.published.as_deref().and_then(parse_time);
+        let mut missing = Vec::new();
+        let given = rec.published.as_deref().filter(|p| !p.trim().is_empty());
+        if let Some(p) = given.filter(|_| published.is_none()) {
+            let shown: String = p.chars().take(80).collect();
+            missing.push(format!(
+                "\"published\": {shown:?} is not a date; stored without one"
+            ));
+        }
+        if blocks.is_empty() {
+            missing.push("no text; stored with its title only".to_owned());
+        }
+        if !missing.is_empty() {
+            incomplete += 1;
+            if partial.len() < MAX_BAD_LISTED {
+                partial.push(BadRecord {
+                    line: n,
+                    reason: missing.join("; "),
+                });
+            }
+        }
         let article = Article {
             url: Some(url.clone()),
             canonical_url: Some(url.clone()),
@@ -245,7 +272,7 @@ pub async fn import_jsonl_listed(
             lead: rec.lead.filter(|l| !l.trim().is_empty()),
             blocks,
             authors: rec.authors,
-            published: rec.published.as_deref().and_then(parse_time),
+            published,
             tags: rec.tags,
             section: rec.section.filter(|s| !s.trim().is_empty()),
             ..Default::default()
@@ -269,6 +296,8 @@ pub async fn import_jsonl_listed(
     Ok(Imported {
         counts: report.counts(),
         bad,
+        partial,
+        incomplete,
     })
 }
 

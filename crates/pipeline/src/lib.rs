@@ -10,6 +10,8 @@
 //!   fetch only what is new or changed, extract, analyse, store. Resumable: all state is in
 //!   the store, so a run stopped by Ctrl-C (the [`CancellationToken`]) or killed simply
 //!   continues on the next run.
+//! * [`ingest_run`]: [`ingest`] with every failed URL and its reason, for the closing
+//!   table; [`source_status`]: per-source health with extraction that broke flagged.
 //! * [`ingest_files`]: local HTML files and WARC files. [`import_jsonl`] / [`export`]:
 //!   already-extracted articles in and out. [`reprocess`]: re-run extraction (and analysis)
 //!   over the stored raw pages, no network.
@@ -23,6 +25,7 @@
 
 mod exchange;
 mod files;
+mod health;
 mod organise;
 mod run;
 mod sources;
@@ -44,8 +47,11 @@ pub use exchange::{
 };
 pub use files::ingest_files_cancellable;
 pub use files::{ingest_files, FileOptions};
+pub use health::{
+    failure_of, source_status, Failure, SourceStatus, HEALTH_WINDOW, MAX_FAILURES_LISTED,
+};
 pub use organise::{arrival, reorganise, OrganiseStage};
-pub use run::{ingest, IngestOptions, STATUS_TOO_LARGE};
+pub use run::{ingest, ingest_run, IngestOptions, IngestRun, SourceTally, STATUS_TOO_LARGE};
 pub use sources::parse_sources_file;
 pub use tokio_util::sync::CancellationToken;
 
@@ -74,7 +80,8 @@ pub struct PipelineOptions {
     pub analyze: bool,
     /// Articles per store transaction.
     pub batch_size: usize,
-    /// Show a progress bar (only when standard error is a terminal).
+    /// Show progress: a live display when standard error is a terminal; `ingest` prints a
+    /// plain line per source instead when it is not.
     pub progress: bool,
 }
 
@@ -317,6 +324,24 @@ pub fn process_page(
     understand: &Understand,
     keep_body: bool,
 ) -> Result<Option<NewArticle>, khronika_extract::ExtractError> {
+    process_page_parts(page, understand, keep_body).map(|(article, _)| article)
+}
+
+/// Which parts of an article extraction found on a page (source health).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PageParts {
+    pub title: bool,
+    pub body: bool,
+    pub date: bool,
+}
+
+/// [`process_page`], also saying which parts were found, so a page without text still tells
+/// whether its title and date were there.
+pub fn process_page_parts(
+    page: &RawPage,
+    understand: &Understand,
+    keep_body: bool,
+) -> Result<(Option<NewArticle>, PageParts), khronika_extract::ExtractError> {
     let opts = ExtractOptions {
         url: Some(page.final_url.clone()),
         content_type: page.content_type.clone(),
@@ -324,8 +349,16 @@ pub fn process_page(
         tz: None,
     };
     let article = khronika_extract::extract(&page.body, &opts)?;
-    if !article.has_text() {
-        return Ok(None);
+    let parts = PageParts {
+        title: article
+            .title
+            .as_deref()
+            .is_some_and(|t| !t.trim().is_empty()),
+        body: article.has_text(),
+        date: article.published.is_some(),
+    };
+    if !parts.body {
+        return Ok((None, parts));
     }
     let url = identity_url(&article, &page.final_url);
     let mut other_urls = Vec::new();
@@ -342,7 +375,7 @@ pub fn process_page(
         }
     }
     let analysis = understand.analyze(&article, page.fetched_at);
-    Ok(Some(NewArticle {
+    let article = NewArticle {
         source_id: page.source_id,
         url: url.to_string(),
         other_urls,
@@ -351,7 +384,8 @@ pub fn process_page(
         analysis,
         seen_at: page.fetched_at,
         fetch: Some(page.to_fetch(keep_body)),
-    }))
+    };
+    Ok((Some(article), parts))
 }
 
 /// Items for the batching writer.

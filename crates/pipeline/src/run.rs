@@ -1,22 +1,26 @@
 //! `khronika ingest`: poll sources, fetch what is new or changed, store it.
 
 use std::collections::HashSet;
-use std::sync::atomic::Ordering;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::Utc;
 use khronika_ingest::feeds::{looks_like_sitemap, parse_feed, parse_sitemap};
 use khronika_ingest::html::{looks_like_article, same_site_links};
 use khronika_ingest::{FetchConfig, FetchError, Fetcher, Response, Validators};
-use khronika_store::{ArticleFilter, NewFetch, PageRequest, PageState, Source, Store};
+use khronika_store::{
+    ArticleFilter, NewExtraction, NewFailure, NewFetch, PageRequest, PageState, Source, Store,
+};
+use serde::Serialize;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use url::Url;
 
+use crate::health::{failure_of, Failure, MAX_FAILURES_LISTED};
 use crate::{
-    process_page, progress_bar, CancellationToken, Counts, PipelineError, PipelineOptions, RawPage,
-    Report, Understand, Writer,
+    process_page_parts, progress_bar, CancellationToken, Counts, PipelineError, PipelineOptions,
+    RawPage, Report, Understand, Writer,
 };
 
 /// How `ingest` runs.
@@ -74,7 +78,125 @@ struct Ctx {
     report: Arc<Report>,
     slots: Arc<Semaphore>,
     cancel: CancellationToken,
+    /// The live display: one line per source (hidden when not on a terminal).
+    bars: indicatif::MultiProgress,
+    /// Plain progress lines instead of the live display (standard error is not a terminal).
+    plain: bool,
+    /// Failed URLs for the closing table (the first [`MAX_FAILURES_LISTED`]).
+    failures: Mutex<Vec<Failure>>,
+    failed: AtomicU64,
+    /// Health records waiting to be written at the end of their source's pass.
+    health: Mutex<HealthRecords>,
+}
+
+#[derive(Default)]
+struct HealthRecords {
+    extractions: Vec<NewExtraction>,
+    failures: Vec<NewFailure>,
+}
+
+/// What an ingest run did: the counters, and every URL that failed with its reason.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct IngestRun {
+    pub counts: Counts,
+    /// Failed URLs (the first [`MAX_FAILURES_LISTED`]), in the order they failed.
+    pub failures: Vec<Failure>,
+    /// All failed URLs, listed or not.
+    pub failed: u64,
+    /// Per source, as of its last pass.
+    pub sources: Vec<SourceTally>,
+}
+
+/// Per-source progress of a pass: pages queued, fetched, articles stored, failures.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SourceTally {
+    pub source: String,
+    pub queued: u64,
+    pub fetched: u64,
+    pub stored: u64,
+    pub errors: u64,
+}
+
+impl std::fmt::Display for SourceTally {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: {} queued, {} fetched, {} stored, {} errors",
+            self.source, self.queued, self.fetched, self.stored, self.errors
+        )
+    }
+}
+
+/// A source's live counters and its line of the display.
+struct Tally {
+    name: String,
+    queued: AtomicU64,
+    fetched: AtomicU64,
+    stored: AtomicU64,
+    errors: AtomicU64,
+    /// Queued pages whose fetch ended, however it ended (the display's position).
+    done: AtomicU64,
     bar: indicatif::ProgressBar,
+    /// Print a plain line every [`PLAIN_EVERY`] pages (standard error is not a terminal).
+    plain: bool,
+}
+
+/// Pages between two plain progress lines of a source: a line a few seconds apart at the
+/// usual politeness delays, few enough for a log.
+const PLAIN_EVERY: u64 = 100;
+
+/// Counts a page as done when its fetch ends, on every return path.
+struct PageDone<'a>(&'a Tally);
+
+impl Drop for PageDone<'_> {
+    fn drop(&mut self) {
+        let tally = self.0;
+        tally.bump(&tally.done);
+        if tally.plain
+            && tally
+                .done
+                .load(Ordering::Relaxed)
+                .is_multiple_of(PLAIN_EVERY)
+        {
+            eprintln!("ingest: {}", tally.snapshot());
+        }
+    }
+}
+
+impl Tally {
+    fn new(ctx: &Ctx, name: &str) -> Self {
+        let bar = ctx.bars.add(progress_bar(!ctx.plain, None, name));
+        Tally {
+            name: name.to_owned(),
+            queued: AtomicU64::new(0),
+            fetched: AtomicU64::new(0),
+            stored: AtomicU64::new(0),
+            errors: AtomicU64::new(0),
+            done: AtomicU64::new(0),
+            bar,
+            plain: ctx.plain,
+        }
+    }
+    fn bump(&self, counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+        let t = self.snapshot();
+        self.bar.set_length(t.queued);
+        self.bar.set_position(self.done.load(Ordering::Relaxed));
+        self.bar.set_message(format!(
+            "{} fetched, {} stored, {} errors",
+            t.fetched, t.stored, t.errors
+        ));
+    }
+    fn snapshot(&self) -> SourceTally {
+        let g = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        SourceTally {
+            source: self.name.clone(),
+            queued: g(&self.queued),
+            fetched: g(&self.fetched),
+            stored: g(&self.stored),
+            errors: g(&self.errors),
+        }
+    }
 }
 
 /// Run the ingestion loop until done (`once`) or cancelled.
@@ -83,6 +205,19 @@ pub async fn ingest(
     options: &IngestOptions,
     cancel: CancellationToken,
 ) -> Result<Counts, PipelineError> {
+    Ok(ingest_run(store, options, cancel).await?.counts)
+}
+
+/// [`ingest`], returning the failed URLs with their reasons and the per-source tallies too.
+/// With [`PipelineOptions::progress`] it shows one live line per source on a terminal, and
+/// prints a plain line per source as it finishes otherwise.
+pub async fn ingest_run(
+    store: Arc<dyn Store>,
+    options: &IngestOptions,
+    cancel: CancellationToken,
+) -> Result<IngestRun, PipelineError> {
+    use std::io::IsTerminal;
+    let on_terminal = options.pipeline.progress && std::io::stderr().is_terminal();
     let understand = Arc::new(Understand::load(options.pipeline.analyze)?);
     let report = Arc::new(Report::default());
     let fetcher = Arc::new(Fetcher::new(options.fetch.clone())?);
@@ -95,8 +230,17 @@ pub async fn ingest(
         report: report.clone(),
         slots: Arc::new(Semaphore::new(options.concurrency.max(1))),
         cancel: cancel.clone(),
-        bar: progress_bar(options.pipeline.progress, None, "ingest"),
+        bars: if on_terminal {
+            indicatif::MultiProgress::new()
+        } else {
+            indicatif::MultiProgress::with_draw_target(indicatif::ProgressDrawTarget::hidden())
+        },
+        plain: options.pipeline.progress && !on_terminal,
+        failures: Mutex::new(Vec::new()),
+        failed: AtomicU64::new(0),
+        health: Mutex::new(HealthRecords::default()),
     });
+    let tallies: Arc<Mutex<Vec<SourceTally>>> = Arc::default();
     loop {
         let sources: Vec<Source> = store
             .list_sources()
@@ -112,11 +256,23 @@ pub async fn ingest(
         for source in sources {
             let ctx = ctx.clone();
             let opts = options.clone();
+            let tallies = tallies.clone();
             tasks.spawn(async move {
-                let name = source.name.clone();
-                if let Err(e) = ingest_source(&ctx, &opts, source).await {
-                    tracing::warn!(source = %name, error = %e, "source failed");
-                    Report::add_error(&ctx.report);
+                let tally = Arc::new(Tally::new(&ctx, &source.name));
+                let home = source.home_url.clone();
+                if let Err(e) = ingest_source(&ctx, &opts, &tally, &source).await {
+                    tracing::warn!(source = %source.name, error = %e, "source failed");
+                    fail(&ctx, &tally, &source, &home, "source", e.to_string());
+                }
+                flush_health(&ctx).await;
+                tally.bar.finish();
+                let done = tally.snapshot();
+                if ctx.plain {
+                    eprintln!("ingest: {done}");
+                }
+                if let Ok(mut all) = tallies.lock() {
+                    all.retain(|t| t.source != done.source);
+                    all.push(done);
                 }
             });
         }
@@ -137,18 +293,82 @@ pub async fn ingest(
     if cancel.is_cancelled() {
         report.cancelled.store(true, Ordering::Relaxed);
     }
-    ctx.bar.finish_and_clear();
     let ctx = Arc::into_inner(ctx).ok_or_else(|| {
         PipelineError::Input("internal: ingest context still shared at the end".into())
     })?;
     ctx.writer.finish().await?;
-    Ok(report.counts())
+    let mut sources = tallies.lock().map(|t| t.clone()).unwrap_or_default();
+    sources.sort_by(|a, b| a.source.cmp(&b.source));
+    Ok(IngestRun {
+        counts: report.counts(),
+        failed: ctx.failed.load(Ordering::Relaxed),
+        failures: ctx.failures.into_inner().unwrap_or_default(),
+        sources,
+    })
 }
 
-impl Report {
-    fn add_error(&self) {
-        Report::add(&self.errors, 1);
+/// Write the health records gathered so far (a failure to write them is logged: health is
+/// a report, never a reason to stop ingesting).
+async fn flush_health(ctx: &Ctx) {
+    let batch = match ctx.health.lock() {
+        Ok(mut h) => std::mem::take(&mut *h),
+        Err(_) => return,
+    };
+    if batch.extractions.is_empty() && batch.failures.is_empty() {
+        return;
     }
+    if let Err(e) = ctx
+        .store
+        .record_health(&batch.extractions, &batch.failures)
+        .await
+    {
+        tracing::warn!(error = %e, "could not record source health");
+    }
+}
+
+/// Count a failed URL: in the run's counters (robots and address-policy refusals apart
+/// from errors), the source's tally, the closing table and the store's health records.
+fn fail(ctx: &Ctx, tally: &Tally, source: &Source, url: &str, kind: &'static str, reason: String) {
+    let counter = match kind {
+        "robots" => &ctx.report.disallowed,
+        "refused" => &ctx.report.refused,
+        _ => &ctx.report.errors,
+    };
+    Report::add(counter, 1);
+    tally.bump(&tally.errors);
+    // The live display is cleared while a log line is written, then redrawn.
+    ctx.bars.suspend(|| {
+        if kind == "robots" {
+            tracing::debug!(%url, "disallowed by robots.txt");
+        } else {
+            tracing::warn!(source = %source.name, %url, %kind, %reason, "fetch failed");
+        }
+    });
+    let n = ctx.failed.fetch_add(1, Ordering::Relaxed);
+    if n < MAX_FAILURES_LISTED as u64 {
+        if let Ok(mut list) = ctx.failures.lock() {
+            list.push(Failure {
+                source: source.name.clone(),
+                url: url.to_owned(),
+                kind,
+                reason: reason.clone(),
+            });
+        }
+    }
+    if let Ok(mut h) = ctx.health.lock() {
+        h.failures.push(NewFailure {
+            source_id: Some(source.id),
+            url: url.to_owned(),
+            at: Utc::now(),
+            kind: kind.to_owned(),
+            detail: reason,
+        });
+    }
+}
+
+fn fail_fetch(ctx: &Ctx, tally: &Tally, source: &Source, url: &Url, e: &FetchError) {
+    let (kind, reason) = failure_of(e);
+    fail(ctx, tally, source, url.as_str(), kind, reason);
 }
 
 async fn validators_for(store: &dyn Store, url: &Url) -> Result<Option<Validators>, PipelineError> {
@@ -179,29 +399,13 @@ fn fetch_record(source: &Source, url: &Url, status: u16, resp: Option<&Response>
     }
 }
 
-fn count_error(ctx: &Ctx, url: &Url, e: &FetchError) {
-    match e {
-        FetchError::Disallowed(_) => {
-            tracing::debug!(%url, "disallowed by robots.txt");
-            Report::add(&ctx.report.disallowed, 1);
-        }
-        FetchError::Refused { .. } => {
-            tracing::warn!(%url, error = %e, "refused");
-            Report::add(&ctx.report.refused, 1);
-        }
-        _ => {
-            tracing::warn!(%url, error = %e, "fetch failed");
-            Report::add(&ctx.report.errors, 1);
-        }
-    }
-}
-
 /// Fetch a feed or sitemap (conditionally) and return the article URLs it lists, following
 /// sitemap indexes. The lists' own fetch records (their validators) are returned, not
 /// written: they are stored only once the listed pages were handled, so a run stopped half
 /// way re-reads the lists next time instead of getting 304 and missing the unvisited pages.
 async fn list_urls(
     ctx: &Ctx,
+    tally: &Tally,
     source: &Source,
     start: &Url,
     max_depth: u32,
@@ -228,7 +432,7 @@ async fn list_urls(
         {
             Ok(r) => r,
             Err(e) => {
-                count_error(ctx, &url, &e);
+                fail_fetch(ctx, tally, source, &url, &e);
                 continue;
             }
         };
@@ -239,8 +443,8 @@ async fn list_urls(
             continue;
         }
         if !resp.is_success() {
-            tracing::warn!(%url, status = resp.status, "feed/sitemap not available");
-            Report::add(&ctx.report.errors, 1);
+            let reason = format!("feed/sitemap answered HTTP {}", resp.status);
+            fail(ctx, tally, source, url.as_str(), "http", reason);
             continue;
         }
         if looks_like_sitemap(&resp.body) {
@@ -251,18 +455,26 @@ async fn list_urls(
                         queue.extend(sm.sitemaps.into_iter().map(|u| (u, depth + 1)));
                     }
                 }
-                Err(e) => {
-                    tracing::warn!(%url, error = %e, "bad sitemap");
-                    Report::add(&ctx.report.errors, 1);
-                }
+                Err(e) => fail(
+                    ctx,
+                    tally,
+                    source,
+                    url.as_str(),
+                    "feed",
+                    format!("bad sitemap: {e}"),
+                ),
             }
         } else {
             match parse_feed(&resp.body, Some(&resp.final_url)) {
                 Ok(items) => out.extend(items.into_iter().map(|a| a.url)),
-                Err(e) => {
-                    tracing::warn!(%url, error = %e, "bad feed");
-                    Report::add(&ctx.report.errors, 1);
-                }
+                Err(e) => fail(
+                    ctx,
+                    tally,
+                    source,
+                    url.as_str(),
+                    "feed",
+                    format!("bad feed: {e}"),
+                ),
             }
         }
     }
@@ -278,11 +490,13 @@ fn skip_for_now(state: &PageState) -> bool {
 /// Fetch one page, store what it holds, and return its in-site article links if asked.
 async fn fetch_page(
     ctx: Arc<Ctx>,
+    tally: Arc<Tally>,
     source: Source,
     url: Url,
     as_article: bool,
     want_links: bool,
 ) -> Vec<Url> {
+    let _done = PageDone(&tally);
     let Ok(_permit) = ctx.slots.clone().acquire_owned().await else {
         return Vec::new();
     };
@@ -310,7 +524,6 @@ async fn fetch_page(
         r = ctx.fetcher.fetch(&url, validators.as_ref()) => r,
         _ = ctx.cancel.cancelled() => return Vec::new(),
     };
-    ctx.bar.inc(1);
     let resp = match result {
         Ok(r) => r,
         Err(e) => {
@@ -319,11 +532,12 @@ async fn fetch_page(
                     .fetch(fetch_record(&source, &url, STATUS_TOO_LARGE, None))
                     .await;
             }
-            count_error(&ctx, &url, &e);
+            fail_fetch(&ctx, &tally, &source, &url, &e);
             return Vec::new();
         }
     };
     Report::add(&ctx.report.fetched, 1);
+    tally.bump(&tally.fetched);
     if resp.not_modified() {
         Report::add(&ctx.report.not_modified, 1);
         ctx.writer
@@ -332,8 +546,8 @@ async fn fetch_page(
         return Vec::new();
     }
     if !resp.is_success() {
-        tracing::info!(%url, status = resp.status, "not stored");
-        Report::add(&ctx.report.errors, 1);
+        let reason = format!("HTTP {}", resp.status);
+        fail(&ctx, &tally, &source, url.as_str(), "http", reason);
         ctx.writer
             .fetch(fetch_record(&source, &url, resp.status, Some(&resp)))
             .await;
@@ -366,25 +580,41 @@ async fn fetch_page(
     }
     let understand = ctx.understand.clone();
     let processed = tokio::task::spawn_blocking(move || {
-        let r = process_page(&page, &understand, true);
+        let r = process_page_parts(&page, &understand, true);
         (r, page)
     })
     .await;
-    match processed {
-        Ok((Ok(Some(article)), _)) => ctx.writer.article(article).await,
-        Ok((Ok(None), page)) => {
+    if let Ok((Ok((_, parts)), _)) = &processed {
+        if let Ok(mut h) = ctx.health.lock() {
+            h.extractions.push(NewExtraction {
+                source_id: source.id,
+                url: url.to_string(),
+                at: Utc::now(),
+                has_title: parts.title,
+                has_body: parts.body,
+                has_date: parts.date,
+            });
+        }
+    }
+    let failed = match processed {
+        Ok((Ok((Some(article), _)), _)) => {
+            tally.bump(&tally.stored);
+            ctx.writer.article(article).await;
+            None
+        }
+        Ok((Ok((None, _)), page)) => {
             Report::add(&ctx.report.not_articles, 1);
             ctx.writer.fetch(page.to_fetch(false)).await;
+            None
         }
         Ok((Err(e), page)) => {
-            tracing::warn!(%url, error = %e, "extraction failed");
-            Report::add(&ctx.report.errors, 1);
             ctx.writer.fetch(page.to_fetch(false)).await;
+            Some(e.to_string())
         }
-        Err(e) => {
-            tracing::error!(%url, error = %e, "extraction worker failed");
-            Report::add(&ctx.report.errors, 1);
-        }
+        Err(e) => Some(e.to_string()),
+    };
+    if let Some(reason) = failed {
+        fail(&ctx, &tally, &source, url.as_str(), "extraction", reason);
     }
     links
 }
@@ -392,7 +622,8 @@ async fn fetch_page(
 async fn ingest_source(
     ctx: &Arc<Ctx>,
     opts: &IngestOptions,
-    source: Source,
+    tally: &Arc<Tally>,
+    source: &Source,
 ) -> Result<(), PipelineError> {
     let home = Url::parse(&source.home_url)
         .map_err(|e| PipelineError::Input(format!("source {}: bad home URL: {e}", source.name)))?;
@@ -408,7 +639,15 @@ async fn ingest_source(
     for list in source.feeds.iter().chain(source.sitemaps.iter()) {
         match Url::parse(list) {
             Ok(u) => candidates.extend(
-                list_urls(ctx, &source, &u, opts.max_sitemap_depth, &mut list_fetches).await,
+                list_urls(
+                    ctx,
+                    tally,
+                    source,
+                    &u,
+                    opts.max_sitemap_depth,
+                    &mut list_fetches,
+                )
+                .await,
             ),
             Err(e) => {
                 tracing::warn!(source = %source.name, url = %list, error = %e, "bad feed URL")
@@ -460,9 +699,10 @@ async fn ingest_source(
                 break;
             }
             budget -= 1;
-            ctx.bar.inc_length(1);
+            tally.bump(&tally.queued);
             tasks.spawn(fetch_page(
                 ctx.clone(),
+                tally.clone(),
                 source.clone(),
                 url,
                 as_article,

@@ -41,6 +41,9 @@
 //!   live stories only, with their visible articles.
 //! * **Display policy and takedowns**: a source is shown as full text or lead + link
 //!   ([`DisplayPolicy`], default lead + link); an article or a whole source can be hidden.
+//! * **Source health**: [`Store::record_health`] keeps what extraction found per article page
+//!   and every failed fetch with its reason; [`Store::source_health`] sums them per source
+//!   (`khronika status`).
 //! * **Migrations**: ordered SQL files under `migrations/<backend>/`, applied in order and
 //!   recorded in a `schema_version` table; a newer database refuses to open with an older
 //!   binary.
@@ -195,6 +198,24 @@ pub trait Store: Send + Sync {
     async fn popular(&self, window: Duration, limit: usize) -> Result<Vec<Popular>>;
     /// All-time views of each given article (articles never viewed are left out).
     async fn article_views(&self, ids: &[ArticleId]) -> Result<Vec<Popular>>;
+
+    // ---- source health ----
+    /// Record what extraction found on article pages and which fetches failed (one
+    /// transaction). Only the newest records are kept: the 1,000 latest extractions per
+    /// source and 30 days of failures.
+    async fn record_health(
+        &self,
+        extractions: &[NewExtraction],
+        failures: &[NewFailure],
+    ) -> Result<()>;
+    /// Health of every source (hidden ones too), by source id: last fetch, articles per day
+    /// over the 7 days before `now`, failures by kind over those days, and extraction counts
+    /// of its newest pages against the pages before them.
+    async fn source_health(
+        &self,
+        now: DateTime<Utc>,
+        window: HealthWindow,
+    ) -> Result<Vec<SourceHealth>>;
 
     async fn stats(&self) -> Result<StoreStats>;
 }

@@ -448,3 +448,72 @@ pub struct ArticleCopy {
     pub url: String,
     pub first_seen: DateTime<Utc>,
 }
+
+/// What extraction found on one article page of a source ([`Store::record_health`]).
+///
+/// [`Store::record_health`]: crate::Store::record_health
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewExtraction {
+    pub source_id: SourceId,
+    pub url: String,
+    pub at: DateTime<Utc>,
+    pub has_title: bool,
+    pub has_body: bool,
+    pub has_date: bool,
+}
+
+/// A fetch that failed, by kind (`timeout`, `network`, `robots`, `refused`, `too_large`,
+/// `http`, `extraction`, …) with a human-readable reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewFailure {
+    pub source_id: Option<SourceId>,
+    pub url: String,
+    pub at: DateTime<Utc>,
+    pub kind: String,
+    pub detail: String,
+}
+
+/// How many recorded pages a health report compares: the newest `recent` pages of a source
+/// against the `earlier` pages before them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthWindow {
+    pub recent: usize,
+    pub earlier: usize,
+}
+
+/// Extraction results over a run of pages: how many pages, and how many had each part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ExtractionCounts {
+    pub pages: u64,
+    pub with_title: u64,
+    pub with_body: u64,
+    pub with_date: u64,
+}
+
+/// The latest fetch of a source: a response (with its HTTP status) or a failure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LastFetch {
+    pub at: DateTime<Utc>,
+    pub url: String,
+    /// The HTTP status, when there was a response.
+    pub status: Option<u16>,
+    /// The failure's kind and reason, when it failed.
+    pub failure: Option<String>,
+}
+
+/// What the store knows about how well a source is being ingested.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceHealth {
+    pub source_id: SourceId,
+    pub last_fetch: Option<LastFetch>,
+    /// New articles per day over the last 7 days, oldest day first (day 6 ends at `now`).
+    pub articles_per_day: [u64; 7],
+    /// Failures over the last 7 days by kind, most frequent first.
+    pub errors_by_kind: Vec<(String, u64)>,
+    /// All the source's stored articles.
+    pub articles: u64,
+    /// The newest recorded pages ([`HealthWindow::recent`] at most).
+    pub recent: ExtractionCounts,
+    /// The pages recorded before those ([`HealthWindow::earlier`] at most).
+    pub earlier: ExtractionCounts,
+}

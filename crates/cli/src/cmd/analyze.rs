@@ -36,10 +36,14 @@ pub struct AnalyzeArgs {
     /// The source's time zone for clock times without an offset, e.g. Asia/Almaty.
     #[arg(long, value_name = "ZONE")]
     pub tz: Option<chrono_tz::Tz>,
-    /// Input files (JSONL, a JSON array, or pretty `khronika extract` output); `-` or
-    /// nothing reads standard input.
-    #[arg(value_name = "FILE")]
+    /// Input files (JSONL, a JSON array, pretty `khronika extract` output, or plain text:
+    /// an input not starting with `{` or `[` is one text, id 0); `-` or nothing reads
+    /// standard input.
+    #[arg(value_name = "FILE", conflicts_with = "text")]
     pub paths: Vec<String>,
+    /// Analyse this text (id 0) instead of reading inputs.
+    #[arg(long, value_name = "TEXT")]
+    pub text: Option<String>,
 }
 
 /// One output line (keys are the contract scorers rely on).
@@ -96,6 +100,15 @@ fn record(value: Value, fallback_id: usize) -> Input {
 /// the other lines are analysed. A single pretty-printed document that does not parse
 /// cannot be split into records and fails whole.
 fn records(bytes: &[u8], path: &str) -> Result<Vec<Input>> {
+    let start = bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(bytes)
+        .trim_ascii_start();
+    if !start.is_empty() && !start.starts_with(b"{") && !start.starts_with(b"[") {
+        let text = std::str::from_utf8(start)
+            .with_context(|| format!("{path}: plain text input is not UTF-8"))?;
+        return Ok(vec![plain_text(text)]);
+    }
     match stream_records(bytes) {
         Ok(out) => Ok(out),
         Err((n, e)) if looks_like_jsonl(bytes) => {
@@ -103,6 +116,16 @@ fn records(bytes: &[u8], path: &str) -> Result<Vec<Input>> {
             Ok(line_records(bytes))
         }
         Err((n, e)) => Err(e).with_context(|| format!("{path}: record {n} is not valid JSON")),
+    }
+}
+
+/// A text given as such (`--text`, or an input that is not JSON): one record, id 0.
+fn plain_text(text: &str) -> Input {
+    Input {
+        id: Value::from(0),
+        text: Some(text.trim_end().to_owned()),
+        reference: None,
+        error: None,
     }
 }
 
@@ -168,7 +191,9 @@ fn line_records(bytes: &[u8]) -> Vec<Input> {
 
 pub fn run(_global: &GlobalOpts, args: AnalyzeArgs) -> Result<ExitCode> {
     let analyzer = Analyzer::load().context("cannot load the embedded NER model")?;
-    let paths = if args.paths.is_empty() {
+    let paths = if args.text.is_some() {
+        vec!["--text".to_owned()]
+    } else if args.paths.is_empty() {
         vec!["-".to_owned()]
     } else {
         args.paths.clone()
@@ -181,9 +206,13 @@ pub fn run(_global: &GlobalOpts, args: AnalyzeArgs) -> Result<ExitCode> {
         write!(out, "[")?;
     }
     for path in &paths {
-        let bytes = read_input(path)?;
-        let inputs = records(&bytes, path)?;
-        drop(bytes);
+        let inputs = match &args.text {
+            Some(text) => vec![plain_text(text)],
+            None => {
+                let bytes = read_input(path)?;
+                records(&bytes, path)?
+            }
+        };
         for batch in inputs.chunks(BATCH) {
             let results: Vec<std::result::Result<AnalyzeRecord, ErrorRecord>> = batch
                 .par_iter()
@@ -314,5 +343,27 @@ mod tests {
             "{msg}"
         );
         assert!(records(b"", "empty").expect("empty input").is_empty());
+    }
+
+    #[test]
+    fn plain_text_is_one_record() {
+        let got = records(
+            "\u{feff}Токаев прибыл в Астану.\nВторая строка.\n".as_bytes(),
+            "-",
+        )
+        .expect("plain text");
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].id, serde_json::json!(0));
+        assert_eq!(
+            got[0].text.as_deref(),
+            Some("Токаев прибыл в Астану.\nВторая строка.")
+        );
+        // JSON input is still read as records, not as a text.
+        let got = records(b"  {\"id\":\"a\",\"text\":\"x\"}", "-").expect("jsonl");
+        assert_eq!(got[0].text.as_deref(), Some("x"));
+        assert!(
+            records(b"\xD0\xCF plain", "-").is_err(),
+            "bad UTF-8 is refused"
+        );
     }
 }

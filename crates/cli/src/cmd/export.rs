@@ -23,8 +23,8 @@ pub struct ExportArgs {
     /// Only articles published (or first seen) since this date (YYYY-MM-DD or RFC 3339).
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
-    /// Only this source.
-    #[arg(long, value_name = "NAME")]
+    /// Only this source (name or id).
+    #[arg(long, value_name = "SOURCE")]
     pub source: Option<String>,
 }
 
@@ -43,13 +43,17 @@ pub fn run(global: &GlobalOpts, args: ExportArgs) -> Result<ExitCode> {
     let since = args.since.as_deref().map(parse_since).transpose()?;
     runtime()?.block_on(async move {
         let store = open_store_read_only(global).await?;
+        let source = match &args.source {
+            Some(key) => Some(crate::cmd::find_source(&*store, key).await?.name),
+            None => None,
+        };
         let opts = ExportOptions {
             format: match args.format {
                 Format::Jsonl => ExportFormat::Jsonl,
                 Format::Csv => ExportFormat::Csv,
             },
             since,
-            source: args.source,
+            source,
         };
         let mut out = std::io::BufWriter::new(std::io::stdout());
         let n = khronika_pipeline::export(store, &mut out, &opts).await?;

@@ -65,7 +65,14 @@ pub fn run(global: &GlobalOpts, args: ImportArgs) -> Result<ExitCode> {
         if unlisted > 0 {
             eprintln!("khronika: {name}: {unlisted} more bad records not listed");
         }
-        eprintln!("{}", got.counts);
+        for p in &got.partial {
+            eprintln!("khronika: {name}: line {}: warning: {}", p.line, p.reason);
+        }
+        let unlisted = got.incomplete.saturating_sub(got.partial.len() as u64);
+        if unlisted > 0 {
+            eprintln!("khronika: {name}: {unlisted} more incomplete records not listed");
+        }
+        eprintln!("{}, {} stored incomplete", got.counts, got.incomplete);
         Ok(crate::cmd::batch_exit(&got.counts))
     })
 }

@@ -25,14 +25,14 @@ pub struct IngestArgs {
     /// Link hops followed in crawl mode.
     #[arg(long, default_value_t = 2, value_name = "N")]
     pub depth: u32,
-    /// Only these sources (repeatable).
-    #[arg(long = "source", value_name = "NAME")]
+    /// Only these sources, by name or id (repeatable).
+    #[arg(long = "source", value_name = "SOURCE")]
     pub sources: Vec<String>,
     /// Ingest local HTML or WARC files instead of fetching.
     #[arg(long = "file", value_name = "PATH", num_args = 1..)]
     pub files: Vec<PathBuf>,
-    /// With --file: the source the files belong to.
-    #[arg(long = "as-source", value_name = "NAME")]
+    /// With --file: the source the files belong to (name or id).
+    #[arg(long = "as-source", value_name = "SOURCE")]
     pub as_source: Option<String>,
     /// Minimum milliseconds between requests to one host (robots.txt may ask for more).
     #[arg(long, default_value_t = 1000, value_name = "MS")]
@@ -49,6 +49,9 @@ pub struct IngestArgs {
     /// First back-off after a 429/5xx without Retry-After, in milliseconds.
     #[arg(long, default_value_t = 2000, value_name = "MS")]
     pub retry_base_ms: u64,
+    /// Seconds a request may take before it counts as timed out.
+    #[arg(long, default_value_t = 30, value_name = "SECS")]
+    pub timeout: u64,
     /// Skip the language layer (entities, quotes, dates).
     #[arg(long)]
     pub no_analysis: bool,
@@ -61,18 +64,12 @@ pub fn run(global: &GlobalOpts, args: IngestArgs) -> Result<ExitCode> {
         crate::cmd::install_ctrl_c(token.clone());
         let pipeline = PipelineOptions {
             analyze: !args.no_analysis,
-            progress: true,
+            progress: crate::cmd::show_progress(global),
             ..Default::default()
         };
         let counts = if !args.files.is_empty() {
             let source = match &args.as_source {
-                Some(name) => Some(
-                    store
-                        .source_by_name(name)
-                        .await?
-                        .ok_or_else(|| anyhow::anyhow!("no source named {name:?}"))?
-                        .id,
-                ),
+                Some(key) => Some(crate::cmd::find_source(&*store, key).await?.id),
                 None => None,
             };
             let opts = FileOptions {
@@ -82,13 +79,17 @@ pub fn run(global: &GlobalOpts, args: IngestArgs) -> Result<ExitCode> {
             };
             khronika_pipeline::ingest_files_cancellable(store, &args.files, &opts, token).await?
         } else {
+            let mut sources = Vec::with_capacity(args.sources.len());
+            for key in &args.sources {
+                sources.push(crate::cmd::find_source(&*store, key).await?.name);
+            }
             let mut opts = IngestOptions {
                 pipeline,
                 once: args.once,
                 poll_interval: Duration::from_secs(args.interval.max(1)),
                 crawl_depth: args.crawl.then_some(args.depth),
                 concurrency: args.concurrency.max(1),
-                sources: args.sources.clone(),
+                sources,
                 ..Default::default()
             };
             opts.fetch.policy = address_policy(global);
@@ -96,9 +97,47 @@ pub fn run(global: &GlobalOpts, args: IngestArgs) -> Result<ExitCode> {
             opts.fetch.per_host_concurrency = args.per_host.max(1);
             opts.fetch.max_bytes = args.max_page_bytes;
             opts.fetch.retry_base = Duration::from_millis(args.retry_base_ms);
-            khronika_pipeline::ingest(store, &opts, token).await?
+            opts.fetch.timeout = Duration::from_secs(args.timeout.max(1));
+            let run = khronika_pipeline::ingest_run(store, &opts, token).await?;
+            if !global.quiet {
+                eprint!("{}", failure_table(&run));
+            }
+            run.counts
         };
         eprintln!("{counts}");
         Ok(crate::cmd::batch_exit(&counts))
     })
+}
+
+/// The closing table of an ingest run: every failed URL with its source, kind and reason
+/// (empty when nothing failed).
+fn failure_table(run: &khronika_pipeline::IngestRun) -> String {
+    use std::fmt::Write;
+    if run.failures.is_empty() {
+        return String::new();
+    }
+    let mut out = format!("\n{} failed:\n", plural(run.failed, "URL"));
+    let rows: Vec<[&str; 4]> = run
+        .failures
+        .iter()
+        .map(|f| [f.source.as_str(), f.kind, f.url.as_str(), f.reason.as_str()])
+        .collect();
+    out.push_str(&crate::cmd::table(
+        &["SOURCE", "KIND", "URL", "REASON"],
+        &rows,
+    ));
+    let unlisted = run.failed.saturating_sub(run.failures.len() as u64);
+    if unlisted > 0 {
+        let _ = writeln!(out, "… and {unlisted} more (see the log with -v)");
+    }
+    out.push('\n');
+    out
+}
+
+fn plural(n: u64, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
 }

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Args;
 use khronika_index::{SearchQuery, SortBy};
@@ -65,17 +65,10 @@ async fn source_key(store: &dyn khronika_store::Store, given: &str) -> Result<St
     if given == "local" {
         return Ok(given.to_owned());
     }
-    let sources = store.list_sources().await?;
-    let found = sources.iter().find(|s| s.name == given).or_else(|| {
-        given
-            .parse::<i64>()
-            .ok()
-            .and_then(|id| sources.iter().find(|s| s.id.0 == id))
-    });
-    match found {
-        Some(s) => Ok(s.id.0.to_string()),
-        None => bail!("--source {given:?}: no such source (see `khronika source list`)"),
-    }
+    let s = crate::cmd::find_source(store, given)
+        .await
+        .context("--source")?;
+    Ok(s.id.0.to_string())
 }
 
 pub fn run(global: &GlobalOpts, args: SearchArgs) -> Result<ExitCode> {

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use anyhow::{anyhow, bail, Result};
+use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
 use khronika_store::{ArticleId, DisplayPolicy, SourceId, Store};
 
@@ -36,16 +36,7 @@ pub enum TakedownCommand {
 }
 
 async fn find_source(store: &dyn Store, key: &str) -> Result<SourceId> {
-    if let Ok(id) = key.parse::<i64>() {
-        if store.get_source(SourceId(id)).await?.is_some() {
-            return Ok(SourceId(id));
-        }
-    }
-    store
-        .source_by_name(key)
-        .await?
-        .map(|s| s.id)
-        .ok_or_else(|| anyhow!("no source named {key:?} (see `khronika source list`)"))
+    Ok(crate::cmd::find_source(store, key).await?.id)
 }
 
 pub fn run(global: &GlobalOpts, args: TakedownArgs) -> Result<ExitCode> {

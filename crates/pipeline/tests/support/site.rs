@@ -35,6 +35,10 @@ pub struct State {
     /// Extra generated articles: /gen/N for N in 0..extra.
     pub extra: usize,
     pub crawl_delay: Option<f32>,
+    /// More paths the feed lists (after the fixed ones and the generated ones).
+    pub extra_paths: Vec<String>,
+    /// Generated articles from this number on lose their date markup (a layout change).
+    pub undated_from: Option<usize>,
 }
 
 pub struct Site {
@@ -99,6 +103,10 @@ pub async fn start(extra: usize, crawl_delay: Option<f32>) -> Site {
                     .filter_map(|l| l.split_once(':'))
                     .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
                     .collect();
+                // Answers only after the client's timeout: a site that hangs.
+                if path.starts_with("/slow/") {
+                    tokio::time::sleep(std::time::Duration::from_secs(20)).await;
+                }
                 let resp = {
                     let mut s = st.lock().expect("state");
                     s.log.push(Hit {
@@ -288,6 +296,11 @@ fn route(s: &State, path: &str, headers: &HashMap<String, String>, addr: SocketA
                     "<item><title>g</title><link>{base}/gen/2025/{n:05}</link></item>"
                 ));
             }
+            for p in &s.extra_paths {
+                items.push_str(&format!(
+                    "<item><title>x</title><link>{base}{p}</link></item>"
+                ));
+            }
             xml(format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Фикстура</title>{items}</channel></rss>"), headers)
         }
         "/news-sitemap.xml" => {
@@ -430,6 +443,21 @@ fn route(s: &State, path: &str, headers: &HashMap<String, String>, addr: SocketA
         }
         p if p.starts_with("/gen/") => {
             let n = p.rsplit('/').next().unwrap_or("0");
+            let undated = s
+                .undated_from
+                .is_some_and(|from| n.parse::<usize>().is_ok_and(|n| n >= from));
+            if undated {
+                let html = article_html(&format!("Сгенерированная новость {n}"), p, "", addr, 0)
+                    .replace(
+                        "<meta property=\"article:published_time\" content=\"2025-04-02T10:00:00+05:00\">",
+                        "",
+                    );
+                return response(
+                    "200 OK",
+                    &[("Content-Type", "text/html; charset=utf-8".into())],
+                    html.as_bytes(),
+                );
+            }
             article(
                 &format!("Сгенерированная новость {n}"),
                 p,

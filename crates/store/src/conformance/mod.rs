@@ -7,7 +7,7 @@
 //! This file holds the registry ([`CHECKS`], [`run_check`]) and the helpers the checks
 //! share; the checks themselves live by area: `sources` (sources, fetches, page state),
 //! `articles` (versions, listing, change feed), `entities` (entities, quotes, tags), `views`
-//! (view counts, takedowns), `stories` (stories and merges) and `organisation`
+//! (view counts, takedowns), `health` (source health), `stories` (stories and merges) and `organisation`
 //! (duplicates, rubrics, clearing, seeds, failed batches).
 
 use std::future::Future;
@@ -31,6 +31,7 @@ macro_rules! ensure {
 
 mod articles;
 mod entities;
+mod health;
 mod organisation;
 mod sources;
 mod stories;
@@ -38,6 +39,7 @@ mod views;
 
 pub use articles::{change_feed, listing_and_filters, versions_and_dedup};
 pub use entities::entities_and_quotes;
+pub use health::source_health;
 pub use organisation::{
     organisation_clear_and_rebuild, organisation_failed_batch, organisation_hidden_articles,
     organisation_roundtrip, organise_seeds,
@@ -92,6 +94,7 @@ pub const CHECKS: &[Check] = &[
     check!(organisation_clear_and_rebuild),
     check!(organise_seeds),
     check!(organisation_failed_batch),
+    check!(source_health),
 ];
 
 /// Run the check called `name` (one of [`CHECKS`]) on `store`; an unknown name is an error.

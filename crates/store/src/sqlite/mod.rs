@@ -28,6 +28,7 @@ use crate::Store;
 mod articles;
 mod entities;
 mod fetches;
+mod health;
 mod organise;
 mod sources;
 mod views;
@@ -50,6 +51,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../../migrations/sqlite/0002_fetch_final_url.sql"),
     ),
     (3, include_str!("../../migrations/sqlite/0003_organise.sql")),
+    (
+        4,
+        include_str!("../../migrations/sqlite/0004_source_health.sql"),
+    ),
 ];
 
 struct Inner {
@@ -622,6 +627,25 @@ impl Store for SqliteStore {
     async fn article_views(&self, ids: &[ArticleId]) -> Result<Vec<Popular>> {
         let ids: Vec<i64> = ids.iter().take(10_000).map(|a| a.0).collect();
         self.read(move |c| views::article_views(c, &ids)).await
+    }
+
+    async fn record_health(
+        &self,
+        extractions: &[NewExtraction],
+        failures: &[NewFailure],
+    ) -> Result<()> {
+        let (extractions, failures) = (extractions.to_vec(), failures.to_vec());
+        self.write(move |c| health::record(c, &extractions, &failures))
+            .await
+    }
+
+    async fn source_health(
+        &self,
+        now: DateTime<Utc>,
+        window: HealthWindow,
+    ) -> Result<Vec<SourceHealth>> {
+        self.read(move |c| health::source_health(c, now, window))
+            .await
     }
 
     async fn stats(&self) -> Result<StoreStats> {
