@@ -1,16 +1,30 @@
-//! Quality and speed of `khronika-extract` against trafilatura, in the same run.
+//! Quality and speed of `khronika-extract` against trafilatura and rs-trafilatura, in the
+//! same run.
 //!
 //! ```sh
-//! cargo bench -p khronika-extract --bench extraction            # both sides
+//! cargo bench -p khronika-extract --bench extraction            # all tools, all sets
 //! cargo bench -p khronika-extract --bench extraction -- --no-python
 //! cargo bench -p khronika-extract --bench extraction -- --no-rs-trafilatura
+//! cargo bench -p khronika-extract --bench extraction -- --only dragnet,cleaneval --passes 1
+//! cargo bench -p khronika-extract --bench extraction -- --save-baseline
 //! ```
 //!
-//! Reads `../shared/data/extraction/scrapinghub/` and `../shared/data/pages-ru/` (override
-//! with `KHRONIKA_SHARED`), scores bodies with `shared/tools/score_extraction.py`, checks
-//! title / published (to the minute) / author / must_contain / must_not_contain against
-//! `pages-ru/truth.jsonl`, and times the extraction call single-threaded (pages already in
-//! memory, one warm-up, fastest of 5 passes, the same for trafilatura). Trafilatura runs through
+//! Sets: `../shared/data/extraction/scrapinghub/`, `../shared/data/pages-ru/` and every
+//! dataset folder of `../shared/data/extraction/wceb/` that holds a `ground-truth.json`
+//! (CleanEval, CleanPortalEval, Dragnet, Readability; a held-out copy laid out the same way is
+//! read the same way). Override the root with `KHRONIKA_SHARED`. Bodies are scored with
+//! `shared/tools/score_extraction.py`; pages-ru also checks title / published (to the minute) /
+//! author / must_contain / must_not_contain against `pages-ru/truth.jsonl`. Each WCEB dataset
+//! is also scored in two halves, A and B, by a hash of the page id ([`half_of`]): rules were
+//! developed looking at half A only, so B is the check on pages nobody looked at.
+//!
+//! Beside the scores: pages whose ground truth has ≥ 50 words but whose output is empty (per
+//! tool), the mean of the WCEB dataset F1s per tool, and a page-level regression report:
+//! khronika's per-page F1 against `bench/page-baseline.json` (rewritten by `--save-baseline`),
+//! listing the pages that got better or worse.
+//!
+//! Speed: the extraction call single-threaded (pages already in memory, one warm-up, fastest
+//! of `--passes` passes, default 5, the same for every tool). Trafilatura runs through
 //! `bench/trafilatura_bench.py` with `KHRONIKA_PYTHON` (default `/work/venv/bin/python`).
 //!
 //! rs-trafilatura (the Rust port) runs through `bench/rs-trafilatura/`, a standalone cargo
@@ -26,16 +40,35 @@ use std::process::Command;
 use std::time::Instant;
 
 use khronika_extract::{extract, ExtractOptions};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
-/// Timed passes per side; the fastest counts (both sides alike).
+/// Timed passes per side by default; the fastest counts (all sides alike).
 const PASSES: usize = 5;
 
+/// A page whose ground truth has at least this many words must never come back empty.
+const MIN_WORDS_NONEMPTY: usize = 50;
+
+/// A per-page F1 change at least this large is listed in the regression report.
+const REGRESSION_DELTA: f64 = 0.05;
+
+/// Rows of the regression report printed per direction and set (all with `--verbose`).
+const REGRESSION_ROWS: usize = 8;
+
+const TOOLS: [&str; 3] = ["khronika", "trafilatura", "rs-trafilatura"];
+
 struct Page {
-    set: &'static str,
+    set: String,
     id: String,
     path: PathBuf,
     bytes: Vec<u8>,
+}
+
+/// One scored collection: ground truth `{id: {articleBody, url}}`; WCEB ones are also scored
+/// by halves.
+struct Dataset {
+    name: String,
+    truth: Map<String, Value>,
+    halves: bool,
 }
 
 fn shared_dir() -> PathBuf {
@@ -72,30 +105,158 @@ fn norm_ws(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn score(python: &str, tools: &Path, gt: &Path, pred: &Path) -> Value {
-    let out = Command::new(python)
-        .arg(tools.join("score_extraction.py"))
-        .arg(gt)
-        .arg(pred)
-        .output();
-    match out {
-        Ok(o) => {
-            let stdout = String::from_utf8_lossy(&o.stdout);
-            stdout
-                .lines()
-                .last()
-                .and_then(|l| serde_json::from_str(l).ok())
-                .unwrap_or(Value::Null)
-        }
-        Err(_) => Value::Null,
+/// Half "A" or "B" of a WCEB page: FNV-1a of the id, low bit. Stable across runs and
+/// machines, independent of the dev/held-out split (which used SHA-256 of another string).
+fn half_of(id: &str) -> &'static str {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in b"khronika-wceb-half|".iter().chain(id.as_bytes()) {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
     }
+    if h & 1 == 0 {
+        "A"
+    } else {
+        "B"
+    }
+}
+
+/// Words as the scorer counts them (`\w+`).
+fn word_count(s: &str) -> usize {
+    s.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .count()
+}
+
+fn body_of(v: Option<&Value>) -> &str {
+    v.and_then(|v| v["articleBody"].as_str()).unwrap_or("")
+}
+
+/// Runs the scorer; returns its JSON summary and, with `per_page`, the per-page F1.
+fn score(
+    python: &str,
+    tools: &Path,
+    gt: &Path,
+    pred: &Path,
+    per_page: Option<&Path>,
+) -> (Value, BTreeMap<String, f64>) {
+    let mut cmd = Command::new(python);
+    cmd.arg(tools.join("score_extraction.py")).arg(gt).arg(pred);
+    if let Some(p) = per_page {
+        cmd.arg("--per-page").arg(p);
+    }
+    let Ok(o) = cmd.output() else {
+        return (Value::Null, BTreeMap::new());
+    };
+    let summary = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .last()
+        .and_then(|l| serde_json::from_str(l).ok())
+        .unwrap_or(Value::Null);
+    let mut f1s = BTreeMap::new();
+    if let Some(p) = per_page {
+        let pages: Value = std::fs::read(p)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or(Value::Null);
+        for (id, v) in pages.as_object().into_iter().flatten() {
+            // No prediction shingles: precision is null, the page scores 0.
+            let pr = v["precision"].as_f64().unwrap_or(0.0);
+            let Some(rc) = v["recall"].as_f64() else {
+                continue;
+            };
+            let f1 = if pr + rc > 0.0 {
+                2.0 * pr * rc / (pr + rc)
+            } else {
+                0.0
+            };
+            f1s.insert(id.clone(), f1);
+        }
+    }
+    (summary, f1s)
+}
+
+/// Scores of one tool on one dataset: parts ("all", and "A"/"B" for WCEB), empty outputs on
+/// long truths per part, per-page F1 (all part).
+#[derive(Default)]
+struct Scored {
+    parts: BTreeMap<&'static str, (Value, usize)>,
+    pages: BTreeMap<String, f64>,
+}
+
+fn score_dataset(
+    python: &str,
+    tools: &Path,
+    out_dir: &Path,
+    tool: &str,
+    ds: &Dataset,
+    preds: &Map<String, Value>,
+) -> Scored {
+    let mut out = Scored::default();
+    let parts: &[&'static str] = if ds.halves {
+        &["all", "A", "B"]
+    } else {
+        &["all"]
+    };
+    for &part in parts {
+        let keep = |id: &str| part == "all" || half_of(id) == part;
+        let gt: Map<String, Value> = ds
+            .truth
+            .iter()
+            .filter(|(id, _)| keep(id))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let pr: Map<String, Value> = gt
+            .keys()
+            .map(|id| (id.clone(), json!({"articleBody": body_of(preds.get(id))})))
+            .collect();
+        let empty = gt
+            .iter()
+            .filter(|(id, t)| {
+                word_count(body_of(Some(t))) >= MIN_WORDS_NONEMPTY
+                    && word_count(body_of(pr.get(*id))) == 0
+            })
+            .count();
+        let name = ds.name.as_str();
+        let gt_path = out_dir.join(format!("truth-{name}-{part}.json"));
+        let pred_path = out_dir.join(format!("{tool}-{name}-{part}.json"));
+        std::fs::write(&gt_path, Value::Object(gt).to_string()).expect("write truth");
+        std::fs::write(&pred_path, Value::Object(pr).to_string()).expect("write preds");
+        let per_page = out_dir.join(format!("{tool}-{name}-{part}-pages.json"));
+        let (summary, pages) = score(
+            python,
+            tools,
+            &gt_path,
+            &pred_path,
+            (part == "all").then_some(per_page.as_path()),
+        );
+        if part == "all" {
+            out.pages = pages;
+        }
+        out.parts.insert(part, (summary, empty));
+    }
+    out
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let no_python = args.iter().any(|a| a == "--no-python");
-    let no_rs_traf = args.iter().any(|a| a == "--no-rs-trafilatura");
-    let verbose = args.iter().any(|a| a == "--verbose");
+    let flag = |f: &str| args.iter().any(|a| a == f);
+    let value = |f: &str| {
+        args.iter()
+            .position(|a| a == f)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let no_python = flag("--no-python");
+    let no_rs_traf = flag("--no-rs-trafilatura");
+    let verbose = flag("--verbose");
+    let save_baseline = flag("--save-baseline");
+    let passes = value("--passes")
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(PASSES)
+        .max(1);
+    let only: Option<Vec<String>> =
+        value("--only").map(|v| v.split(',').map(str::to_string).collect());
+    let wanted = |set: &str| only.as_ref().is_none_or(|o| o.iter().any(|s| s == set));
     let python = std::env::var("KHRONIKA_PYTHON").unwrap_or_else(|_| {
         if Path::new("/work/venv/bin/python").exists() {
             "/work/venv/bin/python".into()
@@ -107,42 +268,85 @@ fn main() {
     let tools = shared.join("tools");
     let sh_dir = shared.join("data/extraction/scrapinghub");
     let ru_dir = shared.join("data/pages-ru");
+    let wceb_dir = shared.join("data/extraction/wceb");
     let out_dir = std::env::temp_dir().join("khronika-bench");
     std::fs::create_dir_all(&out_dir).expect("create output dir");
 
     // Load everything into memory first: the timing covers extraction only.
-    let sh_gt: Value = serde_json::from_slice(
-        &std::fs::read(sh_dir.join("ground-truth.json")).expect("scrapinghub truth"),
-    )
-    .expect("truth json");
     let mut pages: Vec<Page> = Vec::new();
-    if let Some(obj) = sh_gt.as_object() {
-        for id in obj.keys() {
-            let path = sh_dir.join("html").join(format!("{id}.html.gz"));
+    let mut datasets: Vec<Dataset> = Vec::new();
+    let truth_of = |dir: &Path| -> Map<String, Value> {
+        let bytes = std::fs::read(dir.join("ground-truth.json"))
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        match serde_json::from_slice(&bytes) {
+            Ok(Value::Object(m)) => m,
+            _ => panic!("{}: ground-truth.json is not an object", dir.display()),
+        }
+    };
+    let mut gz_dataset = |name: &str, dir: &Path, halves: bool, pages: &mut Vec<Page>| {
+        let truth = truth_of(dir);
+        for id in truth.keys() {
+            let path = dir.join("html").join(format!("{id}.html.gz"));
             pages.push(Page {
-                set: "scrapinghub",
+                set: name.to_string(),
                 id: id.clone(),
                 bytes: read_page(&path),
                 path,
             });
         }
+        datasets.push(Dataset {
+            name: name.to_string(),
+            truth,
+            halves,
+        });
+    };
+    if wanted("scrapinghub") {
+        gz_dataset("scrapinghub", &sh_dir, false, &mut pages);
+    }
+    let mut wceb_names: Vec<String> = std::fs::read_dir(&wceb_dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join("ground-truth.json").is_file())
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|n| wanted(n))
+        .collect();
+    wceb_names.sort();
+    for name in &wceb_names {
+        gz_dataset(name, &wceb_dir.join(name), true, &mut pages);
     }
     let truth_text = std::fs::read_to_string(ru_dir.join("truth.jsonl")).expect("pages-ru truth");
-    let ru_truth: Vec<Value> = truth_text
-        .lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect();
-    for t in &ru_truth {
-        let file = t["file"].as_str().unwrap_or_default().to_string();
-        let path = ru_dir.join(&file);
-        pages.push(Page {
-            set: "pages-ru",
-            id: file,
-            bytes: read_page(&path),
-            path,
+    let ru_truth: Vec<Value> = if wanted("pages-ru") {
+        truth_text
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if !ru_truth.is_empty() {
+        let mut truth = Map::new();
+        for t in &ru_truth {
+            let file = t["file"].as_str().unwrap_or_default().to_string();
+            truth.insert(
+                file.clone(),
+                json!({"articleBody": t["body"], "url": t["url"]}),
+            );
+            let path = ru_dir.join(&file);
+            pages.push(Page {
+                set: "pages-ru".into(),
+                id: file,
+                bytes: read_page(&path),
+                path,
+            });
+        }
+        datasets.push(Dataset {
+            name: "pages-ru".into(),
+            truth,
+            halves: false,
         });
     }
-    let sets = ["scrapinghub", "pages-ru"];
+    let sets: Vec<String> = datasets.iter().map(|d| d.name.clone()).collect();
 
     // --- khronika: time phases and the whole call, single thread.
     // The caller knows each source's URL and zone (a crawler stores both per source); for
@@ -180,20 +384,20 @@ fn main() {
             ..Default::default()
         }
     };
-    let mut ours: BTreeMap<&str, (f64, f64, f64, usize, usize)> = BTreeMap::new();
+    let mut ours: BTreeMap<String, (f64, f64, f64, usize, usize)> = BTreeMap::new();
     let mut articles: BTreeMap<(String, String), khronika_model::Article> = BTreeMap::new();
-    for set in sets {
-        let group: Vec<&Page> = pages.iter().filter(|p| p.set == set).collect();
+    for set in &sets {
+        let group: Vec<&Page> = pages.iter().filter(|p| &p.set == set).collect();
         let bytes: usize = group.iter().map(|p| p.bytes.len()).sum();
         let opts: Vec<ExtractOptions> = group.iter().map(|p| opts_for(p)).collect();
         for (p, o) in group.iter().zip(&opts) {
             let a = extract(&p.bytes, o).unwrap_or_default();
-            articles.insert((set.to_string(), p.id.clone()), a);
+            articles.insert((set.clone(), p.id.clone()), a);
         }
         let mut full = Vec::new();
         let mut decode = Vec::new();
         let mut parse = Vec::new();
-        for _ in 0..PASSES {
+        for _ in 0..passes {
             let t0 = Instant::now();
             for p in &group {
                 let (text, _) = khronika_extract::decode(&p.bytes, None);
@@ -214,7 +418,7 @@ fn main() {
             full.push(t0.elapsed().as_secs_f64());
         }
         ours.insert(
-            set,
+            set.clone(),
             (
                 fastest(full),
                 fastest(decode),
@@ -226,49 +430,18 @@ fn main() {
     }
     let rss = peak_rss_kib();
 
-    // --- predictions and ground truth files for the scorer.
-    let mut preds: BTreeMap<&str, serde_json::Map<String, Value>> = BTreeMap::new();
+    // --- predictions per tool and set: ours here, the anchors' from their output files.
+    let mut preds: BTreeMap<(String, String), Map<String, Value>> = BTreeMap::new();
     for ((set, id), a) in &articles {
-        let set: &str = if set == "scrapinghub" {
-            "scrapinghub"
-        } else {
-            "pages-ru"
-        };
         preds
-            .entry(set)
+            .entry(("khronika".into(), set.clone()))
             .or_default()
             .insert(id.clone(), json!({"articleBody": a.text()}));
-    }
-    let ru_gt: serde_json::Map<String, Value> = ru_truth
-        .iter()
-        .map(|t| {
-            (
-                t["file"].as_str().unwrap_or_default().to_string(),
-                json!({"articleBody": t["body"], "url": t["url"]}),
-            )
-        })
-        .collect();
-    let ru_gt_path = out_dir.join("pages-ru-truth.json");
-    std::fs::write(&ru_gt_path, Value::Object(ru_gt).to_string()).expect("write truth");
-    let gt_paths = [
-        ("scrapinghub", sh_dir.join("ground-truth.json")),
-        ("pages-ru", ru_gt_path),
-    ];
-
-    let mut quality: BTreeMap<(&str, &str), Value> = BTreeMap::new();
-    for (set, gt) in &gt_paths {
-        let p = out_dir.join(format!("khronika-{set}.json"));
-        std::fs::write(
-            &p,
-            Value::Object(preds.get(set).cloned().unwrap_or_default()).to_string(),
-        )
-        .expect("write preds");
-        quality.insert(("khronika", set), score(&python, &tools, gt, &p));
     }
 
     // --- trafilatura, same machine, same run.
     let manifest = json!({
-        "passes": PASSES,
+        "passes": passes,
         "pages": pages.iter().map(|p| json!({"set": p.set, "id": p.id, "path": p.path})).collect::<Vec<_>>(),
     });
     let mpath = out_dir.join("manifest.json");
@@ -286,11 +459,6 @@ fn main() {
             let v: Value =
                 serde_json::from_slice(&std::fs::read(&tout).expect("trafilatura output"))
                     .expect("json");
-            for (set, gt) in &gt_paths {
-                let p = out_dir.join(format!("trafilatura-{set}.json"));
-                std::fs::write(&p, v["pages"][set].to_string()).expect("write preds");
-                quality.insert(("trafilatura", set), score(&python, &tools, gt, &p));
-            }
             traf = Some(v);
         } else {
             eprintln!("trafilatura run failed; use --no-python to skip it");
@@ -301,14 +469,7 @@ fn main() {
     let mut rs_traf: Option<Value> = None;
     if !no_rs_traf {
         match run_rs_trafilatura(&mpath, &out_dir.join("rs-trafilatura.json")) {
-            Ok(v) => {
-                for (set, gt) in &gt_paths {
-                    let p = out_dir.join(format!("rs-trafilatura-{set}.json"));
-                    std::fs::write(&p, v["pages"][set].to_string()).expect("write preds");
-                    quality.insert(("rs-trafilatura", set), score(&python, &tools, gt, &p));
-                }
-                rs_traf = Some(v);
-            }
+            Ok(v) => rs_traf = Some(v),
             Err(e) => println!(
                 "rs-trafilatura skipped: {e} (its rows are missing; --no-rs-trafilatura skips it)"
             ),
@@ -318,7 +479,22 @@ fn main() {
         ("trafilatura", traf.as_ref()),
         ("rs-trafilatura", rs_traf.as_ref()),
     ];
+    for (tool, v) in anchors {
+        for set in &sets {
+            if let Some(m) = v.and_then(|v| v["pages"][set.as_str()].as_object()) {
+                preds.insert((tool.into(), set.clone()), m.clone());
+            }
+        }
+    }
 
+    // --- scores.
+    let mut quality: BTreeMap<(String, String), Scored> = BTreeMap::new();
+    for ((tool, set), p) in &preds {
+        if let Some(ds) = datasets.iter().find(|d| &d.name == set) {
+            let s = score_dataset(&python, &tools, &out_dir, tool, ds, p);
+            quality.insert((tool.clone(), set.clone()), s);
+        }
+    }
     // --- pages-ru metadata and snippet checks.
     let mut meta_rows = Vec::new();
     let (mut title_ok, mut date_ok, mut date_n, mut author_ok, mut author_n) = (0, 0, 0, 0, 0);
@@ -389,45 +565,122 @@ fn main() {
     }
 
     // --- report.
-    println!("khronika-extract benchmark (single thread, pages in memory, fastest of {PASSES} passes, all tools alike)");
+    println!("khronika-extract benchmark (single thread, pages in memory, fastest of {passes} passes, all tools alike)");
     println!();
-    println!("| set | tool | pages | F1 | P | R | acc | pages/s | khronika speed / this tool |");
-    println!("|---|---|---|---|---|---|---|---|---|");
-    for set in sets {
-        let (full, _, _, n, _) = ours[set];
-        let our_rate = n as f64 / full;
-        let rate_of = |tool: &str| -> Option<f64> {
-            if tool == "khronika" {
-                return Some(our_rate);
+    println!("| set | part | tool | pages | F1 | P | R | acc | empty, truth ≥ {MIN_WORDS_NONEMPTY} words | pages/s | khronika speed / this tool |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    let seconds_of = |tool: &str, set: &str| -> Option<f64> {
+        if tool == "khronika" {
+            return ours.get(set).map(|o| o.0);
+        }
+        let (_, v) = anchors.iter().find(|(name, _)| *name == tool)?;
+        v.and_then(|v| v["seconds"][set].as_f64())
+    };
+    for set in &sets {
+        let n = ours.get(set).map_or(0, |o| o.3);
+        let our_rate = seconds_of("khronika", set).map_or(0.0, |s| n as f64 / s);
+        for part in ["all", "A", "B"] {
+            for tool in TOOLS {
+                let Some((q, empty)) = quality
+                    .get(&(tool.to_string(), set.clone()))
+                    .and_then(|s| s.parts.get(part))
+                else {
+                    continue;
+                };
+                let rate = (part == "all")
+                    .then(|| seconds_of(tool, set))
+                    .flatten()
+                    .map(|s| n as f64 / s);
+                let ratio = rate.map_or("-".into(), |r| format!("{:.1}x", our_rate / r));
+                println!(
+                    "| {set} | {part} | {tool} | {} | {:.3} | {:.3} | {:.3} | {:.3} | {empty} | {} | {ratio} |",
+                    q["pages"].as_u64().unwrap_or(0),
+                    q["f1"].as_f64().unwrap_or(0.0),
+                    q["precision"].as_f64().unwrap_or(0.0),
+                    q["recall"].as_f64().unwrap_or(0.0),
+                    q["accuracy"].as_f64().unwrap_or(0.0),
+                    rate.map_or("-".into(), |r| format!("{r:.0}")),
+                );
             }
-            let (_, v) = anchors.iter().find(|(name, _)| *name == tool)?;
-            v.and_then(|v| v["seconds"][set].as_f64())
-                .map(|s| n as f64 / s)
-        };
-        for tool in ["khronika", "trafilatura", "rs-trafilatura"] {
-            let q = quality.get(&(tool, set)).cloned().unwrap_or(Value::Null);
-            if q.is_null() {
-                continue;
-            }
-            let rate = rate_of(tool);
-            let ratio = rate.map_or("-".into(), |r| format!("{:.1}x", our_rate / r));
-            println!(
-                "| {set} | {tool} | {n} | {:.3} | {:.3} | {:.3} | {:.3} | {} | {ratio} |",
-                q["f1"].as_f64().unwrap_or(0.0),
-                q["precision"].as_f64().unwrap_or(0.0),
-                q["recall"].as_f64().unwrap_or(0.0),
-                q["accuracy"].as_f64().unwrap_or(0.0),
-                rate.map_or("-".into(), |r| format!("{r:.0}")),
-            );
         }
     }
+
+    // The WCEB acceptance figure: the mean of the dataset F1s, per tool and part.
+    let wceb: Vec<&String> = datasets
+        .iter()
+        .filter(|d| d.halves)
+        .map(|d| &d.name)
+        .collect();
+    if !wceb.is_empty() {
+        println!();
+        println!(
+            "WCEB, mean of the {} dataset F1s ({}):",
+            wceb.len(),
+            wceb.iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        for part in ["all", "A", "B"] {
+            let mut line = format!("  {part:>3}:");
+            for tool in TOOLS {
+                let f1s: Vec<f64> = wceb
+                    .iter()
+                    .filter_map(|set| {
+                        quality
+                            .get(&(tool.to_string(), (*set).clone()))
+                            .and_then(|s| s.parts.get(part))
+                            .and_then(|(q, _)| q["f1"].as_f64())
+                    })
+                    .collect();
+                let empty: usize = wceb
+                    .iter()
+                    .filter_map(|set| {
+                        quality
+                            .get(&(tool.to_string(), (*set).clone()))
+                            .and_then(|s| s.parts.get(part))
+                            .map(|(_, e)| *e)
+                    })
+                    .sum();
+                if f1s.len() == wceb.len() {
+                    let mean = f1s.iter().sum::<f64>() / f1s.len() as f64;
+                    line.push_str(&format!("  {tool} {mean:.4} (empty {empty})"));
+                }
+            }
+            println!("{line}");
+        }
+    }
+
+    // Speed over every page read, the figure the "× trafilatura per core" target is about.
+    let total_pages: usize = ours.values().map(|o| o.3).sum();
+    let total = |tool: &str| -> Option<f64> { sets.iter().map(|s| seconds_of(tool, s)).sum() };
+    if let Some(our_s) = total("khronika") {
+        let mut line = format!(
+            "all sets, {total_pages} pages: khronika {:.0} pages/s",
+            total_pages as f64 / our_s
+        );
+        for (tool, _) in anchors {
+            if let Some(s) = total(tool) {
+                line.push_str(&format!(
+                    "; {tool} {:.1} pages/s (khronika {:.1}x)",
+                    total_pages as f64 / s,
+                    s / our_s
+                ));
+            }
+        }
+        println!("{line}");
+    }
+
+    regression_report(&quality, &datasets, save_baseline, verbose);
     println!();
-    println!("pages-ru metadata ({} pages): khronika title {title_ok}/{}  published {date_ok}/{date_n}  author {author_ok}/{author_n}  must_contain {mc_ok}/{mc_n}  must_not_contain absent {mnc_ok}/{mnc_n}",
-        ru_truth.len(), ru_truth.len());
-    for (tool, v) in anchors {
-        if let Some(v) = v {
-            let (t_title_ok, t_date_ok, t_author_ok) = anchor_meta(v, &ru_truth);
-            println!("pages-ru metadata: {tool} title {t_title_ok}/{}  published {t_date_ok}/{date_n}  author {t_author_ok}/{author_n}", ru_truth.len());
+    if !ru_truth.is_empty() {
+        println!("pages-ru metadata ({} pages): khronika title {title_ok}/{}  published {date_ok}/{date_n}  author {author_ok}/{author_n}  must_contain {mc_ok}/{mc_n}  must_not_contain absent {mnc_ok}/{mnc_n}",
+            ru_truth.len(), ru_truth.len());
+        for (tool, v) in anchors {
+            if let Some(v) = v {
+                let (t_title_ok, t_date_ok, t_author_ok) = anchor_meta(v, &ru_truth);
+                println!("pages-ru metadata: {tool} title {t_title_ok}/{}  published {t_date_ok}/{date_n}  author {t_author_ok}/{author_n}", ru_truth.len());
+            }
         }
     }
     for (tool, v) in anchors {
@@ -449,7 +702,7 @@ fn main() {
     }
     println!();
     println!("where the time goes (khronika, per set): decode | decode+parse | whole extract");
-    for set in sets {
+    for set in &sets {
         let (full, dec, parse, n, bytes) = ours[set];
         println!(
             "  {set}: {:.1} ms | {:.1} ms | {:.1} ms  ({n} pages, {:.1} MB, {:.0} MB/s whole)",
@@ -467,6 +720,80 @@ fn main() {
         );
     }
     println!("predictions in {}", out_dir.display());
+}
+
+/// Per-page comparison of khronika's F1 with the saved baseline
+/// (`bench/page-baseline.json`: `{"f1": {set: {id: f1}}}`); `save` rewrites it from this run.
+fn regression_report(
+    quality: &BTreeMap<(String, String), Scored>,
+    datasets: &[Dataset],
+    save: bool,
+    verbose: bool,
+) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/page-baseline.json");
+    let baseline: Value = std::fs::read(&path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or(Value::Null);
+    println!();
+    println!(
+        "page-level regression report: khronika per-page F1 against {} (|change| ≥ {REGRESSION_DELTA})",
+        path.display()
+    );
+    let mut current = Map::new();
+    for ds in datasets {
+        let Some(scored) = quality.get(&("khronika".to_string(), ds.name.clone())) else {
+            continue;
+        };
+        let old = &baseline["f1"][ds.name.as_str()];
+        let mut changes: Vec<(f64, &String, f64, f64)> = Vec::new();
+        let mut unknown = 0usize;
+        for (id, &f1) in &scored.pages {
+            match old[id.as_str()].as_f64() {
+                Some(was) if (f1 - was).abs() >= REGRESSION_DELTA => {
+                    changes.push((f1 - was, id, was, f1))
+                }
+                Some(_) => {}
+                None => unknown += 1,
+            }
+        }
+        changes.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let worse: Vec<_> = changes.iter().filter(|c| c.0 < 0.0).collect();
+        let better: Vec<_> = changes.iter().rev().filter(|c| c.0 > 0.0).collect();
+        println!(
+            "  {}: {} better, {} worse, {} unchanged, {unknown} not in the baseline",
+            ds.name,
+            better.len(),
+            worse.len(),
+            scored.pages.len() - changes.len() - unknown
+        );
+        let limit = if verbose { usize::MAX } else { REGRESSION_ROWS };
+        for (label, rows) in [("worse", &worse), ("better", &better)] {
+            for (delta, id, was, now) in rows.iter().take(limit) {
+                let half = if ds.halves { half_of(id) } else { "-" };
+                println!("    {label} [{half}] {id}: {was:.3} -> {now:.3} ({delta:+.3})");
+            }
+        }
+        let rounded: Map<String, Value> = scored
+            .pages
+            .iter()
+            .map(|(id, f)| (id.clone(), json!((f * 1000.0).round() / 1000.0)))
+            .collect();
+        current.insert(ds.name.clone(), Value::Object(rounded));
+    }
+    if save {
+        // Sets not run this time keep their saved pages.
+        let mut all = baseline["f1"].as_object().cloned().unwrap_or_default();
+        all.extend(current);
+        let out = json!({"tool": "khronika", "f1": all});
+        match serde_json::to_string_pretty(&out) {
+            Ok(s) => match std::fs::write(&path, s + "\n") {
+                Ok(()) => println!("  baseline saved to {}", path.display()),
+                Err(e) => println!("  baseline not saved: {e}"),
+            },
+            Err(e) => println!("  baseline not saved: {e}"),
+        }
+    }
 }
 
 /// Title / published / author hits of an anchor tool on pages-ru, from its output JSON.

@@ -118,6 +118,55 @@ fn is_apostrophe(c: char) -> bool {
     matches!(c, 'ʻ' | '\'' | '’' | '‘' | '`' | 'ʼ')
 }
 
+/// Bits of [`Lexicon::lists`] after the profiles' own (bit i = `PROFILES[i]`).
+const RU_BIT: u16 = 1 << PROFILES.len();
+const UZ_BIT: u16 = RU_BIT << 1;
+const EN_BIT: u16 = RU_BIT << 2;
+
+/// Every function word with the lists it is in, sorted for binary search: one lookup per
+/// word of the text instead of a scan of every list (the scan made detection the slowest
+/// step of extraction on long undeclared pages).
+struct Lexicon(Vec<(&'static str, u16)>);
+
+impl Lexicon {
+    /// Every word list with its bit.
+    fn word_lists() -> impl Iterator<Item = (&'static str, u16)> {
+        PROFILES
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.words, 1u16 << i))
+            .chain([
+                (RU_WORDS, RU_BIT),
+                (UZ_LATIN_WORDS, UZ_BIT),
+                (EN_WORDS, EN_BIT),
+            ])
+    }
+
+    fn new() -> Lexicon {
+        let mut words: Vec<(&'static str, u16)> = Lexicon::word_lists()
+            .flat_map(|(list, bit)| list.split_whitespace().map(move |w| (w, bit)))
+            .collect();
+        words.sort_unstable();
+        let mut merged: Vec<(&'static str, u16)> = Vec::with_capacity(words.len());
+        for (w, bit) in words {
+            match merged.last_mut() {
+                Some(last) if last.0 == w => last.1 |= bit,
+                _ => merged.push((w, bit)),
+            }
+        }
+        Lexicon(merged)
+    }
+
+    /// The lists `w` is in, as bits.
+    fn lists(&self, w: &str) -> u16 {
+        self.0
+            .binary_search_by(|(x, _)| (*x).cmp(w))
+            .ok()
+            .and_then(|i| self.0.get(i))
+            .map_or(0, |e| e.1)
+    }
+}
+
 #[derive(Default)]
 struct Tally {
     cyr: usize,
@@ -135,6 +184,7 @@ struct Tally {
 impl Tally {
     fn of(text: &str) -> Tally {
         let mut t = Tally::default();
+        let lexicon = Lexicon::new();
         let mut word = String::new();
         for c in text.chars().take(MAX_CHARS).chain(std::iter::once(' ')) {
             if c.is_alphabetic() || (is_apostrophe(c) && !word.is_empty()) {
@@ -152,21 +202,21 @@ impl Tally {
                     word.push(if is_apostrophe(l) { 'ʻ' } else { l });
                 }
             } else if !word.is_empty() {
-                t.word(word.trim_end_matches('ʻ'));
+                t.word(&lexicon, word.trim_end_matches('ʻ'));
                 word.clear();
             }
         }
         t
     }
 
-    fn word(&mut self, w: &str) {
-        let listed = |list: &str| usize::from(list.split_whitespace().any(|x| x == w));
-        for (i, p) in PROFILES.iter().enumerate() {
-            self.words[i] += listed(p.words);
+    fn word(&mut self, lexicon: &Lexicon, w: &str) {
+        let lists = lexicon.lists(w);
+        for (i, n) in self.words.iter_mut().enumerate() {
+            *n += usize::from(lists & (1 << i) != 0);
         }
-        self.ru_words += listed(RU_WORDS);
-        self.uz_words += listed(UZ_LATIN_WORDS);
-        self.en_words += listed(EN_WORDS);
+        self.ru_words += usize::from(lists & RU_BIT != 0);
+        self.uz_words += usize::from(lists & UZ_BIT != 0);
+        self.en_words += usize::from(lists & EN_BIT != 0);
         self.uz_apostrophe += usize::from(w.contains("oʻ") || w.contains("gʻ"));
     }
 
@@ -324,6 +374,26 @@ mod tests {
             дорогу и построить новую школу, которую обещали ещё в прошлом году. \
             Работы начнутся весной, уточнили в акимате Әлихан Бөкейхан ауданы.";
         assert_eq!(code(page).as_deref(), Some("ru"));
+    }
+
+    #[test]
+    fn lexicon_finds_every_list_a_word_is_in() {
+        let lexicon = Lexicon::new();
+        let lists: Vec<(&str, u16)> = Lexicon::word_lists().collect();
+        for (list, _) in &lists {
+            for w in list.split_whitespace() {
+                // What a scan of every list says, against the one lookup.
+                let scanned = lists
+                    .iter()
+                    .filter(|(l, _)| l.split_whitespace().any(|x| x == w))
+                    .fold(0u16, |acc, (_, bit)| acc | bit);
+                assert_eq!(lexicon.lists(w), scanned, "{w}");
+            }
+        }
+        // "жылы" is both Kyrgyz and Kazakh.
+        assert_eq!(lexicon.lists("жылы"), 1 | 1 << 3);
+        assert_eq!(lexicon.lists("жылыы"), 0);
+        assert_eq!(lexicon.lists(""), 0);
     }
 
     #[test]
