@@ -43,13 +43,14 @@
 //! [`decode`] are public: the stages are internals, free to change.
 
 use chrono::{DateTime, FixedOffset};
-use khronika_model::{Article, Image, Lang};
+use khronika_model::{Article, Lang};
 use url::Url;
 
 mod body;
 mod boilerplate;
 mod charset;
 mod datetime;
+mod images;
 // The HTML reader is shared with `ingest` (which may not depend on us), so it lives in a
 // leaf crate; these aliases keep `crate::dom::…` paths short inside the extractor.
 use khronika_html::{dom, entities};
@@ -59,6 +60,7 @@ mod lang;
 mod meta;
 mod resolve;
 mod visible;
+mod when;
 
 /// Pages larger than this are refused with [`ExtractError::TooLarge`].
 pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
@@ -152,14 +154,6 @@ pub(crate) fn resolve_url(base: Option<&Url>, s: &str) -> Option<Url> {
         None => Url::parse(s).ok()?,
     };
     matches!(u.scheme(), "http" | "https").then_some(u)
-}
-
-pub(crate) fn image(url: Url) -> Image {
-    Image {
-        url,
-        caption: None,
-        credit: None,
-    }
 }
 
 pub(crate) fn lang_of(code: &str) -> Option<Lang> {

@@ -18,7 +18,7 @@ pub struct JsonLdArticle {
     pub authors: Vec<String>,
     /// The author is stated to be an organisation (the outlet itself).
     pub outlet_author: bool,
-    pub images: Vec<String>,
+    pub images: Vec<ImageMeta>,
     pub publisher: Option<String>,
     pub keywords: Vec<String>,
     pub article_body: Option<String>,
@@ -28,6 +28,17 @@ pub struct JsonLdArticle {
     pub section: Option<String>,
 }
 
+/// An image as JSON-LD states it: an address, and for an `ImageObject` its caption,
+/// credit and size.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ImageMeta {
+    pub url: String,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+}
+
 /// Everything the head and machine-readable markup say about the page.
 #[derive(Debug, Default)]
 pub struct PageMeta {
@@ -35,6 +46,9 @@ pub struct PageMeta {
     pub og_title: Option<String>,
     pub og_description: Option<String>,
     pub og_image: Option<String>,
+    /// `og:image:width` / `og:image:height` as stated (parsed where used).
+    pub og_image_width: Option<String>,
+    pub og_image_height: Option<String>,
     pub og_url: Option<String>,
     pub og_site_name: Option<String>,
     pub og_locale: Option<String>,
@@ -176,6 +190,8 @@ fn meta_tag(dom: &Dom, id: NodeId, m: &mut PageMeta) {
         "og:image" | "og:image:url" | "og:image:secure_url" | "twitter:image" => {
             set(&mut m.og_image)
         }
+        "og:image:width" => set(&mut m.og_image_width),
+        "og:image:height" => set(&mut m.og_image_height),
         "og:url" => set(&mut m.og_url),
         "og:site_name" => set(&mut m.og_site_name),
         "og:locale" => set(&mut m.og_locale),
@@ -449,19 +465,67 @@ fn names_of(v: Option<&Value>) -> Vec<String> {
     }
 }
 
-fn urls_of(v: Option<&Value>) -> Vec<String> {
+/// Images of a JSON-LD `image` / `thumbnailUrl` value: plain addresses, or `ImageObject`s
+/// with `caption`, a credit (`creditText`, else `copyrightHolder` / `author` names) and size.
+fn images_of(v: Option<&Value>, depth: usize) -> Vec<ImageMeta> {
+    if depth > 4 {
+        return Vec::new();
+    }
     match v {
-        Some(Value::String(s)) => clean(s).into_iter().collect(),
-        Some(Value::Array(a)) => a.iter().flat_map(|x| urls_of(Some(x))).collect(),
-        Some(Value::Object(o)) => o
-            .get("url")
-            .or_else(|| o.get("contentUrl"))
-            .and_then(Value::as_str)
-            .and_then(clean)
+        Some(Value::String(s)) => clean(s)
+            .map(|url| ImageMeta {
+                url,
+                ..Default::default()
+            })
             .into_iter()
             .collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .take(32)
+            .flat_map(|x| images_of(Some(x), depth + 1))
+            .collect(),
+        Some(Value::Object(o)) => {
+            let Some(url) = o
+                .get("url")
+                .or_else(|| o.get("contentUrl"))
+                .and_then(Value::as_str)
+                .and_then(clean)
+            else {
+                return Vec::new();
+            };
+            let credit = string_of(o.get("creditText"))
+                .or_else(|| names_of(o.get("copyrightHolder")).into_iter().next())
+                .or_else(|| names_of(o.get("author")).into_iter().next());
+            vec![ImageMeta {
+                url,
+                caption: string_of(o.get("caption")),
+                credit,
+                width: pixels(o.get("width")),
+                height: pixels(o.get("height")),
+            }]
+        }
         _ => Vec::new(),
     }
+}
+
+/// A pixel size as JSON-LD writes it: a number, a string ("800", "800px") or a
+/// `QuantitativeValue` with `value`.
+fn pixels(v: Option<&Value>) -> Option<u32> {
+    match v? {
+        Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
+        Value::String(s) => parse_pixels(s),
+        Value::Object(o) => pixels(o.get("value")),
+        _ => None,
+    }
+    .filter(|&n| n > 0)
+}
+
+/// "800", "800px", " 800 " → 800; anything else (percentages, "auto") → none.
+pub fn parse_pixels(s: &str) -> Option<u32> {
+    let t = s.trim();
+    let t = t.strip_suffix("px").unwrap_or(t).trim();
+    // Sizes beyond this are markup errors, not images anyone lays out.
+    t.parse::<u32>().ok().filter(|&n| (1..=20_000).contains(&n))
 }
 
 fn article(obj: &serde_json::Map<String, Value>) -> JsonLdArticle {
@@ -488,9 +552,9 @@ fn article(obj: &serde_json::Map<String, Value>) -> JsonLdArticle {
         date_modified: string_of(obj.get("dateModified")),
         authors: names_of(obj.get("author")),
         outlet_author: is_organization(obj.get("author")),
-        images: urls_of(obj.get("image"))
+        images: images_of(obj.get("image"), 0)
             .into_iter()
-            .chain(urls_of(obj.get("thumbnailUrl")))
+            .chain(images_of(obj.get("thumbnailUrl"), 0))
             .collect(),
         publisher: obj.get("publisher").and_then(|p| string_of(Some(p))),
         keywords,
@@ -525,7 +589,10 @@ mod tests {
         let a = &out[0];
         assert_eq!(a.headline.as_deref(), Some("Заголовок"));
         assert_eq!(a.authors, vec!["Иван Петров", "Анна Сидорова"]);
-        assert_eq!(a.images, vec!["https://x.kz/a.jpg"]);
+        assert_eq!(
+            a.images.iter().map(|i| i.url.as_str()).collect::<Vec<_>>(),
+            vec!["https://x.kz/a.jpg"]
+        );
         assert_eq!(a.publisher.as_deref(), Some("X.kz"));
         assert_eq!(a.keywords, vec!["Казахстан", "Россия"]);
         assert_eq!(site.as_deref(), Some("Сайт"));

@@ -11,7 +11,7 @@ use crate::body::{self, Stats};
 use crate::datetime::{parse_iso, Stamp};
 use crate::dom::{Dom, NodeId, Tag, NONE};
 use crate::meta::{self, PageMeta};
-use crate::{image, lang_of, resolve_url, ExtractOptions};
+use crate::{lang_of, resolve_url, ExtractOptions};
 use chrono::FixedOffset;
 use khronika_model::{Article, Block};
 
@@ -87,33 +87,9 @@ pub fn article(dom: &Dom, opts: &ExtractOptions) -> Article {
                 .and_then(|c| resolve_url(base, c))
         });
     let img_base = base.or(canonical_url.as_ref());
-    let mut images = Vec::new();
-    let main_image = m
-        .og_image
-        .as_deref()
-        .and_then(|s| resolve_url(img_base, s))
-        .or_else(|| {
-            m.jsonld
-                .as_ref()
-                .and_then(|j| j.images.iter().find_map(|s| resolve_url(img_base, s)))
-        });
-    images.extend(main_image.map(image));
-    // No declared image: the first picture inside the body.
-    if images.is_empty() {
-        let body_img = choice.roots.iter().find_map(|&r| {
-            let end = dom.subtree_end(r);
-            (r..end)
-                .filter(|&i| {
-                    dom.node(i).tag == Tag::Img && !st.get(i as usize).is_some_and(|s| s.skip)
-                })
-                .find_map(|i| {
-                    dom.attr(i, "src")
-                        .or_else(|| dom.attr(i, "data-src"))
-                        .and_then(|s| resolve_url(img_base, s))
-                })
-        });
-        images.extend(body_img.map(image));
-    }
+    let images: Vec<_> = crate::images::lead_image(dom, &st, &m, &choice, headline, img_base)
+        .into_iter()
+        .collect();
 
     let site_name = m
         .og_site_name
@@ -518,6 +494,22 @@ fn dates(
     all.extend(jl.and_then(|j| j.date_modified.clone()));
     all.extend(m.modified.iter().cloned());
     let fallback = first_offset(&all);
+    // Neither the caller nor the page places printed times: a single-zone country's domain
+    // does (see `when::country_zone`).
+    let zoned;
+    let opts = match (opts.tz, fallback) {
+        (None, None) => match opts.url.as_ref().and_then(crate::when::country_zone) {
+            Some(tz) => {
+                zoned = ExtractOptions {
+                    tz: Some(tz),
+                    ..opts.clone()
+                };
+                &zoned
+            }
+            None => opts,
+        },
+        _ => opts,
+    };
     let pick = |cands: &[String]| -> Option<Stamp> {
         let stamps: Vec<Stamp> = cands
             .iter()
@@ -538,13 +530,22 @@ fn dates(
     mods.extend(jl.and_then(|j| j.date_modified.clone()));
     mods.extend(m.micro_modified.iter().cloned());
     mods.extend(m.modified.iter().cloned());
-    let published = pick(&pubs).map(|s| s.value);
+    let published = pick(&pubs);
     let modified = pick(&mods).map(|s| s.value);
-    if published.is_some() && modified.is_some() {
-        return (published, modified);
-    }
-    let (seen_published, seen_modified) = visible_dates(dom, st, opts, headline, choice, fallback);
-    (published.or(seen_published), modified.or(seen_modified))
+    // A stated day without a time leaves the header's printed time worth reading.
+    let (seen_published, seen_modified) =
+        if published.is_some_and(|p| p.has_time) && modified.is_some() {
+            (None, None)
+        } else {
+            visible_dates(dom, st, opts, headline, choice, fallback)
+        };
+    let published = match (published, seen_published) {
+        // The header prints the same day with its time: the precise one wins.
+        (Some(p), Some(v)) if !p.has_time && p.value.date_naive() == v.date_naive() => Some(v),
+        (Some(p), _) => Some(p.value),
+        (None, v) => v,
+    };
+    crate::when::reconcile(published, modified.or(seen_modified), opts, fallback)
 }
 
 /// Words that mark an update time in an article header ("Обновлено: 3 апреля 2025 в 08:00").
@@ -708,15 +709,16 @@ fn visible_dates(
         let only_modified = marked_modified || before.trim().is_empty() && after.is_some();
         if only_modified {
             if modified.is_none() {
-                modified =
-                    attr.or_else(|| crate::visible::parse_phrase(after.unwrap_or(&text), opts));
+                modified = attr.or_else(|| {
+                    crate::visible::parse_phrase(after.unwrap_or(&text), opts, fallback)
+                });
             }
         } else {
             if published.is_none() {
-                published = attr.or_else(|| crate::visible::parse_phrase(before, opts));
+                published = attr.or_else(|| crate::visible::parse_phrase(before, opts, fallback));
             }
             if modified.is_none() {
-                modified = after.and_then(|a| crate::visible::parse_phrase(a, opts));
+                modified = after.and_then(|a| crate::visible::parse_phrase(a, opts, fallback));
             }
         }
         if published.is_some() && modified.is_some() {

@@ -97,6 +97,25 @@ pub struct Image {
     pub caption: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit: Option<String>,
+    /// Pixel size as the page states it (`og:image:width`, JSON-LD, `<img width>`), so a
+    /// reader can reserve the space before the image loads; unknown when the page is silent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<u32>,
+}
+
+impl Image {
+    /// An image known by its address alone.
+    pub fn new(url: Url) -> Self {
+        Image {
+            url,
+            caption: None,
+            credit: None,
+            width: None,
+            height: None,
+        }
+    }
 }
 
 /// A news article as extracted from one page: metadata plus the body as blocks.

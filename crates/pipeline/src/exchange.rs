@@ -277,7 +277,7 @@ pub async fn import_jsonl_listed(
             section: rec.section.filter(|s| !s.trim().is_empty()),
             ..Default::default()
         };
-        let analysis = understand.analyze(&article, now);
+        let analysis = understand.analyze(&article, None);
         Report::add(&report.fetched, 1);
         writer
             .article(NewArticle {
@@ -340,7 +340,9 @@ struct ExportRecord {
     modified: Option<String>,
     tags: Vec<String>,
     lang: Option<String>,
-    image: Option<String>,
+    /// The lead image: `url`, and `caption`, `credit`, `width`, `height` when the page
+    /// states them.
+    image: Option<khronika_model::Image>,
     version: u32,
     content_hash: String,
     first_seen: String,
@@ -407,7 +409,7 @@ pub async fn export(
     if options.format == ExportFormat::Csv {
         writeln!(
             out,
-            "id,url,source,title,lead,published,version,tags,entities,story_id,duplicate_of,rubric,text"
+            "id,url,source,title,lead,published,version,tags,entities,story_id,duplicate_of,rubric,image,image_caption,image_credit,text"
         )
         .map_err(io)?;
     }
@@ -463,7 +465,7 @@ pub async fn export(
                             .map(|p| p.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
                         tags: a.article.tags.clone(),
                         lang: a.article.lang.as_ref().map(|l| l.to_string()),
-                        image: a.article.image().map(|i| i.url.to_string()),
+                        image: a.article.image().cloned(),
                         version: a.version,
                         content_hash: a.content_hash.clone(),
                         first_seen: a.first_seen.to_rfc3339_opts(SecondsFormat::Secs, true),
@@ -485,6 +487,7 @@ pub async fn export(
                 ExportFormat::Csv => {
                     let entities: Vec<String> =
                         analysis.entities.iter().map(|m| m.normal.clone()).collect();
+                    let image = a.article.image();
                     let fields = [
                         a.id.0.to_string(),
                         a.url.clone(),
@@ -501,6 +504,9 @@ pub async fn export(
                         a.story_id.map(|s| s.to_string()).unwrap_or_default(),
                         a.duplicate_of.map(|d| d.to_string()).unwrap_or_default(),
                         a.rubric.map(|r| r.code().to_owned()).unwrap_or_default(),
+                        image.map(|i| i.url.to_string()).unwrap_or_default(),
+                        image.and_then(|i| i.caption.clone()).unwrap_or_default(),
+                        image.and_then(|i| i.credit.clone()).unwrap_or_default(),
                         a.article.body_text(),
                     ];
                     let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();

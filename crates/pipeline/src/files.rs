@@ -1,4 +1,9 @@
 //! `khronika ingest --file`: local HTML pages and WARC files into the store.
+//!
+//! A saved page is dated only by what it states: its file's modification time is when it
+//! was saved or copied, so it is never used; the article is first seen when the file is
+//! read. A WARC record's `WARC-Date` is when the site served the page, so relative dates
+//! in the page ("Сегодня, 10:15") resolve against it; a plain file's give no date.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -109,11 +114,9 @@ async fn one_file(
     cancel: &CancellationToken,
 ) -> Result<(), PipelineError> {
     let file = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
-    let mtime = file
-        .metadata()
-        .and_then(|m| m.modified())
-        .map(chrono::DateTime::<Utc>::from)
-        .unwrap_or_else(|_| Utc::now());
+    // A file's modification time says when it was saved or copied, not when the article
+    // was published or even fetched: it dates nothing. The article is first seen now.
+    let read_at = Utc::now();
     let mut input = open_maybe_gzip(file).map_err(|e| io_err(path, e))?;
     let head = input.fill_buf().map_err(|e| io_err(path, e))?.to_vec();
     if is_warc(path, &head) {
@@ -146,7 +149,8 @@ async fn one_file(
                 content_type: page.content_type,
                 etag: None,
                 last_modified: None,
-                fetched_at: page.date.unwrap_or(mtime),
+                fetched_at: page.date.unwrap_or(read_at),
+                served_at_fetch: page.date.is_some(),
                 body: page.body,
             };
             process_and_send(raw, understand, writer, report).await;
@@ -178,7 +182,8 @@ async fn one_file(
         content_type: None,
         etag: None,
         last_modified: None,
-        fetched_at: mtime,
+        fetched_at: read_at,
+        served_at_fetch: false,
         body,
     };
     process_and_send(raw, understand, writer, report).await;

@@ -237,8 +237,10 @@ impl Understand {
     }
 
     /// Analyse the article's text; relative dates ("вчера", "15 июня") resolve against the
-    /// publication time, else `seen_at` (when the page was fetched or imported).
-    pub fn analyze(&self, article: &Article, seen_at: DateTime<Utc>) -> Option<Analysis> {
+    /// publication time, else `served_at` (when the site served the page). With neither
+    /// (an undated saved file or imported record) no dates are resolved: any reference
+    /// would be invented.
+    pub fn analyze(&self, article: &Article, served_at: Option<DateTime<Utc>>) -> Option<Analysis> {
         #[cfg(feature = "analysis")]
         {
             let a = self.analyzer.as_ref()?;
@@ -246,13 +248,18 @@ impl Understand {
             if text.is_empty() {
                 return None;
             }
-            let reference = article.published.unwrap_or_else(|| seen_at.fixed_offset());
-            let opts = khronika_understand::AnalyzeOptions::at(reference, None);
+            let opts = match article
+                .published
+                .or_else(|| served_at.map(|s| s.fixed_offset()))
+            {
+                Some(reference) => khronika_understand::AnalyzeOptions::at(reference, None),
+                None => khronika_understand::AnalyzeOptions::default(),
+            };
             Some(a.analyze_with(&text, &opts))
         }
         #[cfg(not(feature = "analysis"))]
         {
-            let _ = (article, seen_at);
+            let _ = (article, served_at);
             None
         }
     }
@@ -270,7 +277,12 @@ pub struct RawPage {
     pub content_type: Option<String>,
     pub etag: Option<String>,
     pub last_modified: Option<String>,
+    /// When we got the bytes (for a file from disk: when it was read, never its mtime).
     pub fetched_at: DateTime<Utc>,
+    /// Whether `fetched_at` is when the site served the page (a live fetch, a WARC record's
+    /// date), so that "вчера" or "2 часа назад" in the page resolve against it. A saved file
+    /// was served at some unknown time: its relative dates give no date.
+    pub served_at_fetch: bool,
     pub body: Vec<u8>,
 }
 
@@ -345,7 +357,7 @@ pub fn process_page_parts(
     let opts = ExtractOptions {
         url: Some(page.final_url.clone()),
         content_type: page.content_type.clone(),
-        fetched_at: Some(page.fetched_at.fixed_offset()),
+        fetched_at: page.served_at_fetch.then(|| page.fetched_at.fixed_offset()),
         tz: None,
     };
     let article = khronika_extract::extract(&page.body, &opts)?;
@@ -374,7 +386,7 @@ pub fn process_page_parts(
             }
         }
     }
-    let analysis = understand.analyze(&article, page.fetched_at);
+    let analysis = understand.analyze(&article, page.served_at_fetch.then_some(page.fetched_at));
     let article = NewArticle {
         source_id: page.source_id,
         url: url.to_string(),
@@ -541,6 +553,7 @@ pub async fn reprocess(
                 Report::add(&report.errors, 1);
                 continue;
             };
+            let served_at_fetch = final_url.scheme() != "file";
             let raw = RawPage {
                 source_id: p.source_id,
                 url,
@@ -550,6 +563,9 @@ pub async fn reprocess(
                 etag: None,
                 last_modified: None,
                 fetched_at: p.fetched_at,
+                // A page read from disk (stored under its file URL) was served at an
+                // unknown time; a fetched one at its fetch time.
+                served_at_fetch,
                 body: p.body,
             };
             let u = understand.clone();

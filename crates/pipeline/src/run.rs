@@ -570,6 +570,7 @@ async fn fetch_page(
         etag: resp.etag.clone(),
         last_modified: resp.last_modified.clone(),
         fetched_at: resp.fetched_at,
+        served_at_fetch: true,
         body: resp.body,
     };
     if !as_article {

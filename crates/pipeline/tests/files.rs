@@ -211,3 +211,78 @@ async fn bad_records_of_every_kind_are_skipped_and_listed_by_line() {
     assert!(got.bad[0].reason.contains("UTF-8"), "{:?}", got.bad[0]);
     assert_eq!(store.stats().await.expect("stats").articles, 3);
 }
+
+/// A saved page was served at an unknown time: neither its file's modification time nor
+/// the moment it is read dates it, and a relative header date ("Сегодня, 10:15") has
+/// nothing to resolve against. A WARC record's own date is when it was served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_page_is_never_dated_by_its_file_or_the_clock() {
+    let (dir, store) = fresh().await;
+    let page = |slug: &str| {
+        format!(
+            "<html><body><article><h1>Мост через Есентай открыли для машин</h1>\
+             <div class=\"date\">Сегодня, 10:15</div><div class=\"article-body\">\
+             <p>В Алматы открыли новый мост через реку Есентай, сообщили в акимате города.</p>\
+             <p>Строительство, по словам подрядчика, заняло два года и обошлось в четыре миллиарда.</p>\
+             <p>Страница {slug}.</p></div></article></body></html>"
+        )
+    };
+    let path = dir.path().join("saved.html");
+    std::fs::write(&path, page("saved")).expect("write");
+    let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .and_then(|f| f.set_modified(old))
+        .expect("mtime");
+    let mut warc = Vec::new();
+    khronika_ingest::warc::write_response_record(
+        &mut warc,
+        "https://example.kz/w/1",
+        "2025-04-02T10:00:00Z",
+        "Content-Type: text/html; charset=utf-8\r\n",
+        page("warc").as_bytes(),
+    );
+    let warc_path = dir.path().join("crawl.warc");
+    std::fs::write(&warc_path, warc).expect("write");
+    let opts = FileOptions {
+        pipeline: quiet(),
+        url: None,
+        ..Default::default()
+    };
+    let counts = ingest_files(store.clone(), &[path, warc_path], &opts)
+        .await
+        .expect("ingest");
+    assert_eq!(counts.created, 2, "{counts}");
+    let all = store
+        .list_articles(
+            &Default::default(),
+            &khronika_store::PageRequest {
+                cursor: None,
+                limit: 10,
+            },
+        )
+        .await
+        .expect("list");
+    let mut saw_file = false;
+    for s in &all.items {
+        let a = store.get_article(s.id).await.expect("q").expect("article");
+        if a.url.starts_with("file:") {
+            saw_file = true;
+            assert_eq!(a.article.published, None, "a saved file dated");
+            assert!(
+                a.first_seen.timestamp() > 1_500_000_000,
+                "first seen = mtime"
+            );
+        } else {
+            // "Сегодня, 10:15" on the day the WARC record says the page was served, in the
+            // site's zone (a .kz site: UTC+5 since 2024).
+            let p = a
+                .article
+                .published
+                .expect("the WARC date resolves «Сегодня»");
+            assert_eq!(p.to_rfc3339(), "2025-04-02T10:15:00+05:00");
+        }
+    }
+    assert!(saw_file, "{:?}", all.items);
+}

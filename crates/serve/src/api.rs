@@ -24,7 +24,7 @@ use khronika_store::{
 use serde::Serialize;
 
 use crate::bound::public_url;
-use crate::{published_of, query_pairs, respond, App, AppState};
+use crate::{list_time, query_pairs, respond, App, AppState};
 use types::{
     Article, ArticlePage, ArticlesQuery, Copy, EntitiesQuery, EntityDetail, EntityList, EntityRef,
     Error, ErrorDetail, Hit, ItemList, LimitQuery, Links, PopularItem, PopularList, PopularQuery,
@@ -399,13 +399,22 @@ fn article_view<'a>(
             Some(b) if full => b,
             _ => &[],
         },
+        image: art.image().and_then(|i| {
+            Some(types::Image {
+                url: crate::bound::public_url(i.url.as_str())?,
+                caption: i.caption.as_deref(),
+                credit: i.credit.as_deref(),
+                width: i.width,
+                height: i.height,
+            })
+        }),
         blocks_total: if full { art.blocks.len() } else { 0 },
         next_blocks: (full && window.end < art.blocks.len())
             .then(|| format!("/api/v1/articles/{}?blocks_from={}", a.id.0, window.end)),
         body_available: full,
         authors: &art.authors,
         published: art.published.map(|p| p.to_rfc3339()),
-        time: published_of(a).to_rfc3339(),
+        time: list_time(a).to_rfc3339(),
         modified: art.modified.map(|m| m.to_rfc3339()),
         tags: &art.tags,
         lang: art.lang.as_ref(),
@@ -982,7 +991,7 @@ async fn popular(
                         title: art.article.title.clone(),
                         views: p.views,
                         published: art.article.published.map(|p| p.to_rfc3339()),
-                        time: published_of(&art).to_rfc3339(),
+                        time: list_time(&art).to_rfc3339(),
                     });
                 }
             }

@@ -3,7 +3,9 @@
 //! `/feed.atom`, narrowed by `source` (id), `tag`, `entity` (name or id), `story` (id; a
 //! merged story's id gives the survivor's feed), `rubric` (code) or a search query `q`. One
 //! item per original (near-duplicate copies are left out). Items carry title, link, lead and publication time, never full text
-//! of third-party sources.
+//! of third-party sources. An article whose page states no date has no RSS `pubDate` and
+//! no Atom `published`; its Atom `updated` (required) is when khronika first saw it, which
+//! is what `updated` means.
 
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -22,7 +24,10 @@ struct Entry {
     title: String,
     summary: String,
     source: String,
-    time: DateTime<Utc>,
+    /// The publication time the page states; none when it states none.
+    published: Option<DateTime<Utc>>,
+    /// The publication time, else when khronika first saw the article.
+    updated: DateTime<Utc>,
 }
 
 /// XML text/attribute escaping; drops characters XML 1.0 forbids.
@@ -59,7 +64,7 @@ fn escape(s: &str, quotes: bool) -> String {
 }
 
 /// Absolute base URL from the request's Host header (feeds need absolute links).
-fn base_url(headers: &HeaderMap) -> String {
+pub(crate) fn base_url(headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -139,7 +144,13 @@ async fn entries(
         let list = res
             .hits
             .into_iter()
-            .map(|h| Entry {
+            // Every indexed article has a first-seen time; a hit without any time (an index
+            // written by a foreign tool) has nothing honest to put in `updated`.
+            .filter_map(|h| {
+                let updated = h.time.or(h.published)?;
+                Some((h, updated))
+            })
+            .map(|(h, updated)| Entry {
                 id: h.id as i64,
                 title: h.title,
                 summary: h.snippet.text,
@@ -149,7 +160,8 @@ async fn entries(
                     .ok()
                     .map(|s| app.source_name(Some(SourceId(s)), h.url.as_deref().unwrap_or("")))
                     .unwrap_or_default(),
-                time: h.time.unwrap_or_else(Utc::now),
+                published: h.published,
+                updated,
             })
             .collect();
         return Ok((title, list));
@@ -226,7 +238,8 @@ async fn entries(
             title: crate::bound::display_title(s.title.as_deref(), &s.url),
             summary: s.lead.clone().unwrap_or_default(),
             source: app.source_name(s.source_id, &s.url),
-            time: crate::pages::summary_time(s),
+            published: crate::pages::summary_published(s),
+            updated: crate::pages::summary_time(s),
         })
         .collect();
     Ok((title, list))
@@ -253,13 +266,15 @@ pub async fn rss(
                 x(&raw.as_deref().map(|r| format!("?{r}")).unwrap_or_default())
             ));
             if let Some(first) = list.first() {
-                o.push_str(&format!("<lastBuildDate>{}</lastBuildDate>\n", first.time.to_rfc2822()));
+                o.push_str(&format!("<lastBuildDate>{}</lastBuildDate>\n", first.updated.to_rfc2822()));
             }
             for e in &list {
                 let link = format!("{base}/article/{}", e.id);
                 o.push_str("<item>\n");
                 o.push_str(&format!("<title>{}</title>\n<link>{}</link>\n<guid isPermaLink=\"true\">{}</guid>\n", x(&e.title), x(&link), x(&link)));
-                o.push_str(&format!("<pubDate>{}</pubDate>\n", e.time.to_rfc2822()));
+                if let Some(p) = e.published {
+                    o.push_str(&format!("<pubDate>{}</pubDate>\n", p.to_rfc2822()));
+                }
                 if !e.summary.is_empty() {
                     o.push_str(&format!("<description>{}</description>\n", x(&html_text(&e.summary))));
                 }
@@ -294,7 +309,9 @@ pub async fn atom(
                 "{base}/feed.atom{}",
                 raw.as_deref().map(|r| format!("?{r}")).unwrap_or_default()
             );
-            let updated = list.first().map(|e| e.time).unwrap_or_else(Utc::now);
+            // The feed's own time: its newest entry's, or for an empty feed when it was
+            // built (a property of this document, not any article's date).
+            let updated = list.iter().map(|e| e.updated).max().unwrap_or_else(Utc::now);
             let mut o = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"ru\">\n");
             o.push_str(&format!(
                 "<title>{}</title>\n<id>{}</id>\n<updated>{}</updated>\n<link rel=\"self\" href=\"{}\"/>\n<link rel=\"alternate\" href=\"{}/\"/>\n<author><name>{}</name></author>\n",
@@ -308,13 +325,15 @@ pub async fn atom(
             for e in &list {
                 let link = format!("{base}/article/{}", e.id);
                 o.push_str(&format!(
-                    "<entry>\n<title>{}</title>\n<id>{}</id>\n<link rel=\"alternate\" href=\"{}\"/>\n<updated>{}</updated>\n<published>{}</published>\n",
+                    "<entry>\n<title>{}</title>\n<id>{}</id>\n<link rel=\"alternate\" href=\"{}\"/>\n<updated>{}</updated>\n",
                     x(&e.title),
                     x(&link),
                     x(&link),
-                    e.time.to_rfc3339(),
-                    e.time.to_rfc3339()
+                    e.updated.to_rfc3339(),
                 ));
+                if let Some(p) = e.published {
+                    o.push_str(&format!("<published>{}</published>\n", p.to_rfc3339()));
+                }
                 if !e.summary.is_empty() {
                     o.push_str(&format!("<summary type=\"html\">{}</summary>\n", x(&html_text(&e.summary))));
                 }

@@ -398,8 +398,10 @@ pub fn index_doc(a: &StoredArticle) -> IndexDoc {
 /// long reads and transcripts under 300,000).
 const MAX_INDEXED_BODY_CHARS: usize = 300_000;
 
-/// The article's publication time, or when we first saw it.
-pub fn published_of(a: &StoredArticle) -> DateTime<Utc> {
+/// The time lists are ordered by: the publication time the page states, else when khronika
+/// first saw the article. Never shown as a publication time on its own: an undated
+/// article's first-seen time is labelled "добавлено" wherever it is shown.
+pub fn list_time(a: &StoredArticle) -> DateTime<Utc> {
     a.article
         .published
         .map(|p| p.with_timezone(&Utc))

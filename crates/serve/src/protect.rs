@@ -11,9 +11,12 @@ use axum::response::{IntoResponse, Response};
 use crate::AppState;
 
 /// The portal has no script, no inline style, no frames, no plugins and no third-party
-/// resources: everything but our own stylesheet and the empty `data:` favicon is refused,
-/// forms only go back to us, and no other site may frame us.
-pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+/// resources but one: everything but our own stylesheet, the empty `data:` favicon and
+/// images is refused, forms only go back to us, and no other site may frame us. An
+/// article's lead image stays on its publisher's server (we do not copy or proxy it), so
+/// `img-src` allows remote images over https; an image can run no code, the page sends
+/// it no referrer (`referrerpolicy="no-referrer"`) and loads it lazily.
+pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data: https:; \
                        form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// Adds the security headers to every answer, errors and static files included.

@@ -582,6 +582,7 @@ const ALLOWED_TAGS: &[&str] = &[
     "tr",
     "td",
     "strong",
+    "img",
 ];
 const ALLOWED_ATTRS: &[&str] = &[
     "lang",
@@ -605,6 +606,15 @@ const ALLOWED_ATTRS: &[&str] = &[
     "datetime",
     "start",
     "selected",
+    // OpenGraph tags and the lead image.
+    "property",
+    "src",
+    "alt",
+    "loading",
+    "decoding",
+    "referrerpolicy",
+    "width",
+    "height",
 ];
 
 /// Checks every tag in `html` against our own vocabulary: an escaped payload can never
@@ -651,7 +661,7 @@ fn assert_only_our_markup(html: &str, ctx: &str) {
                     .find('"')
                     .unwrap_or_else(|| panic!("{ctx}: unterminated value in <{tag}>"));
                 let value = &v[..close];
-                if an == "href" || an == "action" {
+                if an == "href" || an == "action" || an == "src" {
                     let ok = value.starts_with('/')
                         || value.starts_with("http://")
                         || value.starts_with("https://")

@@ -33,7 +33,9 @@ pub struct ExtractArgs {
     /// The site's time zone for visible times without an offset, e.g. Asia/Almaty.
     #[arg(long, value_name = "ZONE")]
     pub tz: Option<chrono_tz::Tz>,
-    /// The time the page was fetched (RFC 3339); resolves "Сегодня, 10:15". Default: now.
+    /// The time the page was fetched (RFC 3339); resolves "Сегодня, 10:15". Without it
+    /// such relative dates give no date: a saved page was served at an unknown time, and
+    /// neither now nor the file's modification time is it.
     #[arg(long, value_name = "RFC3339")]
     pub fetched_at: Option<DateTime<FixedOffset>>,
     #[arg(long, value_enum, default_value = "json")]
@@ -97,9 +99,7 @@ impl<'a> ExtractRecord<'a> {
 }
 
 pub fn run(_global: &GlobalOpts, args: ExtractArgs) -> Result<ExitCode> {
-    let fetched_at = args
-        .fetched_at
-        .unwrap_or_else(|| chrono::Utc::now().fixed_offset());
+    let fetched_at = args.fetched_at;
     let single = args.paths.len() == 1;
     // Each input is independent: extract in parallel, print in input order.
     let results: Vec<(String, Result<Article>)> = args
@@ -113,7 +113,7 @@ pub fn run(_global: &GlobalOpts, args: ExtractArgs) -> Result<ExitCode> {
             let opts = ExtractOptions {
                 url: args.url.clone(),
                 content_type: None,
-                fetched_at: Some(fetched_at),
+                fetched_at,
                 tz: args.tz,
             };
             let article = read_input(path).and_then(|bytes| {

@@ -125,10 +125,12 @@ pub fn run(global: &GlobalOpts, args: SearchArgs) -> Result<ExitCode> {
         } else {
             println!("{} found", res.total);
             for h in &res.hits {
+                // Only a date the page states is printed as the article's: an undated
+                // article's first-seen time orders the hits but is not its date.
                 let date = h
-                    .time
+                    .published
                     .map(|p| p.format("%Y-%m-%d").to_string())
-                    .unwrap_or_default();
+                    .unwrap_or_else(|| "undated".to_string());
                 println!("\n[{}] {}  {}", h.id, date, h.title);
                 if let Some(u) = &h.url {
                     println!("    {u}");

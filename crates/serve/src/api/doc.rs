@@ -40,6 +40,7 @@ use utoipa::OpenApi;
         super::types::EntityRef,
         super::types::ArticleLinks,
         super::types::Article,
+        super::types::Image,
         super::types::SearchResults,
         super::types::Snippet,
         super::types::Hit,

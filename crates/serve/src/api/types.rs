@@ -98,6 +98,19 @@ pub struct EntityRef {
     pub kind: EntityKind,
 }
 
+/// The article's lead image as its page states it.
+#[derive(Serialize, ToSchema)]
+pub struct Image<'a> {
+    /// An http(s) address on the publisher's site (or its CDN).
+    pub url: &'a str,
+    pub caption: Option<&'a str>,
+    /// Who the image is credited to ("ТАСС", a photographer).
+    pub credit: Option<&'a str>,
+    /// Pixel size, when the page states it.
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct ArticleLinks {
     pub html: String,
@@ -117,6 +130,8 @@ pub struct Article<'a> {
     pub lead: Option<&'a str>,
     /// One window of the body: blocks `blocks_from..` up to a bounded size of text.
     pub blocks: &'a [Block],
+    /// The lead image; null when the page names none.
+    pub image: Option<Image<'a>>,
     /// Blocks in the whole body (0 when the body is not available).
     pub blocks_total: usize,
     /// The API address of the next window of blocks; null on the last one.

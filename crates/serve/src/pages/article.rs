@@ -11,10 +11,10 @@ use maud::{html, Markup, PreEscaped};
 
 use super::{
     add_copies, chips, error_page, news_list, not_found_page, page_blocking, render_sidebar,
-    server_error, story_list, story_originals, story_publications, views_label, Item,
+    server_error, story_list, story_originals, story_publications, views_label, Item, OpenGraph,
 };
 use crate::html::{ru_datetime, safe_url};
-use crate::{published_of, query_pairs, reader_tz, render, App, AppState};
+use crate::{query_pairs, reader_tz, render, App, AppState};
 
 /// A related story shares at least this many main entities with the article.
 const RELATED_STORY_MIN_SHARED: usize = 2;
@@ -36,7 +36,9 @@ pub async fn article(
         .and_then(|p| p.parse::<usize>().ok())
         .filter(|p| (1..=100_000).contains(p))
         .unwrap_or(1);
-    let key = format!("article|{id}|{tz}|{body_page}");
+    // OpenGraph needs this page's absolute address, so the page differs by Host.
+    let base = crate::feeds::base_url(&headers);
+    let key = format!("article|{base}|{id}|{tz}|{body_page}");
     let a = app.clone();
     let resp = page_blocking(&app, key, &headers, move || async move {
         let Some(art) = a
@@ -62,7 +64,7 @@ pub async fn article(
             .map(|u| u.to_string())
             .or_else(|| Some(art.url.clone()))
             .and_then(|u| safe_url(&u));
-        let published = published_of(&art);
+        let published = article.published.map(|p| p.with_timezone(&Utc));
         let analysis = art.analysis.as_ref();
         let body = match art.display {
             DisplayPolicy::FullText => {
@@ -90,7 +92,7 @@ pub async fn article(
         let modified = article
             .modified
             .map(|m| m.with_timezone(&Utc))
-            .filter(|m| *m > published + chrono::Duration::minutes(5));
+            .filter(|m| published.is_none_or(|p| *m > p + chrono::Duration::minutes(5)));
         let lead = article.lead.as_deref().filter(|l| !l.trim().is_empty());
         // Without a lead, a lead-and-link page shows the first paragraph in its place.
         let stand_in_lead = match (lead, art.display) {
@@ -103,6 +105,7 @@ pub async fn article(
             _ => None,
         };
         let entities = render::top_entities(analysis, 12);
+        let image = lead_image(article);
 
         let main = html! {
             article {
@@ -118,7 +121,16 @@ pub async fn article(
                 }
                 h1 { (title) }
                 p class="meta" {
-                    time datetime=(published.to_rfc3339()) { (ru_datetime(published, tz)) }
+                    @if let Some(p) = published {
+                        time datetime=(p.to_rfc3339()) { (ru_datetime(p, tz)) }
+                    } @else {
+                        // The page states no date: say so, and what we do know, labelled.
+                        span class="undated" { "дата не указана" }
+                        " · добавлено "
+                        time class="added" datetime=(art.first_seen.to_rfc3339()) {
+                            (ru_datetime(art.first_seen, tz))
+                        }
+                    }
                     @if let Some(m) = modified { " · обновлено " (ru_datetime(m, tz)) }
                     @if !article.authors.is_empty() { " · " (article.authors.join(", ")) }
                     @if let Some(u) = &original {
@@ -139,6 +151,9 @@ pub async fn article(
                 }
                 @if !copies.is_empty() {
                     p class="meta also" { "также: " (copies.join(", ")) }
+                }
+                @if let Some(img) = &image {
+                    (figure(img))
                 }
                 @if let Some(lead) = lead.or(stand_in_lead) {
                     p class="lead" { (render::clip(lead)) }
@@ -183,6 +198,18 @@ pub async fn article(
         let mut l = super::layout(&a, &title, tz);
         l.description = article.lead.as_deref();
         l.canonical = original.as_ref().map(|u| u.to_string());
+        let description = lead.or(stand_in_lead).map(render::clip);
+        l.og = Some(OpenGraph {
+            url: format!("{base}/article/{id}"),
+            title: &title,
+            description,
+            image: image.as_ref().map(|i| i.url.as_str()),
+            image_width: image.as_ref().and_then(|i| i.width),
+            image_height: image.as_ref().and_then(|i| i.height),
+            image_alt: image.as_ref().and_then(|i| i.caption.as_deref()),
+            published_time: published.map(|p| p.to_rfc3339()),
+            modified_time: article.modified.map(|m| m.to_rfc3339()),
+        });
         Ok((StatusCode::OK, l.render(main, Some(&aside))))
     })
     .await;
@@ -190,6 +217,35 @@ pub async fn article(
         app.count_view(ArticleId(id));
     }
     resp
+}
+
+/// The article's lead image as the portal shows it: only an https address (the CSP's
+/// `img-src` allows remote images over https alone; an http one would be mixed content).
+fn lead_image(article: &khronika_model::Article) -> Option<&khronika_model::Image> {
+    article.image().filter(|i| i.url.scheme() == "https")
+}
+
+/// The lead image: lazy-loaded, sent without a referrer (the reader's page address is not
+/// the publisher's business), sized when the page stated its size so the text does not
+/// jump when it loads; its caption and credit under it.
+fn figure(img: &khronika_model::Image) -> Markup {
+    let caption = img.caption.as_deref().map(render::clip);
+    html! {
+        figure class="lead-image" {
+            img src=(img.url.as_str()) alt=(caption.unwrap_or(""))
+                loading="lazy" decoding="async" referrerpolicy="no-referrer"
+                width=[img.width] height=[img.height];
+            @if caption.is_some() || img.credit.is_some() {
+                figcaption {
+                    @if let Some(c) = &caption { (c) }
+                    @if let Some(c) = &img.credit {
+                        @if caption.is_some() { " " }
+                        span class="credit" { "Фото: " (c) }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// "Продолжая тему" near the end of an article: the other articles of its story (newest

@@ -100,7 +100,14 @@ pub async fn front(
 fn headline_meta(it: &Item, tz: Tz) -> Markup {
     html! {
         (it.source) " · "
-        time datetime=(it.time.to_rfc3339()) { (ru_datetime(it.time, tz)) }
+        @match (it.time, it.dated) {
+            (Some(t), true) => time datetime=(t.to_rfc3339()) { (ru_datetime(t, tz)) },
+            (Some(t), false) => span class="added" {
+                "дата не указана · добавлено "
+                time datetime=(t.to_rfc3339()) { (ru_datetime(t, tz)) }
+            },
+            (None, _) => span class="added" { "дата не указана" },
+        }
     }
 }
 

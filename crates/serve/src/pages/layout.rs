@@ -15,6 +15,65 @@ pub struct Layout<'a> {
     pub canonical: Option<String>,
     /// The reader's time zone, named in the footer.
     pub tz: Tz,
+    /// OpenGraph and Twitter-card tags, for pages that are shared as links (articles).
+    pub og: Option<OpenGraph<'a>>,
+}
+
+/// What a messenger or social network shows for a shared link: OpenGraph (Telegram,
+/// WhatsApp, Facebook, VK) and the Twitter card that reads the same values.
+pub struct OpenGraph<'a> {
+    /// This page's absolute address.
+    pub url: String,
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    /// An absolute https address; none when the article has no image.
+    pub image: Option<&'a str>,
+    pub image_width: Option<u32>,
+    pub image_height: Option<u32>,
+    pub image_alt: Option<&'a str>,
+    /// RFC 3339; only when the page states its publication time (never first-seen).
+    pub published_time: Option<String>,
+    pub modified_time: Option<String>,
+}
+
+impl OpenGraph<'_> {
+    fn render(&self, site_name: &str) -> Markup {
+        html! {
+            meta property="og:type" content="article"; "\n"
+            meta property="og:site_name" content=(site_name); "\n"
+            meta property="og:locale" content="ru_RU"; "\n"
+            meta property="og:url" content=(self.url); "\n"
+            meta property="og:title" content=(self.title); "\n"
+            @if let Some(d) = self.description {
+                meta property="og:description" content=(d); "\n"
+            }
+            @if let Some(i) = self.image {
+                meta property="og:image" content=(i); "\n"
+                @if let (Some(w), Some(h)) = (self.image_width, self.image_height) {
+                    meta property="og:image:width" content=(w); "\n"
+                    meta property="og:image:height" content=(h); "\n"
+                }
+                @if let Some(alt) = self.image_alt {
+                    meta property="og:image:alt" content=(alt); "\n"
+                }
+            }
+            @if let Some(p) = &self.published_time {
+                meta property="article:published_time" content=(p); "\n"
+            }
+            @if let Some(m) = &self.modified_time {
+                meta property="article:modified_time" content=(m); "\n"
+            }
+            // A large card when there is a picture to show, the small one otherwise.
+            meta name="twitter:card" content=(if self.image.is_some() { "summary_large_image" } else { "summary" }); "\n"
+            meta name="twitter:title" content=(self.title); "\n"
+            @if let Some(d) = self.description {
+                meta name="twitter:description" content=(d); "\n"
+            }
+            @if let Some(i) = self.image {
+                meta name="twitter:image" content=(i); "\n"
+            }
+        }
+    }
 }
 
 /// The rubric menu of every page: news rubrics with their Russian names ("not news" has no
@@ -49,6 +108,9 @@ impl Layout<'_> {
                     }
                     @if let Some(c) = &self.canonical {
                         link rel="canonical" href=(c); "\n"
+                    }
+                    @if let Some(og) = &self.og {
+                        (og.render(self.site_name))
                     }
                     @if let Some((href, title)) = &self.feed {
                         link rel="alternate" type="application/rss+xml" href=(href) title=(title); "\n"

@@ -31,8 +31,8 @@ pub use search::search;
 pub use story::{stories, story};
 
 use crate::html::{plural, ru_short};
-use crate::{published_of, respond, App, AppState};
-use layout::Layout;
+use crate::{list_time, respond, App, AppState};
+use layout::{Layout, OpenGraph};
 
 const HTML: &str = "text/html; charset=utf-8";
 const PAGE_CACHE: &str = "public, max-age=0, must-revalidate";
@@ -45,7 +45,11 @@ pub(crate) struct Item {
     pub id: i64,
     pub title: String,
     pub source: String,
-    pub time: DateTime<Utc>,
+    /// The publication time when `dated`, else when khronika first saw the article (shown
+    /// labelled "добавлено"); none only for a search hit stored without either.
+    pub time: Option<DateTime<Utc>>,
+    /// Whether the page states its publication time.
+    pub dated: bool,
     pub lead: Option<String>,
     /// Source names of its near-duplicate copies ("также: ТАСС, РИА Новости").
     pub also: Vec<String>,
@@ -59,7 +63,8 @@ impl Item {
             id: s.id.0,
             title: crate::bound::display_title(s.title.as_deref(), &s.url),
             source: app.source_name(s.source_id, &s.url),
-            time: summary_time(s),
+            time: Some(summary_time(s)),
+            dated: summary_published(s).is_some(),
             lead: s.lead.clone(),
             also: Vec::new(),
             views: None,
@@ -71,7 +76,8 @@ impl Item {
             id: h.id as i64,
             title: h.title.clone(),
             source: hit_source(app, h),
-            time: h.time.unwrap_or_else(Utc::now),
+            time: h.published.or(h.time),
+            dated: h.published.is_some(),
             lead: None,
             also: Vec::new(),
             views: None,
@@ -132,12 +138,29 @@ fn story_publications(st: &khronika_store::Story) -> String {
     publications_label(u64::from(st.article_count), u64::from(st.sources))
 }
 
-pub(crate) fn summary_time(s: &ArticleSummary) -> DateTime<Utc> {
+/// The publication time the page states, if any.
+pub(crate) fn summary_published(s: &ArticleSummary) -> Option<DateTime<Utc>> {
     s.published
         .as_deref()
         .and_then(|p| DateTime::parse_from_rfc3339(p).ok())
         .map(|d| d.with_timezone(&Utc))
-        .unwrap_or(s.first_seen)
+}
+
+/// The time a list is ordered by: published, else first seen.
+pub(crate) fn summary_time(s: &ArticleSummary) -> DateTime<Utc> {
+    summary_published(s).unwrap_or(s.first_seen)
+}
+
+/// An item's time as a list shows it: the publication time, or for a page that states
+/// none when it was added, labelled so (it is not when the article was published).
+fn item_time(it: &Item, tz: Tz, now: DateTime<Utc>) -> Markup {
+    html! {
+        @match (it.time, it.dated) {
+            (Some(t), true) => (short_time(t, tz, now)),
+            (Some(t), false) => span class="added" { "добавлено " (short_time(t, tz, now)) },
+            (None, _) => span class="added" { "дата не указана" },
+        }
+    }
 }
 
 /// A `<time>` with the machine-readable instant and the reader's short form.
@@ -153,7 +176,7 @@ fn news_list(items: &[Item], tz: Tz, now: DateTime<Utc>, with_source: bool) -> M
             ul class="news" {
                 @for it in items {
                     li {
-                        (short_time(it.time, tz, now))
+                        (item_time(it, tz, now))
                         @if with_source { span class="src" { (it.source) } }
                         br;
                         a href={ "/article/" (it.id) } { (it.title) }
@@ -248,7 +271,8 @@ pub(crate) async fn popular(
                     id: a.id.0,
                     title: a.article.title.clone().unwrap_or_else(|| a.url.clone()),
                     source: app.source_name(a.source_id, &a.url),
-                    time: published_of(&a),
+                    time: Some(list_time(&a)),
+                    dated: a.article.published.is_some(),
                     lead: a.article.lead.clone(),
                     also: Vec::new(),
                     views: Some(p.views),
@@ -325,6 +349,7 @@ fn layout<'a>(app: &'a App, title: &'a str, tz: Tz) -> Layout<'a> {
         feed: None,
         canonical: None,
         tz,
+        og: None,
     }
 }
 

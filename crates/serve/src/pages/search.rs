@@ -9,9 +9,7 @@ use khronika_index::{SearchQuery, SortBy};
 use khronika_model::Rubric;
 use maud::{html, Markup};
 
-use super::{
-    add_copies, also, hit_source, page, server_error, short_time, sidebar, Item, PER_PAGE,
-};
+use super::{add_copies, also, hit_source, item_time, page, server_error, sidebar, Item, PER_PAGE};
 use crate::html::plural;
 use crate::{query_pairs, reader_tz, AppState};
 
@@ -129,7 +127,7 @@ pub async fn search(
                             a href={ "/article/" (h.id) } { (marked(&h.title_snippet)) }
                             br;
                             span class="src" { (hit_source(&a, h)) }
-                            @if let Some(p) = h.time { (short_time(p, tz, now)) }
+                            (item_time(it, tz, now))
                             (also(&it.also))
                             p class="snippet" { (marked(&h.snippet)) }
                         }

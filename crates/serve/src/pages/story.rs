@@ -10,7 +10,7 @@ use khronika_store::{ArticleFilter, PageRequest, Story, StoryFilter, StoryId};
 use maud::html;
 
 use super::{
-    chips, framed, list_error, not_found_page, page, server_error, short_time, story_list,
+    chips, framed, item_time, list_error, not_found_page, page, server_error, story_list,
     story_publications, Item, PER_PAGE,
 };
 use crate::html::{enc, ru_datetime};
@@ -101,7 +101,7 @@ pub async fn story(
                     @for s in page.items.iter().rev() {
                         @let it = Item::from_summary(&a, s);
                         li {
-                            (short_time(it.time, tz, now))
+                            (item_time(&it, tz, now))
                             " · " span class="src" { (it.source) }
                             br;
                             a href={ "/article/" (it.id) } { (it.title) }

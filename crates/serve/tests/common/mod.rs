@@ -144,6 +144,18 @@ pub fn bizmedia() -> (Article, Analysis) {
         authors: vec!["Корреспондент Bizmedia.kz".into()],
         published: Some(seed_time().fixed_offset()),
         site_name: Some("Bizmedia.kz".into()),
+        // A lead image with everything a page can state about it, so the API's `image`
+        // object is checked against the OpenAPI document.
+        images: vec![khronika_model::Image {
+            caption: Some("Здание МИД Казахстана".into()),
+            credit: Some("Bizmedia.kz".into()),
+            width: Some(1200),
+            height: Some(630),
+            ..khronika_model::Image::new(
+                url::Url::parse("https://bizmedia.kz/uploads/mid.jpg")
+                    .unwrap_or_else(|e| panic!("{e}")),
+            )
+        }],
         ..Default::default()
     };
     let quotes = v["quotes"]
@@ -335,6 +347,16 @@ pub async fn start(extra: usize, cfg: ServeConfig) -> Server {
             .await
             .unwrap_or_else(|e| panic!("put: {e}"));
     }
+    serve_store(store, dir, vec![biz, lenta], cfg).await
+}
+
+/// Indexes the store in `dir` and serves it on 127.0.0.1 (public and admin listeners).
+pub async fn serve_store(
+    store: Arc<dyn Store>,
+    dir: tempfile::TempDir,
+    sources: Vec<SourceId>,
+    cfg: ServeConfig,
+) -> Server {
     let index = Arc::new(
         SearchIndex::open_or_create(&dir.path().join("index")).unwrap_or_else(|e| panic!("{e}")),
     );
@@ -369,7 +391,7 @@ pub async fn start(extra: usize, cfg: ServeConfig) -> Server {
         admin,
         app,
         store,
-        sources: vec![biz, lenta],
+        sources,
         _dir: dir,
     }
 }
