@@ -33,6 +33,9 @@ pub struct Features {
     pub terms: Vec<(u64, f32)>,
     /// Hashed entity normal forms (lower case), sorted, distinct.
     pub entities: Vec<u64>,
+    /// Hashed stems of the headline's words (not stop words), sorted, distinct: what the
+    /// headline says, to test whether it would fit another article's text.
+    pub title_terms: Vec<u64>,
     /// Stems of the names in the headline (capitalised words after the first, names in
     /// «quotes», and a first word the analysis knows as an entity): the event's actors,
     /// places and titles. Sorted, distinct.
@@ -313,15 +316,20 @@ impl Features {
         let mut counts: std::collections::HashMap<u64, f32> = std::collections::HashMap::new();
         let mut numbers = Vec::new();
         let mut title_words = 0;
+        let mut title_terms = Vec::new();
         for_each_word(input.title, |w| {
             title_words += 1;
             if let Some(n) = number(w) {
                 numbers.push(n);
             }
             if !is_stop(w) && w.chars().count() > 1 {
-                *counts.entry(hash(stem(w).as_bytes())).or_default() += TITLE_WEIGHT;
+                let h = hash(stem(w).as_bytes());
+                title_terms.push(h);
+                *counts.entry(h).or_default() += TITLE_WEIGHT;
             }
         });
+        title_terms.sort_unstable();
+        title_terms.dedup();
         let mut word_hashes: Vec<u64> = Vec::new();
         for_each_word(text, |w| {
             word_hashes.push(hash(w.as_bytes()));
@@ -374,6 +382,7 @@ impl Features {
         let reaction = reaction(input.title);
         Features {
             terms,
+            title_terms,
             entities,
             title_names,
             reaction,
@@ -442,7 +451,9 @@ fn title_names(title: &str, entities: &[Mention]) -> Vec<u64> {
 }
 
 /// Verbs by which a Russian headline reports a statement or a judgement rather than an
-/// event (past tense, all genders and numbers share the stem before the ending).
+/// event (past tense, all genders and numbers share the stem before the ending; then the
+/// present tense, which headlines use as often for statements: "Кличко обещает …",
+/// "Минздрав призывает …", "Песков называет …").
 const REACTION_VERBS: &[&str] = &[
     "заявил",
     "назвал",
@@ -464,6 +475,17 @@ const REACTION_VERBS: &[&str] = &[
     "отреагировал",
     "осудил",
     "усомнил",
+    "заявля",
+    "обещает",
+    "обещают",
+    "обещал",
+    "называе",
+    "называю",
+    "призыва",
+    "предупрежда",
+    "отвечае",
+    "критикуе",
+    "критикую",
 ];
 /// Verbs that agencies also use for plain event reports ("МЧС сообщило о пожаре", "учёные
 /// рассказали о …"): a statement only when "что" follows ("Путин сообщил, что …").
@@ -574,6 +596,9 @@ mod tests {
         let b = f("Попова назвала условия открытия курортов").expect("statement");
         assert_eq!(overlap(&a, &b), 1);
         assert!(f("Путин сообщил, что дорожит отношениями").is_some());
+        let c = f("Кличко обещает вернуть каштаны").expect("present tense");
+        let d = f("Кличко ответил на скандал с каштанами").expect("past tense");
+        assert_eq!(overlap(&c, &d), 1);
         // Agencies report events with these verbs too: only "…, что" makes a statement.
         assert!(f("МЧС сообщило о пожаре на складе").is_none());
         assert!(f("В Госдуме предложили снизить пенсионный возраст").is_none());

@@ -29,4 +29,4 @@ pub mod rank;
 pub mod rubric;
 
 pub use features::{FeatureInput, Features, MAX_TEXT_CHARS, SKETCH, STEM_LEN};
-pub use organiser::{Arrival, Config, Decision, Organiser, Placement, StoryView};
+pub use organiser::{Arrival, Config, Decision, Organiser, Placement, Signals, StoryView, Weights};
