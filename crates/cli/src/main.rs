@@ -31,6 +31,11 @@ pub struct GlobalOpts {
     /// Where khronika keeps its database, raw pages and search index.
     #[arg(long, global = true, env = "KHRONIKA_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// The archive's database: a `postgres://user@host:port/db` URL shares one archive
+    /// between many workers and servers; without it the embedded SQLite store in the data
+    /// directory (which still holds the search index).
+    #[arg(long, global = true, env = "KHRONIKA_DATABASE_URL", value_name = "URL")]
+    pub database: Option<String>,
     /// Allow fetching from this host although it is private, loopback or link-local
     /// (tests, intranets): HOST or HOST:PORT, e.g. 127.0.0.1:8080; repeatable. Only the
     /// named host (and port) is allowed: redirects and discovered links to other
@@ -74,6 +79,8 @@ pub enum Command {
     Reindex(cmd::reindex::ReindexArgs),
     /// Ingest the bundled real news pages into a temporary data dir and serve the portal.
     Demo(cmd::demo::DemoArgs),
+    /// Apply the shared PostgreSQL archive's schema migrations (`--database`).
+    Migrate(cmd::migrate::MigrateArgs),
     /// Hide an article or a source (or restore it); set a source's display policy.
     Takedown(cmd::takedown::TakedownArgs),
     /// Health of every source: last fetch, articles per day, errors, extraction that broke.
@@ -112,6 +119,7 @@ fn main() -> ExitCode {
         Command::Search(args) => cmd::search::run(&cli.global, args),
         Command::Reindex(args) => cmd::reindex::run(&cli.global, args),
         Command::Demo(args) => cmd::demo::run(&cli.global, args),
+        Command::Migrate(args) => cmd::migrate::run(&cli.global, args),
         Command::Takedown(args) => cmd::takedown::run(&cli.global, args),
         Command::Status(args) => cmd::status::run(&cli.global, args),
     };

@@ -22,6 +22,7 @@ mod schema;
 mod search;
 mod snippet;
 mod stemmer;
+pub mod sync;
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -54,6 +55,8 @@ pub enum IndexError {
     OpenDir { path: String, message: String },
     #[error("search index writer lock poisoned")]
     Poisoned,
+    #[error("search index {path} is being written by another process (a running server follows the store by itself)")]
+    Busy { path: String },
     #[error("search index at {path} was written for another schema")]
     Schema { path: String },
 }
@@ -154,7 +157,18 @@ impl SearchIndex {
     }
 
     fn new_writer(&self) -> Result<IndexWriter> {
-        let w: IndexWriter = self.index.writer_with_num_threads(1, WRITER_HEAP)?;
+        let w: IndexWriter =
+            self.index
+                .writer_with_num_threads(1, WRITER_HEAP)
+                .map_err(|e| match e {
+                    tantivy::TantivyError::LockFailure(..) => IndexError::Busy {
+                        path: self
+                            .path
+                            .as_ref()
+                            .map_or_else(|| "(in memory)".into(), |p| p.display().to_string()),
+                    },
+                    other => IndexError::Tantivy(other),
+                })?;
         // Merge sooner than tantivy's default (8 segments a level): every segment costs each
         // search a term-dictionary look-up per query term and field.
         let mut policy = tantivy::merge_policy::LogMergePolicy::default();

@@ -12,6 +12,10 @@
 //!   on two (its throughput ceiling on 2 cores).
 //!
 //! Bounded: each scenario stops after SECONDS or 2,000,000 requests, whichever is first.
+//!
+//! With `KHRONIKA_BENCH_DATABASE_URL=postgres://…/EMPTY_DB` the store is PostgreSQL (the
+//! database is migrated, then filled) and "indexed … in" is the time a new portal server
+//! takes to build its local index replica from the shared database.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -22,7 +26,7 @@ use chrono::{TimeZone, Utc};
 use khronika_index::{SearchIndex, SearchQuery};
 use khronika_model::{Article, Block};
 use khronika_serve::{App, ServeConfig};
-use khronika_store::{NewArticle, NewSource, Store};
+use khronika_store::{NewArticle, NewSource};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// The allocator of the `khronika` binary, so the figures are the product's.
@@ -397,9 +401,23 @@ fn main() {
         Err(e) => return eprintln!("runtime: {e}"),
     };
     let setup = server_rt.block_on(async {
-        let store = khronika_store::open_sqlite(dir.path())
-            .await
-            .map_err(|e| e.to_string())?;
+        let store = match std::env::var("KHRONIKA_BENCH_DATABASE_URL") {
+            Ok(url) if !url.is_empty() => {
+                println!("backend: PostgreSQL");
+                khronika_store::postgres::migrate(&url)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                khronika_store::open_postgres(&url)
+                    .await
+                    .map_err(|e| e.to_string())?
+            }
+            _ => {
+                println!("backend: SQLite (embedded)");
+                khronika_store::open_sqlite(dir.path())
+                    .await
+                    .map_err(|e| e.to_string())?
+            }
+        };
         let mut sources = Vec::new();
         for i in 0..10 {
             sources.push(
@@ -447,7 +465,7 @@ fn main() {
         let index = Arc::new(
             SearchIndex::open_or_create(&dir.path().join("index")).map_err(|e| e.to_string())?,
         );
-        khronika_serve::sync_index(store.as_ref(), &index)
+        khronika_index::sync::sync_index(store.as_ref(), &index)
             .await
             .map_err(|e| e.to_string())?;
         println!(
@@ -457,13 +475,9 @@ fn main() {
             index.num_segments(),
             index.size_bytes() / 1_000_000
         );
-        let app = App::new(
-            store.clone() as Arc<dyn Store>,
-            index.clone(),
-            ServeConfig::default(),
-        )
-        .await
-        .map_err(|e| e.to_string())?;
+        let app = App::new(store.clone(), index.clone(), ServeConfig::default())
+            .await
+            .map_err(|e| e.to_string())?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .map_err(|e| e.to_string())?;

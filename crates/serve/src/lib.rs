@@ -20,7 +20,8 @@
 //! answering.
 //!
 //! **Architecture invariant:** serve reads only through the `Store` trait and the search
-//! index; it writes nothing but anonymous view counts. Every string from outside is escaped
+//! index; it writes nothing but anonymous view counts (and its index, only through
+//! `khronika_index::sync`, which follows the store's change sequence). Every string from outside is escaped
 //! on output (by the maud templates of the pages, by [`html::esc_into`] in [`render`]);
 //! article bodies are rendered from our own blocks, never from page markup.
 //!
@@ -46,7 +47,8 @@ use axum::routing::get;
 use axum::Router;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use khronika_index::{IndexDoc, SearchIndex};
+use khronika_index::sync::SyncError;
+use khronika_index::SearchIndex;
 use khronika_store::{ArticleId, Source, SourceId, Store, StoredArticle};
 
 mod api;
@@ -79,6 +81,8 @@ pub enum ServeError {
     },
     #[error("server: {0}")]
     Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Sync(#[from] SyncError),
     #[error("background task failed: {0}")]
     Join(String),
     #[error(
@@ -156,6 +160,9 @@ struct SyncState {
     store_failed: std::sync::atomic::AtomicBool,
     /// When the last attempt ended (or the server started).
     last_done: Mutex<Instant>,
+    /// Store changes the index still lacked when the last attempt ended (a replica of a
+    /// shared database trails the writers by up to one sync interval).
+    lag: std::sync::atomic::AtomicU64,
 }
 
 /// Everything a request handler needs.
@@ -202,6 +209,7 @@ impl App {
                 error: Mutex::new(None),
                 store_failed: false.into(),
                 last_done: Mutex::new(Instant::now()),
+                lag: 0.into(),
             },
             inflight: Mutex::new(HashMap::new()),
             renders,
@@ -302,15 +310,21 @@ impl App {
         Ok(pending.iter().map(|(_, n)| n).sum())
     }
 
-    /// Brings the index up to date with the store's change feed.
+    /// Brings the index up to date with the store's change feed (through
+    /// `khronika_index::sync`, the index's one owner) and records the lag left.
     pub async fn sync_index(&self) -> Result<usize, ServeError> {
         let res = self.sync_once().await;
         let st = &self.sync_state;
         if let Ok(mut e) = st.error.lock() {
             *e = res.as_ref().err().map(ToString::to_string);
         }
-        st.store_failed
-            .store(matches!(res, Err(ServeError::Store(_))), Ordering::Relaxed);
+        st.store_failed.store(
+            matches!(
+                res,
+                Err(ServeError::Store(_) | ServeError::Sync(SyncError::Store(_)))
+            ),
+            Ordering::Relaxed,
+        );
         if let Ok(mut t) = st.last_done.lock() {
             *t = Instant::now();
         }
@@ -318,7 +332,9 @@ impl App {
     }
 
     async fn sync_once(&self) -> Result<usize, ServeError> {
-        let n = sync_index(self.store.as_ref(), &self.index).await?;
+        let n = khronika_index::sync::sync_index(self.store.as_ref(), &self.index).await?;
+        let lag = khronika_index::sync::lag(self.store.as_ref(), &self.index).await?;
+        self.sync_state.lag.store(lag, Ordering::Relaxed);
         if n > 0 {
             self.refresh_sources().await?;
             self.invalidate();
@@ -357,47 +373,6 @@ impl App {
     }
 }
 
-/// What the index stores of an article (display policy does not matter here: search needs
-/// the words; snippets are short).
-pub fn index_doc(a: &StoredArticle) -> IndexDoc {
-    let art = &a.article;
-    let mut body = art.body_text();
-    // Only the start of a giant body is indexed: words past the first few hundred thousand
-    // characters add nothing a reader searches for, while tokenising a 14 MB "article"
-    // costs the indexer hundreds of MB and seconds of CPU (issue #17's hostile page).
-    let keep = bound::clip_chars(&body, MAX_INDEXED_BODY_CHARS).len();
-    body.truncate(keep);
-    let mut entities: Vec<String> = a
-        .analysis
-        .as_ref()
-        .map(|an| an.entities.iter().map(|m| m.normal.clone()).collect())
-        .unwrap_or_default();
-    entities.sort();
-    entities.dedup();
-    IndexDoc {
-        id: a.id.0.max(0) as u64,
-        url: Some(a.url.clone()),
-        title: art.title.clone().unwrap_or_default(),
-        lead: art.lead.clone().unwrap_or_default(),
-        body,
-        source: a
-            .source_id
-            .map(|s| s.0.to_string())
-            .unwrap_or_else(|| "local".into()),
-        tags: art.tags.clone(),
-        entities,
-        story: a.story_id.map(|s| s.0.to_string()),
-        rubric: a.rubric.map(|r| r.code().to_string()),
-        duplicate_of: a.duplicate_of.map(|d| d.0.max(0) as u64),
-        published: art.published.map(|p| p.with_timezone(&Utc)),
-        first_seen: Some(a.first_seen),
-    }
-}
-
-/// Characters of a body that go into the search index (news articles are well under 50,000;
-/// long reads and transcripts under 300,000).
-const MAX_INDEXED_BODY_CHARS: usize = 300_000;
-
 /// The time lists are ordered by: the publication time the page states, else when khronika
 /// first saw the article. Never shown as a publication time on its own: an undated
 /// article's first-seen time is labelled "добавлено" wherever it is shown.
@@ -408,60 +383,9 @@ pub fn list_time(a: &StoredArticle) -> DateTime<Utc> {
         .unwrap_or(a.first_seen)
 }
 
-/// Applies the store's changes since the index's last commit; returns how many were applied.
-pub async fn sync_index(store: &dyn Store, index: &Arc<SearchIndex>) -> Result<usize, ServeError> {
-    let mut applied = 0;
-    loop {
-        let seq = index.last_seq()?.unwrap_or(0);
-        let changes = store.articles_changed_since(seq, 500).await?;
-        let Some(last) = changes.last().map(|c| c.seq) else {
-            break;
-        };
-        let idx = Arc::clone(index);
-        let n = changes.len();
-        tokio::task::spawn_blocking(move || -> Result<(), ServeError> {
-            for c in &changes {
-                match &c.article {
-                    Some(a) if !a.hidden => idx.upsert(&[index_doc(a)])?,
-                    _ => idx.delete(c.article_id.0.max(0) as u64)?,
-                }
-            }
-            idx.commit(Some(last))?;
-            Ok(())
-        })
-        .await
-        .map_err(|e| ServeError::Join(e.to_string()))??;
-        applied += n;
-    }
-    if applied >= OPTIMIZE_AFTER_CHANGES {
-        let idx = Arc::clone(index);
-        tokio::task::spawn_blocking(move || idx.optimize())
-            .await
-            .map_err(|e| ServeError::Join(e.to_string()))??;
-    }
-    Ok(applied)
-}
-
 /// Memory for recently read articles ([`App::load_article`]): a few of the largest the
 /// store can hold (an imported line is at most 16 MiB), many normal ones.
 const ARTICLE_CACHE_BYTES: usize = 64 << 20;
-
-/// A sync that applied this many changes (a first load, `reindex`, a big import) merges the
-/// index into one segment: the bulk load leaves a dozen, and searches pay per segment.
-const OPTIMIZE_AFTER_CHANGES: usize = 5_000;
-
-/// Drops the index and rebuilds it from the store's whole change feed.
-pub async fn reindex(store: &dyn Store, index: &Arc<SearchIndex>) -> Result<usize, ServeError> {
-    let idx = Arc::clone(index);
-    tokio::task::spawn_blocking(move || -> Result<(), ServeError> {
-        idx.clear()?;
-        idx.commit(Some(0))?;
-        Ok(())
-    })
-    .await
-    .map_err(|e| ServeError::Join(e.to_string()))??;
-    sync_index(store, index).await
-}
 
 /// The whole HTTP surface.
 pub fn router(app: AppState) -> Router {
@@ -665,6 +589,7 @@ async fn healthz(axum::extract::State(app): axum::extract::State<AppState>) -> R
         "store": store_ok,
         "index_sync": sync,
         "index_documents": app.index.num_docs(),
+        "index_lag_changes": st.lag.load(Ordering::Relaxed),
         "uptime_seconds": app.started.elapsed().as_secs(),
     });
     let status = if ok {

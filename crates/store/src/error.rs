@@ -15,6 +15,8 @@ pub enum StoreError {
     SchemaTooOld { found: i64, known: i64 },
     #[error("the database schema is version {found}, newer than this khronika knows ({known}); upgrade khronika")]
     SchemaTooNew { found: i64, known: i64 },
+    #[error("the database schema is version {found}, older than this khronika's ({known}); run `khronika migrate` first")]
+    NotMigrated { found: i64, known: i64 },
     #[error("not found: {0}")]
     NotFound(String),
     #[error("already exists: {0}")]

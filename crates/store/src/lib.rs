@@ -7,8 +7,9 @@
 //! "popular".
 //!
 //! **Architecture invariant: this is the only crate that speaks SQL.** Everyone else goes
-//! through the [`Store`] trait, so the embedded SQLite backend ([`SqliteStore`]) and the
-//! PostgreSQL backend that will follow are interchangeable behind `Arc<dyn Store>`.
+//! through the [`Store`] trait, so the embedded SQLite backend ([`SqliteStore`], the default)
+//! and the shared PostgreSQL backend ([`PgStore`], many workers and servers on one database,
+//! see [`postgres`]) are interchangeable behind `Arc<dyn Store>`.
 //!
 //! ## The trait in one page
 //! * **Async** (`async_trait`), object safe. The SQLite backend runs its queries on tokio's
@@ -44,9 +45,10 @@
 //! * **Source health**: [`Store::record_health`] keeps what extraction found per article page
 //!   and every failed fetch with its reason; [`Store::source_health`] sums them per source
 //!   (`khronika status`).
-//! * **Migrations**: ordered SQL files under `migrations/<backend>/`, applied in order and
-//!   recorded in a `schema_version` table; a newer database refuses to open with an older
-//!   binary.
+//! * **Migrations**: ordered SQL files under `migrations/<backend>/` (the PostgreSQL ones
+//!   mirror the SQLite ones number for number), applied in order and recorded in a
+//!   `schema_version` table; a newer database refuses to open with an older binary. SQLite
+//!   migrates on open; PostgreSQL only through [`postgres::migrate`] (`khronika migrate`).
 //!
 //! Cost model (SQLite, laptop): a batch of 64 articles with analyses commits in a few
 //! milliseconds; reads by id are sub-millisecond. Not useful for full-text search: that is
@@ -75,10 +77,12 @@ use khronika_model::Article;
 
 pub mod conformance;
 mod error;
+pub mod postgres;
 mod sqlite;
 mod types;
 
 pub use error::{Result, StoreError};
+pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use types::*;
 
@@ -229,6 +233,11 @@ pub async fn open_sqlite(data_dir: &Path) -> Result<Arc<dyn Store>> {
 /// migrated; [`StoreError::NoData`] when there is none).
 pub async fn open_sqlite_read_only(data_dir: &Path) -> Result<Arc<dyn Store>> {
     Ok(Arc::new(SqliteStore::open_read_only(data_dir).await?))
+}
+
+/// Connect to a migrated PostgreSQL archive (`postgres://…`); see [`postgres::migrate`].
+pub async fn open_postgres(url: &str) -> Result<Arc<dyn Store>> {
+    Ok(Arc::new(PgStore::connect(url).await?))
 }
 
 /// Compress a raw page the way the store keeps it (gzip), for [`NewFetch::precompressed`].

@@ -199,7 +199,7 @@ pub fn run(global: &GlobalOpts, args: DemoArgs) -> Result<ExitCode> {
         let created =
             ingest_demo(store.clone(), &dir.join("demo-pages"), !args.no_analysis).await?;
         let index = open_index(&dir)?;
-        let n = khronika_serve::sync_index(store.as_ref(), &index).await?;
+        let n = khronika_index::sync::sync_index(store.as_ref(), &index).await?;
         eprintln!(
             "khronika: {created} articles stored, {} indexed ({n} changes) in {:.1} s",
             index.num_docs(),

@@ -51,12 +51,18 @@ pub fn run(global: &GlobalOpts, args: ImportArgs) -> Result<ExitCode> {
         };
         let got = match file {
             None => {
-                khronika_pipeline::import_jsonl_listed(store, std::io::stdin().lock(), &opts)
-                    .await?
+                khronika_pipeline::import_jsonl_listed(
+                    store.clone(),
+                    std::io::stdin().lock(),
+                    &opts,
+                )
+                .await?
             }
-            Some(f) => khronika_pipeline::import_jsonl_listed(store, BufReader::new(f), &opts)
-                .await
-                .with_context(|| format!("importing {name}"))?,
+            Some(f) => {
+                khronika_pipeline::import_jsonl_listed(store.clone(), BufReader::new(f), &opts)
+                    .await
+                    .with_context(|| format!("importing {name}"))?
+            }
         };
         for b in &got.bad {
             eprintln!("khronika: {name}: line {}: skipped: {}", b.line, b.reason);
@@ -72,6 +78,7 @@ pub fn run(global: &GlobalOpts, args: ImportArgs) -> Result<ExitCode> {
         if unlisted > 0 {
             eprintln!("khronika: {name}: {unlisted} more incomplete records not listed");
         }
+        crate::cmd::update_index(global, store.as_ref()).await?;
         eprintln!("{}, {} stored incomplete", got.counts, got.incomplete);
         Ok(crate::cmd::batch_exit(&got.counts))
     })

@@ -62,6 +62,8 @@ pub fn run(global: &GlobalOpts, args: IngestArgs) -> Result<ExitCode> {
         let store = open_store(global).await?;
         let token = CancellationToken::new();
         crate::cmd::install_ctrl_c(token.clone());
+        // A long-running ingest keeps the index current as it goes, not only at its end.
+        let follower = crate::cmd::IndexFollower::start(global, store.clone())?;
         let pipeline = PipelineOptions {
             analyze: !args.no_analysis,
             progress: crate::cmd::show_progress(global),
@@ -77,7 +79,8 @@ pub fn run(global: &GlobalOpts, args: IngestArgs) -> Result<ExitCode> {
                 source,
                 url: None,
             };
-            khronika_pipeline::ingest_files_cancellable(store, &args.files, &opts, token).await?
+            khronika_pipeline::ingest_files_cancellable(store.clone(), &args.files, &opts, token)
+                .await?
         } else {
             let mut sources = Vec::with_capacity(args.sources.len());
             for key in &args.sources {
@@ -98,12 +101,13 @@ pub fn run(global: &GlobalOpts, args: IngestArgs) -> Result<ExitCode> {
             opts.fetch.max_bytes = args.max_page_bytes;
             opts.fetch.retry_base = Duration::from_millis(args.retry_base_ms);
             opts.fetch.timeout = Duration::from_secs(args.timeout.max(1));
-            let run = khronika_pipeline::ingest_run(store, &opts, token).await?;
+            let run = khronika_pipeline::ingest_run(store.clone(), &opts, token).await?;
             if !global.quiet {
                 eprint!("{}", failure_table(&run));
             }
             run.counts
         };
+        follower.finish(global, store.as_ref()).await?;
         eprintln!("{counts}");
         Ok(crate::cmd::batch_exit(&counts))
     })

@@ -5,6 +5,7 @@ pub mod extract;
 pub mod import;
 pub mod ingest;
 pub mod input;
+pub mod migrate;
 pub mod reindex;
 pub mod reorganise;
 pub mod reprocess;
@@ -28,6 +29,95 @@ pub fn batch_exit(counts: &khronika_pipeline::Counts) -> std::process::ExitCode 
         std::process::ExitCode::from(1)
     } else {
         std::process::ExitCode::SUCCESS
+    }
+}
+
+/// After a command that wrote to the archive: bring the data directory's search index up
+/// to date (its one owner is `khronika_index::sync`), so `search` and a server started later
+/// find what was just stored. Only for the embedded store: with PostgreSQL every server keeps
+/// its own replica and workers keep none.
+pub async fn update_index(
+    global: &crate::GlobalOpts,
+    store: &dyn khronika_store::Store,
+) -> anyhow::Result<()> {
+    if global.database.is_some() {
+        return Ok(());
+    }
+    let index = serve::open_index(&source::data_dir(global)?)?;
+    sync_reporting(global, store, &index).await
+}
+
+/// One sync of `index`, told on standard error. A running server holding the index is not
+/// an error: it follows the change sequence itself within its sync interval.
+async fn sync_reporting(
+    global: &crate::GlobalOpts,
+    store: &dyn khronika_store::Store,
+    index: &std::sync::Arc<khronika_index::SearchIndex>,
+) -> anyhow::Result<()> {
+    match khronika_index::sync::sync_index(store, index).await {
+        Ok(n) => {
+            if n > 0 && !global.quiet {
+                eprintln!("khronika: search index updated ({n} changes)");
+            }
+            Ok(())
+        }
+        Err(e) if e.is_busy() => {
+            if !global.quiet {
+                eprintln!("khronika: the running server updates the search index");
+            }
+            Ok(())
+        }
+        Err(e) => Err(anyhow::Error::new(e).context("updating the search index")),
+    }
+}
+
+/// Keeps the data directory's index current while a long command writes (a sync every
+/// half minute, failures retried at the next; [`IndexFollower::finish`] syncs a last time
+/// and reports). Does nothing where [`update_index`] does nothing.
+pub struct IndexFollower {
+    inner: Option<(
+        tokio::task::JoinHandle<()>,
+        std::sync::Arc<khronika_index::SearchIndex>,
+    )>,
+}
+
+impl IndexFollower {
+    pub fn start(
+        global: &crate::GlobalOpts,
+        store: std::sync::Arc<dyn khronika_store::Store>,
+    ) -> anyhow::Result<Self> {
+        if global.database.is_some() {
+            return Ok(IndexFollower { inner: None });
+        }
+        let index = serve::open_index(&source::data_dir(global)?)?;
+        let idx = index.clone();
+        let task = tokio::spawn(async move {
+            let period = std::time::Duration::from_secs(30);
+            let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+            loop {
+                tick.tick().await;
+                if let Err(e) = khronika_index::sync::sync_index(store.as_ref(), &idx).await {
+                    tracing::debug!("index follow: {e}");
+                }
+            }
+        });
+        Ok(IndexFollower {
+            inner: Some((task, index)),
+        })
+    }
+
+    /// Stop following and sync what is left (the same index, so no writer lock is contended).
+    pub async fn finish(
+        self,
+        global: &crate::GlobalOpts,
+        store: &dyn khronika_store::Store,
+    ) -> anyhow::Result<()> {
+        let Some((task, index)) = self.inner else {
+            return Ok(());
+        };
+        task.abort();
+        let _ = task.await;
+        sync_reporting(global, store, &index).await
     }
 }
 

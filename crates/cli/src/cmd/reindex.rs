@@ -18,7 +18,7 @@ pub fn run(global: &GlobalOpts, _args: ReindexArgs) -> Result<ExitCode> {
         let store = open_store(global).await?;
         let index = open_index(&dir)?;
         let started = std::time::Instant::now();
-        let n = khronika_serve::reindex(store.as_ref(), &index)
+        let n = khronika_index::sync::reindex(store.as_ref(), &index)
             .await
             .context(
             "rebuilding the index (is `khronika serve` running on this data dir? stop it first)",

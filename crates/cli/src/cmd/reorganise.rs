@@ -19,6 +19,7 @@ pub fn run(global: &GlobalOpts, _args: ReorganiseArgs) -> Result<ExitCode> {
         crate::cmd::install_ctrl_c(token.clone());
         let started = std::time::Instant::now();
         let n = khronika_pipeline::reorganise(&*store, &token).await?;
+        crate::cmd::update_index(global, store.as_ref()).await?;
         eprintln!(
             "{n} articles organised in {:.1} s{}",
             started.elapsed().as_secs_f64(),

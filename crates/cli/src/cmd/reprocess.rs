@@ -26,7 +26,8 @@ pub fn run(global: &GlobalOpts, args: ReprocessArgs) -> Result<ExitCode> {
             progress: true,
             ..Default::default()
         };
-        let counts = khronika_pipeline::reprocess(store, &opts, token).await?;
+        let counts = khronika_pipeline::reprocess(store.clone(), &opts, token).await?;
+        crate::cmd::update_index(global, store.as_ref()).await?;
         eprintln!("{counts}");
         Ok(crate::cmd::batch_exit(&counts))
     })

@@ -116,7 +116,7 @@ pub fn run(global: &GlobalOpts, args: SearchArgs) -> Result<ExitCode> {
             }
         }
         // A running server holds the index writer: then search what is indexed already.
-        if let Err(e) = khronika_serve::sync_index(store.as_ref(), &index).await {
+        if let Err(e) = khronika_index::sync::sync_index(store.as_ref(), &index).await {
             eprintln!("khronika: index not updated ({e}); searching what is indexed");
         }
         let res = index.search(&q)?;

@@ -89,7 +89,7 @@ pub async fn serve_store(
     listener: tokio::net::TcpListener,
     admin: Option<tokio::net::TcpListener>,
 ) -> Result<()> {
-    let n = khronika_serve::sync_index(store.as_ref(), &index)
+    let n = khronika_index::sync::sync_index(store.as_ref(), &index)
         .await
         .context("updating the search index")?;
     if n > 0 {

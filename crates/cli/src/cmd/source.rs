@@ -32,6 +32,9 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
 }
 
 pub async fn open_store(global: &GlobalOpts) -> Result<Arc<dyn Store>> {
+    if let Some(url) = &global.database {
+        return open_shared(url).await;
+    }
     let dir = data_dir(global)?;
     khronika_store::open_sqlite(&dir)
         .await
@@ -41,10 +44,32 @@ pub async fn open_store(global: &GlobalOpts) -> Result<Arc<dyn Store>> {
 /// The store for commands that only read (export, search, listings): a missing data
 /// directory is an error saying so, never created; a read-only one works.
 pub async fn open_store_read_only(global: &GlobalOpts) -> Result<Arc<dyn Store>> {
+    if let Some(url) = &global.database {
+        return open_shared(url).await;
+    }
     let dir = data_dir(global)?;
     khronika_store::open_sqlite_read_only(&dir)
         .await
         .with_context(|| format!("opening the store in {}", dir.display()))
+}
+
+/// The shared PostgreSQL archive (`--database` / `KHRONIKA_DATABASE_URL`); a schema this
+/// binary does not know is refused (`khronika migrate` upgrades it). The URL is not
+/// repeated in errors: it may hold a password.
+async fn open_shared(url: &str) -> Result<Arc<dyn Store>> {
+    check_database_url(url)?;
+    khronika_store::open_postgres(url)
+        .await
+        .context("opening the PostgreSQL archive (--database)")
+}
+
+/// Only PostgreSQL URLs name a shared archive.
+pub fn check_database_url(url: &str) -> Result<()> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(())
+    } else {
+        anyhow::bail!("--database takes a postgres://… URL (without it the archive is the embedded store in --data-dir)")
+    }
 }
 
 pub fn address_policy(global: &GlobalOpts) -> AddressPolicy {

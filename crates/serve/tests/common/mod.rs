@@ -360,7 +360,7 @@ pub async fn serve_store(
     let index = Arc::new(
         SearchIndex::open_or_create(&dir.path().join("index")).unwrap_or_else(|e| panic!("{e}")),
     );
-    khronika_serve::sync_index(store.as_ref(), &index)
+    khronika_index::sync::sync_index(store.as_ref(), &index)
         .await
         .unwrap_or_else(|e| panic!("sync: {e}"));
     let app = App::new(store.clone(), index, cfg)

@@ -70,16 +70,17 @@ fn insert_version(
     Ok(())
 }
 
-struct Row {
-    title: Option<String>,
-    lead: Option<String>,
-    image: Option<String>,
-    lang: Option<String>,
-    published: Option<String>,
-    sort_ts: i64,
+/// The listed columns of an article row (shared with the PostgreSQL backend).
+pub(crate) struct Row {
+    pub(crate) title: Option<String>,
+    pub(crate) lead: Option<String>,
+    pub(crate) image: Option<String>,
+    pub(crate) lang: Option<String>,
+    pub(crate) published: Option<String>,
+    pub(crate) sort_ts: i64,
 }
 
-fn article_row(na: &NewArticle) -> Row {
+pub(crate) fn article_row(na: &NewArticle) -> Row {
     let a = &na.article;
     Row {
         title: a.title.clone(),
@@ -265,7 +266,7 @@ fn raw_article(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawArticle> {
     ))
 }
 
-fn display_of(source_id: Option<i64>, display: Option<&str>) -> DisplayPolicy {
+pub(crate) fn display_of(source_id: Option<i64>, display: Option<&str>) -> DisplayPolicy {
     match (source_id, display) {
         (None, _) => DisplayPolicy::FullText,
         (Some(_), Some(d)) => DisplayPolicy::parse(d).unwrap_or_default(),

@@ -10,11 +10,11 @@ use crate::types::*;
 
 /// Extraction rows kept per source: enough for any sensible health window, bounded so the
 /// table cannot grow with the archive.
-const KEEP_EXTRACTIONS: i64 = 1_000;
+pub(crate) const KEEP_EXTRACTIONS: i64 = 1_000;
 /// Failures are kept this long.
-const KEEP_FAILURES: TimeDelta = TimeDelta::days(30);
+pub(crate) const KEEP_FAILURES: TimeDelta = TimeDelta::days(30);
 /// A failure's reason is cut to this many characters.
-const MAX_DETAIL: usize = 500;
+pub(crate) const MAX_DETAIL: usize = 500;
 /// Pages per source a health window may compare.
 const MAX_WINDOW: usize = KEEP_EXTRACTIONS as usize;
 
@@ -112,12 +112,41 @@ fn last_fetch(c: &Connection, source: i64) -> Result<Option<LastFetch>> {
             })
         })
         .transpose()?;
-    // An HTTP error is recorded both ways at the same moment: the failure (with its reason)
-    // is the more useful of the two.
-    Ok(match (response, failure) {
+    Ok(pick_last_fetch(response, failure))
+}
+
+/// The last response or the last failure, whichever is newer. An HTTP error is recorded
+/// both ways at the same moment: the failure (with its reason) is the more useful of the two.
+pub(crate) fn pick_last_fetch(
+    response: Option<LastFetch>,
+    failure: Option<LastFetch>,
+) -> Option<LastFetch> {
+    match (response, failure) {
         (Some(r), Some(f)) => Some(if f.at >= r.at { f } else { r }),
         (r, f) => r.or(f),
-    })
+    }
+}
+
+/// How many of a source's newest extraction rows are "recent", and how many to read.
+pub(crate) fn tally_extractions(window: HealthWindow) -> (usize, usize) {
+    let recent = window.recent.min(MAX_WINDOW);
+    (recent, recent + window.earlier.min(MAX_WINDOW))
+}
+
+/// Sum extraction flags (newest first) into the recent pages and the ones before them.
+pub(crate) fn count_extractions(
+    recent: usize,
+    rows: impl IntoIterator<Item = (bool, bool, bool)>,
+) -> [ExtractionCounts; 2] {
+    let mut out = [ExtractionCounts::default(); 2];
+    for (i, (title, body, date)) in rows.into_iter().enumerate() {
+        let counts = &mut out[usize::from(i >= recent)];
+        counts.pages += 1;
+        counts.with_title += u64::from(title);
+        counts.with_body += u64::from(body);
+        counts.with_date += u64::from(date);
+    }
+    out
 }
 
 fn extraction_counts(
@@ -125,29 +154,20 @@ fn extraction_counts(
     source: i64,
     window: HealthWindow,
 ) -> Result<[ExtractionCounts; 2]> {
-    let recent = window.recent.min(MAX_WINDOW);
-    let earlier = window.earlier.min(MAX_WINDOW);
+    let (recent, total) = tally_extractions(window);
     let mut stmt = c.prepare_cached(
         "SELECT has_title, has_body, has_date FROM extractions WHERE source_id = ?1
          ORDER BY id DESC LIMIT ?2",
     )?;
-    let rows = stmt.query_map(params![source, (recent + earlier) as i64], |r| {
+    let rows = stmt.query_map(params![source, total as i64], |r| {
         Ok((
             r.get::<_, bool>(0)?,
             r.get::<_, bool>(1)?,
             r.get::<_, bool>(2)?,
         ))
     })?;
-    let mut out = [ExtractionCounts::default(); 2];
-    for (i, row) in rows.enumerate() {
-        let (title, body, date) = row?;
-        let counts = &mut out[usize::from(i >= recent)];
-        counts.pages += 1;
-        counts.with_title += u64::from(title);
-        counts.with_body += u64::from(body);
-        counts.with_date += u64::from(date);
-    }
-    Ok(out)
+    let rows = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(count_extractions(recent, rows))
 }
 
 pub(super) fn source_health(

@@ -33,14 +33,26 @@ mod organise;
 mod sources;
 mod views;
 
+// Shared with the PostgreSQL backend (validation and row shaping are backend-independent).
+pub(crate) use articles::{article_row, display_of};
+pub(crate) use health::{
+    count_extractions, pick_last_fetch, tally_extractions, KEEP_EXTRACTIONS, KEEP_FAILURES,
+    MAX_DETAIL,
+};
+pub(crate) use organise::{
+    check_update as check_story_update, from_unix, rubric_from_code, MAX_CHAIN, MAX_SEEDS,
+    MAX_STORY_ENTITIES,
+};
+pub(crate) use sources::check_source;
+
 /// The database file inside the data directory.
 pub const DB_FILE: &str = "khronika.db";
 
 const READERS: usize = 4;
 /// Limits on what one article may bring along (bad input must not bloat the archive).
-const MAX_TAGS: usize = 64;
-const MAX_TAG_LEN: usize = 200;
-const MAX_URL_LEN: usize = 4096;
+pub(crate) const MAX_TAGS: usize = 64;
+pub(crate) const MAX_TAG_LEN: usize = 200;
+pub(crate) const MAX_URL_LEN: usize = 4096;
 const MAX_LIMIT: usize = 10_000;
 
 /// Ordered migrations: (version, SQL). Never edit a released one; add the next file.
@@ -319,7 +331,7 @@ pub(crate) fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
         .map_err(|e| StoreError::Backend(format!("compressing a page: {e}")))
 }
 
-fn gunzip(bytes: &[u8]) -> Result<Vec<u8>> {
+pub(crate) fn gunzip(bytes: &[u8]) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     flate2::read::GzDecoder::new(bytes)
         .read_to_end(&mut out)
@@ -350,7 +362,7 @@ fn next_seq(tx: &Transaction<'_>) -> Result<i64> {
     )?)
 }
 
-fn check_url(url: &str) -> Result<()> {
+pub(crate) fn check_url(url: &str) -> Result<()> {
     if url.is_empty() || url.len() > MAX_URL_LEN {
         return Err(StoreError::Invalid(format!(
             "an article URL must be 1..={MAX_URL_LEN} bytes, got {}",
@@ -360,7 +372,7 @@ fn check_url(url: &str) -> Result<()> {
     Ok(())
 }
 
-fn parse_cursor(c: &str) -> Result<(i64, i64)> {
+pub(crate) fn parse_cursor(c: &str) -> Result<(i64, i64)> {
     let (a, b) = c
         .split_once('_')
         .ok_or_else(|| StoreError::Invalid(format!("bad cursor {c:?}")))?;

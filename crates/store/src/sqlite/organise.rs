@@ -20,25 +20,25 @@ use crate::error::{Result, StoreError};
 use crate::types::*;
 
 /// Merges followed when resolving an id (a longer chain means a corrupt table).
-const MAX_CHAIN: usize = 1000;
+pub(crate) const MAX_CHAIN: usize = 1000;
 const MAX_TITLE_LEN: usize = 2000;
 /// Entity names kept per story.
-const MAX_STORY_ENTITIES: usize = 64;
+pub(crate) const MAX_STORY_ENTITIES: usize = 64;
 /// Seeds returned by one call (the organiser's window can be large, but not unbounded).
-const MAX_SEEDS: usize = 1_000_000;
+pub(crate) const MAX_SEEDS: usize = 1_000_000;
 /// Ids per `IN (…)` list.
 const CHUNK: usize = 500;
 
 const LIVE: &str = "merged_into IS NULL AND retired = 0";
 
-pub(super) fn rubric_from_code(code: Option<String>) -> Result<Option<Rubric>> {
+pub(crate) fn rubric_from_code(code: Option<String>) -> Result<Option<Rubric>> {
     code.map(|c| {
         Rubric::parse(&c).ok_or_else(|| StoreError::Corrupt(format!("unknown rubric {c:?}")))
     })
     .transpose()
 }
 
-fn from_unix(t: i64) -> DateTime<Utc> {
+pub(crate) fn from_unix(t: i64) -> DateTime<Utc> {
     DateTime::<Utc>::from_timestamp(t, 0).unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
@@ -109,7 +109,7 @@ pub(super) fn resolve(c: &Connection, id: StoryId) -> Result<Option<StoryId>> {
     Ok(found.map(StoryId))
 }
 
-fn check_update(s: &StoryUpdate) -> Result<()> {
+pub(crate) fn check_update(s: &StoryUpdate) -> Result<()> {
     if s.id.0 <= 0 {
         return Err(StoreError::Invalid(format!(
             "story id {} is not an article id",

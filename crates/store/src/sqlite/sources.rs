@@ -59,7 +59,7 @@ pub(super) fn query_sources(
     Ok(out)
 }
 
-pub(super) fn check_source(s: &NewSource) -> Result<()> {
+pub(crate) fn check_source(s: &NewSource) -> Result<()> {
     if s.name.trim().is_empty() {
         return Err(StoreError::Invalid("a source needs a name".into()));
     }
