@@ -183,12 +183,15 @@ pub async fn serve(
         let mut stop = stop_rx.clone();
         let first_bytes = limits.header_read_timeout;
         tokio::spawn(async move {
-            // hyper gets the socket only once the client has sent something: a connection
-            // handed to hyper allocates its 8 KiB read buffer at once, and 15,000 silent
-            // sockets of a flood cost ~250 MB that way; waiting here costs the task alone.
-            // (A client may so take up to twice the header timeout for its first head.)
+            // hyper gets the socket only once the client has sent a byte: a connection
+            // handed to hyper allocates its state and read buffer at once (~12 KB), and the
+            // 20,000 silent sockets of a flood cost ~250 MB that way (heaptrack); waiting
+            // here costs the task alone. `peek`, not `readable`, which may wake without
+            // data. (A client may so take up to twice the header timeout for its first
+            // head.)
+            let mut byte = [0u8; 1];
             let spoke = tokio::select! {
-                r = tokio::time::timeout(first_bytes, stream.readable()) => matches!(r, Ok(Ok(()))),
+                r = tokio::time::timeout(first_bytes, stream.peek(&mut byte)) => matches!(r, Ok(Ok(n)) if n > 0),
                 _ = conn.kill.notified() => false,
                 _ = stop.changed() => false,
             };
