@@ -538,11 +538,14 @@ async fn article(
         return bad("blocks_from must be a block number (0 or more)");
     };
     let a = app.clone();
+    // On a blocking thread within the render slots, as the article page: an answer's
+    // transient buffers grow with the article (its entity and quote lists), so the number
+    // built at once must be bounded.
     let res = app
-        .cached(
+        .cached_blocking(
             format!("api|article|{id}|{blocks_from}"),
             JSON,
-            || async move {
+            move || async move {
                 let art = a
                     .load_article(ArticleId(id))
                     .await
@@ -984,7 +987,9 @@ async fn popular(
             .map_err(internal)?;
         let mut items = Vec::new();
         for p in pop {
-            if let Some(art) = a.store.get_article(p.article_id).await.map_err(internal)? {
+            // The cut-down, cached copy, as the pages' popular list (the most read article
+            // may be the largest).
+            if let Some(art) = a.load_article(p.article_id).await.map_err(internal)? {
                 if !art.hidden {
                     items.push(PopularItem {
                         id: art.id.0,

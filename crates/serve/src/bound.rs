@@ -29,6 +29,8 @@ const TAG_CHARS: usize = 100;
 /// entities and marking quotes stays in the milliseconds and the API's entity list small.
 const QUOTES: usize = 500;
 const MENTIONS: usize = 5_000;
+/// Images kept: a news page has a main image and a handful in the text.
+const IMAGES: usize = 50;
 
 /// `s` cut to at most `max` characters (at a char boundary).
 pub fn clip_chars(s: &str, max: usize) -> &str {
@@ -40,7 +42,20 @@ pub fn clip_chars(s: &str, max: usize) -> &str {
 
 fn clip_owned(s: &mut String, max: usize) {
     let keep = clip_chars(s, max).len();
-    s.truncate(keep);
+    if keep < s.len() {
+        s.truncate(keep);
+        s.shrink_to_fit();
+    }
+}
+
+/// `v` cut to `max` items, its spare capacity given back: a cut-down article is kept in
+/// memory, and `truncate` alone keeps the whole allocation (100,000 entity mentions cut to
+/// 5,000 held 7 MB of empty slots).
+fn keep_first<T>(v: &mut Vec<T>, max: usize) {
+    if v.len() > max {
+        v.truncate(max);
+        v.shrink_to_fit();
+    }
 }
 
 /// A title for display: the article's own (clipped), else its URL when that is a public
@@ -72,18 +87,19 @@ pub fn article(a: &mut StoredArticle) {
     if let Some(l) = art.lead.as_mut() {
         clip_owned(l, LEAD_CHARS);
     }
-    art.authors.truncate(AUTHORS);
+    keep_first(&mut art.authors, AUTHORS);
     art.authors
         .iter_mut()
         .for_each(|x| clip_owned(x, AUTHOR_CHARS));
-    art.tags.truncate(TAGS);
+    keep_first(&mut art.tags, TAGS);
     art.tags.iter_mut().for_each(|x| clip_owned(x, TAG_CHARS));
+    keep_first(&mut art.images, IMAGES);
     if let Some(an) = a.analysis.as_mut() {
-        an.quotes.truncate(QUOTES);
-        an.entities.truncate(MENTIONS);
+        keep_first(&mut an.quotes, QUOTES);
+        keep_first(&mut an.entities, MENTIONS);
         // Sentence spans and date mentions are not shown anywhere; keep the answers small.
         an.sentences = Vec::new();
-        an.dates.truncate(QUOTES);
+        keep_first(&mut an.dates, QUOTES);
     }
 }
 
@@ -94,6 +110,7 @@ fn clip_bytes(s: &mut String, max: usize) {
             end -= 1;
         }
         s.truncate(end);
+        s.shrink_to_fit();
     }
 }
 
@@ -121,7 +138,7 @@ fn clip_block(b: &mut Block) {
                     break;
                 }
             }
-            items.truncate(keep);
+            keep_first(items, keep);
         }
         Block::Table { rows } => {
             let mut keep = 0;
@@ -137,24 +154,93 @@ fn clip_block(b: &mut Block) {
                     break;
                 }
             }
-            rows.truncate(keep);
+            keep_first(rows, keep);
         }
     }
 }
 
-/// About how many bytes an article takes in memory (text, plus a guess per analysis item).
-pub fn approx_bytes(a: &StoredArticle) -> usize {
+/// The heap bytes an article holds: the capacity of every string and list in it (not their
+/// lengths: a string cut by `truncate` keeps its allocation), the inline size of list
+/// items, plus an eighth for the allocator's size classes (mimalloc rounds a request up to
+/// one of four classes per power of two: at most a quarter more, an eighth on average).
+/// What [`crate::cache`]'s article budget is counted in.
+pub fn heap_bytes(a: &StoredArticle) -> usize {
     let art = &a.article;
-    let body: usize = art.blocks.iter().map(|b| block_bytes(b) + 32).sum();
-    let analysis = a.analysis.as_ref().map_or(0, |an| {
-        an.entities
+    let url_len = |u: &Option<url::Url>| u.as_ref().map_or(0, |u| u.as_str().len());
+    let blocks = vec_bytes(&art.blocks) + art.blocks.iter().map(block_heap).sum::<usize>();
+    let images = vec_bytes(&art.images)
+        + art
+            .images
             .iter()
-            .map(|m| m.text.len() + m.normal.len() + 64)
-            .sum::<usize>()
-            + an.quotes.iter().map(|q| q.text.len() + 96).sum::<usize>()
-            + (an.dates.len() + an.sentences.len()) * 64
+            .map(|i| i.url.as_str().len() + opt_cap(&i.caption) + opt_cap(&i.credit))
+            .sum::<usize>();
+    let article = url_len(&art.url)
+        + url_len(&art.canonical_url)
+        + opt_cap(&art.title)
+        + opt_cap(&art.lead)
+        + blocks
+        + strings_bytes(&art.authors)
+        + strings_bytes(&art.tags)
+        + images
+        + opt_cap(&art.site_name)
+        + art.lang.as_ref().map_or(0, |l| l.0.capacity())
+        + opt_cap(&art.section);
+    let analysis = a.analysis.as_ref().map_or(0, |an| {
+        vec_bytes(&an.sentences)
+            + vec_bytes(&an.entities)
+            + an.entities
+                .iter()
+                .map(|m| m.text.capacity() + m.normal.capacity())
+                .sum::<usize>()
+            + vec_bytes(&an.quotes)
+            + an.quotes
+                .iter()
+                .map(|q| q.text.capacity() + opt_cap(&q.speaker) + opt_cap(&q.role))
+                .sum::<usize>()
+            + vec_bytes(&an.dates)
+            + an.dates
+                .iter()
+                .map(|d| d.text.capacity() + date_value_heap(&d.when))
+                .sum::<usize>()
     });
-    body + analysis + a.url.len() + 1024
+    let held = std::mem::size_of::<StoredArticle>()
+        + a.url.capacity()
+        + a.content_hash.capacity()
+        + article
+        + analysis;
+    held + held / 8
+}
+
+fn opt_cap(s: &Option<String>) -> usize {
+    s.as_ref().map_or(0, String::capacity)
+}
+
+/// The list's own allocation: its capacity in items.
+fn vec_bytes<T>(v: &Vec<T>) -> usize {
+    v.capacity() * std::mem::size_of::<T>()
+}
+
+fn strings_bytes(v: &Vec<String>) -> usize {
+    vec_bytes(v) + v.iter().map(String::capacity).sum::<usize>()
+}
+
+fn date_value_heap(v: &khronika_model::DateValue) -> usize {
+    match v {
+        khronika_model::DateValue::Point { value } => value.capacity(),
+        khronika_model::DateValue::Interval { from, to } => opt_cap(from) + opt_cap(to),
+    }
+}
+
+/// Heap bytes of one block (its strings' and lists' capacities).
+fn block_heap(b: &Block) -> usize {
+    match b {
+        Block::Paragraph { text }
+        | Block::Heading { text, .. }
+        | Block::Quote { text }
+        | Block::Preformatted { text } => text.capacity(),
+        Block::List { items, .. } => strings_bytes(items),
+        Block::Table { rows } => vec_bytes(rows) + rows.iter().map(strings_bytes).sum::<usize>(),
+    }
 }
 
 /// Bytes of text a block holds (what it costs to render and send).
@@ -259,6 +345,116 @@ mod tests {
         let w2 = blocks_window(&many, w.end);
         assert_eq!(w2.start, w.end);
         assert!(blocks_window(&many, 20_000).is_empty());
+    }
+
+    /// Heap bytes of a string list counted item by item, independently of `heap_bytes`.
+    fn strings_held(v: &[String], cap: usize) -> usize {
+        cap * std::mem::size_of::<String>() + v.iter().map(String::capacity).sum::<usize>()
+    }
+
+    #[test]
+    fn cut_articles_give_back_what_they_drop_and_are_counted_for_what_they_hold() {
+        use khronika_model::{Analysis, Article, EntityKind, Mention, Quote};
+        // The shape of the hostile 14 MB article, smaller: giant title, lead and paragraph,
+        // far more mentions and quotes than are kept.
+        let mut blocks: Vec<Block> = (0..300).map(|_| para(10_000)).collect();
+        blocks.push(Block::Paragraph {
+            text: "Ъ".repeat(500_000),
+        });
+        let mention = |i: usize| Mention {
+            start: 0,
+            end: 0,
+            kind: EntityKind::Person,
+            text: format!("Персона {i}"),
+            normal: format!("Персона {i}"),
+        };
+        let quote = |i: usize| Quote {
+            start: 0,
+            end: 0,
+            text: format!("Цитата номер {i}"),
+            speaker: Some(format!("Спикер {i}")),
+            role: None,
+            direct: true,
+        };
+        let mut a = StoredArticle {
+            id: khronika_store::ArticleId(1),
+            source_id: None,
+            url: "https://big.example/huge".into(),
+            version: 1,
+            content_hash: "h".repeat(64),
+            first_seen: chrono::DateTime::UNIX_EPOCH,
+            updated_at: chrono::DateTime::UNIX_EPOCH,
+            hidden: false,
+            display: khronika_store::DisplayPolicy::FullText,
+            article: Article {
+                title: Some("о бюджете ".repeat(5_000)),
+                lead: Some("Лид. ".repeat(20_000)),
+                blocks,
+                tags: (0..1_000).map(|i| format!("тег {i}")).collect(),
+                ..Default::default()
+            },
+            analysis: Some(Analysis {
+                entities: (0..100_000).map(mention).collect(),
+                quotes: (0..5_000).map(quote).collect(),
+                ..Default::default()
+            }),
+            change_seq: 0,
+            story_id: None,
+            duplicate_of: None,
+            rubric: None,
+        };
+        article(&mut a);
+        let an = a.analysis.as_ref().map(|an| (&an.entities, &an.quotes));
+        let Some((entities, quotes)) = an else {
+            panic!("analysis lost")
+        };
+        // What was cut is given back, not kept as spare capacity.
+        assert!(entities.capacity() <= MENTIONS, "{}", entities.capacity());
+        assert!(quotes.capacity() <= QUOTES, "{}", quotes.capacity());
+        let art = &a.article;
+        assert!(art.tags.capacity() <= TAGS);
+        for s in art.title.iter().chain(art.lead.iter()) {
+            assert_eq!(s.capacity(), s.len());
+        }
+        let Some(Block::Paragraph { text: giant }) = art.blocks.last() else {
+            panic!("last block")
+        };
+        assert!(giant.capacity() <= BODY_PAGE_BYTES, "{}", giant.capacity());
+
+        // Everything it still holds, walked here field by field.
+        let blocks_held = art.blocks.capacity() * std::mem::size_of::<Block>()
+            + art
+                .blocks
+                .iter()
+                .map(|b| match b {
+                    Block::Paragraph { text } => text.capacity(),
+                    _ => 0,
+                })
+                .sum::<usize>();
+        let held = std::mem::size_of::<StoredArticle>()
+            + a.url.capacity()
+            + a.content_hash.capacity()
+            + art.title.as_ref().map_or(0, String::capacity)
+            + art.lead.as_ref().map_or(0, String::capacity)
+            + blocks_held
+            + strings_held(&art.tags, art.tags.capacity())
+            + entities.capacity() * std::mem::size_of::<Mention>()
+            + entities
+                .iter()
+                .map(|m| m.text.capacity() + m.normal.capacity())
+                .sum::<usize>()
+            + quotes.capacity() * std::mem::size_of::<Quote>()
+            + quotes
+                .iter()
+                .map(|q| q.text.capacity() + q.speaker.as_ref().map_or(0, String::capacity))
+                .sum::<usize>();
+        let counted = heap_bytes(&a);
+        assert!(counted >= held, "counted {counted} < held {held}");
+        // And not so far above that the cache's budget would mean little.
+        assert!(
+            counted <= held + held / 4,
+            "counted {counted} ≫ held {held}"
+        );
     }
 
     #[test]

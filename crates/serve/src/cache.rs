@@ -25,16 +25,41 @@ pub struct Cached {
 }
 
 impl Cached {
-    /// Bytes this entry holds, key included, plus a rough per-entry overhead.
-    fn weight(&self, key: &str) -> usize {
-        key.len() + self.body.len() + self.etag.len() + 128
+    /// The heap bytes this entry holds in the cache: its key's and ETag's allocations, the
+    /// body plus an eighth for the allocator's size classes (mimalloc rounds a request up to
+    /// one of four classes per power of two: at most a quarter more, an eighth on average),
+    /// and the LRU's node and hash slot. The body was made exactly its length by
+    /// [`exact_body`]; a clone handed to a response shares it and adds nothing.
+    fn weight(&self, key: &String) -> usize {
+        key.capacity()
+            + self.etag.capacity()
+            + self.body.len()
+            + self.body.len() / 8
+            + ENTRY_OVERHEAD
+    }
+}
+
+/// Per entry, besides its strings and body: the LRU node holding the key and the answer,
+/// its two links and the hash table slot pointing at it (at the table's load factor).
+const ENTRY_OVERHEAD: usize = std::mem::size_of::<(String, (Cached, usize))>() + 2 * 8 + 32;
+
+/// A rendered body as the cache keeps it: in an allocation of exactly its length. A page
+/// is built by pushing into a `String` that doubles as it grows, and `shrink_to_fit` does
+/// not help with mimalloc, which keeps a block in place when the new size is at least half
+/// of it: cached bodies held up to twice the bytes counted for them.
+pub(crate) fn exact_body(body: String) -> axum::body::Bytes {
+    if body.capacity() == body.len() {
+        axum::body::Bytes::from(body)
+    } else {
+        axum::body::Bytes::copy_from_slice(body.as_bytes())
     }
 }
 
 const SHARDS: usize = 16;
 
 struct Shard {
-    lru: lru::LruCache<String, Cached>,
+    /// Each answer with the weight it was counted at.
+    lru: lru::LruCache<String, (Cached, usize)>,
     bytes: usize,
 }
 
@@ -75,36 +100,38 @@ impl PageCache {
     pub(crate) fn get(&self, key: &str, generation: u64) -> Option<Cached> {
         let mut shard = self.shard(key)?.lock().ok()?;
         let fresh = {
-            let c = shard.lru.get(key)?;
+            let (c, _) = shard.lru.get(key)?;
             c.generation == generation && c.at.elapsed() < self.ttl
         };
         if fresh {
-            return shard.lru.peek(key).cloned();
+            return shard.lru.peek(key).map(|(c, _)| c.clone());
         }
-        if let Some(old) = shard.lru.pop(key) {
-            shard.bytes = shard.bytes.saturating_sub(old.weight(key));
+        if let Some((_, weight)) = shard.lru.pop(key) {
+            shard.bytes = shard.bytes.saturating_sub(weight);
         }
         None
     }
 
-    pub(crate) fn put(&self, key: String, c: Cached) {
+    pub(crate) fn put(&self, mut key: String, c: Cached) {
         let Some(mut shard) = self.shard(&key).and_then(|s| s.lock().ok()) else {
             return;
         };
+        key.shrink_to_fit();
         let weight = c.weight(&key);
         if weight > self.max_bytes_per_shard {
             return;
         }
-        if let Some(old) = shard.lru.pop(&key) {
-            shard.bytes = shard.bytes.saturating_sub(old.weight(&key));
+        if let Some((_, old)) = shard.lru.pop(&key) {
+            shard.bytes = shard.bytes.saturating_sub(old);
         }
-        if let Some((k, evicted)) = shard.lru.push(key, c) {
-            shard.bytes = shard.bytes.saturating_sub(evicted.weight(&k));
+        // The entry's weight is kept with it: what was added is what eviction takes off.
+        if let Some((_, (_, evicted))) = shard.lru.push(key, (c, weight)) {
+            shard.bytes = shard.bytes.saturating_sub(evicted);
         }
         shard.bytes += weight;
         while shard.bytes > self.max_bytes_per_shard {
             match shard.lru.pop_lru() {
-                Some((k, evicted)) => shard.bytes = shard.bytes.saturating_sub(evicted.weight(&k)),
+                Some((_, (_, evicted))) => shard.bytes = shard.bytes.saturating_sub(evicted),
                 None => {
                     shard.bytes = 0;
                     break;
@@ -269,6 +296,65 @@ mod tests {
         // Data changed since it was read: not served.
         assert!(c.get(3, 2).is_none());
         assert!(c.get(3, 1).is_none(), "a stale entry is dropped");
+    }
+
+    #[test]
+    fn counted_bytes_cover_every_entry_and_eviction_keeps_them_in_budget() {
+        // Bodies built the way a render builds them: pushed into a growing string, which
+        // ends with spare capacity.
+        let rendered = |i: usize| {
+            let mut s = String::new();
+            while s.len() < 3_000 + i % 5_000 {
+                s.push_str("<p>Текст абзаца</p>");
+            }
+            s
+        };
+        let spare = rendered(7);
+        assert!(
+            spare.capacity() > spare.len(),
+            "the fixture must have spare capacity"
+        );
+        // The cached body is an allocation of exactly its length.
+        let exact = exact_body(spare.clone())
+            .try_into_mut()
+            .map(|b| b.capacity())
+            .ok();
+        assert_eq!(exact, Some(spare.len()));
+
+        let budget = 2 << 20;
+        let c = PageCache::new(1_000_000, budget, Duration::from_secs(30));
+        let (mut held, mut inserted) = (0, 0);
+        for i in 0..2_000 {
+            let key = format!("/article/1?page={i}&tz=Europe/Moscow");
+            let body = exact_body(rendered(i));
+            let etag = etag_of_test(i);
+            // What the entry really holds: key, ETag, body and the node with the answer.
+            held += key.len() + etag.len() + body.len() + std::mem::size_of::<(String, Cached)>();
+            c.put(
+                key,
+                Cached {
+                    status: StatusCode::OK,
+                    content_type: "text/html",
+                    body,
+                    etag,
+                    generation: 1,
+                    at: Instant::now(),
+                },
+            );
+            inserted += 1;
+            let (entries, bytes) = c.usage();
+            if entries == inserted {
+                // Nothing evicted yet: every entry is counted for at least what it holds.
+                assert!(bytes >= held, "counted {bytes} < held {held} at {i}");
+            }
+            assert!(bytes <= budget, "{bytes} over the budget {budget} at {i}");
+        }
+        let (entries, _) = c.usage();
+        assert!(entries < inserted, "the budget never evicted ({entries})");
+    }
+
+    fn etag_of_test(i: usize) -> String {
+        format!("W/\"{i:016x}\"")
     }
 
     #[test]

@@ -361,7 +361,7 @@ impl App {
             return Ok(None);
         };
         bound::article(&mut a);
-        let weight = bound::approx_bytes(&a);
+        let weight = bound::heap_bytes(&a);
         let a = Arc::new(a);
         self.articles.put(generation, a.clone(), weight);
         Ok(Some(a))
@@ -727,11 +727,8 @@ impl App {
             return Ok(c);
         }
         self.metrics.cache_miss();
-        let (status, mut body) = render().await?;
-        // A rendered page grew by doubling: without this the cache would hold up to twice
-        // the bytes it accounts for.
-        body.shrink_to_fit();
-        let body = axum::body::Bytes::from(body);
+        let (status, body) = render().await?;
+        let body = cache::exact_body(body);
         let c = Cached {
             status,
             content_type,

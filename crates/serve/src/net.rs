@@ -40,6 +40,11 @@ const SLOT_WAIT: Duration = Duration::from_secs(2);
 const DRAIN: Duration = Duration::from_secs(10);
 /// Largest request head accepted (a GET with cookies is under 8 KiB).
 const MAX_HEAD: usize = 64 * 1024;
+/// Connections the kernel may queue before we accept them (it caps this at
+/// `net.core.somaxconn`, 4,096 by default). tokio listens with 1,024: under a flood of
+/// connects that queue filled, the kernel dropped new SYNs, and a health check got through
+/// only on its SYN retransmit one second later (the hostile bench's probes at 1.02–1.04 s).
+const LISTEN_BACKLOG: i32 = 4_096;
 
 /// One open connection, as the cap sees it.
 struct Conn {
@@ -111,6 +116,11 @@ pub async fn serve(
     limits: ConnLimits,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // Listening again on a listening socket only changes its backlog (Linux); where that
+    // fails, the smaller queue is still correct.
+    if let Err(e) = socket2::SockRef::from(&listener).listen(LISTEN_BACKLOG) {
+        tracing::debug!(error = %e, "listen backlog unchanged");
+    }
     let max = limits.max_connections.max(1);
     let slots = Arc::new(Semaphore::new(max));
     let table = Arc::new(Mutex::new(Table::default()));
@@ -121,6 +131,7 @@ pub async fn serve(
         .header_read_timeout(limits.header_read_timeout)
         .max_buf_size(MAX_HEAD)
         .keep_alive(true);
+    let builder = Arc::new(builder);
     tokio::pin!(shutdown);
     loop {
         let stream = tokio::select! {
@@ -167,24 +178,40 @@ pub async fn serve(
                 }
             })
         };
-        let served = builder.serve_connection(TokioIo::new(stream), svc);
+        let builder = builder.clone();
         let table = table.clone();
         let mut stop = stop_rx.clone();
+        let first_bytes = limits.header_read_timeout;
         tokio::spawn(async move {
-            tokio::pin!(served);
-            let mut stopping = false;
-            loop {
-                tokio::select! {
-                    r = served.as_mut() => {
-                        if let Err(e) = r {
-                            tracing::debug!(error = %e, "connection ended");
+            // hyper gets the socket only once the client has sent a byte: a connection
+            // handed to hyper allocates its state and read buffer at once (~12 KB), and the
+            // 20,000 silent sockets of a flood cost ~250 MB that way (heaptrack); waiting
+            // here costs the task alone. `peek`, not `readable`, which may wake without
+            // data. (A client may so take up to twice the header timeout for its first
+            // head.)
+            let mut byte = [0u8; 1];
+            let spoke = tokio::select! {
+                r = tokio::time::timeout(first_bytes, stream.peek(&mut byte)) => matches!(r, Ok(Ok(n)) if n > 0),
+                _ = conn.kill.notified() => false,
+                _ = stop.changed() => false,
+            };
+            if spoke {
+                // Boxed: the task stays small while it waits above.
+                let mut served = Box::pin(builder.serve_connection(TokioIo::new(stream), svc));
+                let mut stopping = false;
+                loop {
+                    tokio::select! {
+                        r = served.as_mut() => {
+                            if let Err(e) = r {
+                                tracing::debug!(error = %e, "connection ended");
+                            }
+                            break;
                         }
-                        break;
-                    }
-                    _ = conn.kill.notified() => break,
-                    _ = stop.changed(), if !stopping => {
-                        stopping = true;
-                        served.as_mut().graceful_shutdown();
+                        _ = conn.kill.notified() => break,
+                        _ = stop.changed(), if !stopping => {
+                            stopping = true;
+                            served.as_mut().graceful_shutdown();
+                        }
                     }
                 }
             }

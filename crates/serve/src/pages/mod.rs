@@ -263,13 +263,16 @@ pub(crate) async fn popular(
             .map_err(|e| server_error(app, &e.to_string()))?;
         let mut out = Vec::with_capacity(pop.len());
         for p in pop {
-            if let Ok(Some(a)) = app.store.get_article(p.article_id).await {
+            // Through the cut-down, cached copy: this list is on every article page, and
+            // the most read article may be the largest (each render re-read and parsed a
+            // 14 MB article from the store, ~100 MB of transient heap).
+            if let Ok(Some(a)) = app.load_article(p.article_id).await {
                 if a.hidden {
                     continue;
                 }
                 out.push(Item {
                     id: a.id.0,
-                    title: a.article.title.clone().unwrap_or_else(|| a.url.clone()),
+                    title: crate::bound::display_title(a.article.title.as_deref(), &a.url),
                     source: app.source_name(a.source_id, &a.url),
                     time: Some(list_time(&a)),
                     dated: a.article.published.is_some(),
