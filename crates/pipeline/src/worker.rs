@@ -158,6 +158,15 @@ async fn work(
     Ok(())
 }
 
+/// The lease renewer of a batch, stopped on every way out of it.
+struct StopOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// Fetch one leased batch, add what it discovered, and mark it done once stored.
 async fn run_batch(
     ctx: &Arc<Ctx>,
@@ -170,7 +179,7 @@ async fn run_batch(
     let store = ctx.store.clone();
     let ids: Vec<_> = leases.iter().map(|l| l.id).collect();
     // Renew at a third of the lease, so two renewals can be late before the lease lapses.
-    let renewer = {
+    let renewer = StopOnDrop({
         let (store, ids, id, ttl) = (store.clone(), ids.clone(), worker.id.clone(), worker.lease);
         tokio::spawn(async move {
             loop {
@@ -180,7 +189,7 @@ async fn run_batch(
                 }
             }
         })
-    };
+    });
     let mut tasks = JoinSet::new();
     for lease in leases {
         // A source removed or hidden since: its URL is finished without a fetch.
@@ -207,9 +216,7 @@ async fn run_batch(
             Err(e) => tracing::error!(error = %e, "a fetch task failed"),
         }
     }
-    let result = finish_batch(ctx, worker, &found, &done).await;
-    renewer.abort();
-    result
+    finish_batch(ctx, worker, &found, &done, renewer).await
 }
 
 async fn finish_batch(
@@ -217,6 +224,7 @@ async fn finish_batch(
     worker: &WorkerOptions,
     found: &[NewFrontierUrl],
     done: &[(khronika_store::FrontierId, Option<Duration>)],
+    renewer: StopOnDrop,
 ) -> Result<(), PipelineError> {
     if ctx.cancel.is_cancelled() {
         // Unfinished fetches were dropped: their leases lapse and another worker takes them.
@@ -228,6 +236,8 @@ async fn finish_batch(
     if !ctx.writer.sync().await {
         return Err(PipelineError::Input("the store writer stopped".into()));
     }
+    // Leases are renewed until everything is committed, then no more.
+    drop(renewer);
     ctx.store.frontier_done(&worker.id, done).await?;
     Ok(())
 }

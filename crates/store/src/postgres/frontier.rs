@@ -38,8 +38,12 @@ pub(super) async fn add(
              VALUES ($1, $2, $3, $4, $5, {NOW}) ON CONFLICT (url) DO NOTHING"
         ))
         .await?;
+    // Inserted in URL order: two workers adding overlapping lists (every worker seeds the
+    // sources' lists at start) then wait on each other's keys in one order, never in a cycle.
+    let mut sorted: Vec<&NewFrontierUrl> = urls.iter().collect();
+    sorted.sort_by(|a, b| a.url.cmp(&b.url));
     let mut added = 0;
-    for u in urls {
+    for u in sorted {
         added += tx
             .execute(
                 &st,
@@ -103,10 +107,14 @@ pub(super) async fn renew(
     ttl: Duration,
 ) -> Result<u64> {
     let ids: Vec<i64> = ids.iter().map(|i| i.0).collect();
+    // Rows are locked in id order, as `done` takes them: two statements of one worker
+    // (a renewal racing its own completion) cannot deadlock.
     Ok(c.execute(
         &format!(
             "UPDATE frontier SET lease_until_us = {NOW} + $1
-             WHERE id = ANY($2) AND lease_owner = $3 AND lease_until_us > {NOW}"
+             WHERE id IN (SELECT id FROM frontier
+                          WHERE id = ANY($2) AND lease_owner = $3 AND lease_until_us > {NOW}
+                          ORDER BY id FOR UPDATE)"
         ),
         &[&micros(ttl), &ids, &worker],
     )
@@ -126,8 +134,10 @@ pub(super) async fn done(
              WHERE id = $2 AND lease_owner = $3"
         ))
         .await?;
+    let mut sorted = done.to_vec();
+    sorted.sort_by_key(|(id, _)| *id);
     let mut n = 0;
-    for (id, again) in done {
+    for (id, again) in &sorted {
         // NULL + anything is NULL: "never again".
         n += tx
             .execute(&st, &[&again.map(micros), &id.0, &worker])
