@@ -114,27 +114,23 @@ fn serve(host: usize, log: Log) -> u16 {
     port
 }
 
-fn khronika(db: &str, args: &[&str]) -> std::process::Output {
+/// `khronika` on a store (`["--database", URL]` or `["--data-dir", DIR]`).
+fn khronika(store: &[&str], args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_khronika"))
-        .args(["--database", db, "--allow-host", "127.0.0.1", "-q"])
+        .args(store)
+        .args(["--allow-host", "127.0.0.1", "-q"])
         .args(args)
         .output()
         .unwrap_or_else(|e| panic!("running khronika {args:?}: {e}"))
 }
 
 /// A worker process; its standard error goes to `logs/NAME.log` (read when it fails).
-fn worker(db: &str, name: &str, logs: &std::path::Path) -> Killed {
+fn worker(store: &[&str], name: &str, logs: &std::path::Path, delay_ms: u64) -> Killed {
     let child = Command::new(env!("CARGO_BIN_EXE_khronika"))
-        .args([
-            "--database",
-            db,
-            "--allow-host",
-            "127.0.0.1",
-            "-q",
-            "ingest",
-        ])
+        .args(store)
+        .args(["--allow-host", "127.0.0.1", "-q", "ingest"])
         .args(["--worker", "--once", "--no-analysis", "--worker-id", name])
-        .args(["--delay-ms", &DELAY_MS.to_string(), "--lease-secs", "3"])
+        .args(["--delay-ms", &delay_ms.to_string(), "--lease-secs", "3"])
         .args(["--lease-batch", &BATCH.to_string(), "--retry-base-ms", "50"])
         .stdout(Stdio::null())
         .stderr(
@@ -153,6 +149,32 @@ fn pages_hit(log: &Log) -> usize {
         .unwrap_or(0)
 }
 
+/// One fixture host per source, each with a sitemap of its pages.
+fn add_sources(store: &[&str], log: &Log) {
+    for h in 0..HOSTS {
+        let port = serve(h, log.clone());
+        let home = format!("http://127.0.0.1:{port}/");
+        let map = format!("http://127.0.0.1:{port}/sitemap.xml");
+        let name = format!("h{h}");
+        let args = [
+            "source",
+            "add",
+            &home,
+            "--sitemap",
+            &map,
+            "--name",
+            &name,
+            "--no-discover",
+        ];
+        let out = khronika(store, &args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
 #[test]
 fn three_workers_share_the_frontier_and_survive_a_kill_9() {
     let Some(server) = server_url() else { return };
@@ -164,40 +186,18 @@ fn three_workers_share_the_frontier_and_survive_a_kill_9() {
     let db = rt
         .block_on(fresh_database(&server, &name))
         .unwrap_or_else(|e| panic!("creating the test database: {e}"));
-    let out = khronika(&db, &["migrate"]);
+    let store = ["--database", db.as_str()];
+    let out = khronika(&store, &["migrate"]);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
     let log: Log = Arc::default();
-    for h in 0..HOSTS {
-        let port = serve(h, log.clone());
-        let home = format!("http://127.0.0.1:{port}/");
-        let map = format!("http://127.0.0.1:{port}/sitemap.xml");
-        let out = khronika(
-            &db,
-            &[
-                "source",
-                "add",
-                &home,
-                "--sitemap",
-                &map,
-                "--name",
-                &format!("h{h}"),
-                "--no-discover",
-            ],
-        );
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
+    add_sources(&store, &log);
     let logs = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let mut workers: Vec<Killed> = (0..3)
-        .map(|i| worker(&db, &format!("w{i}"), logs.path()))
+        .map(|i| worker(&store, &format!("w{i}"), logs.path(), DELAY_MS))
         .collect();
     let total = HOSTS * PAGES_PER_HOST;
     let deadline = Instant::now() + Duration::from_secs(300);
@@ -301,4 +301,89 @@ fn three_workers_share_the_frontier_and_survive_a_kill_9() {
     });
     assert_eq!(stats.articles as usize, total, "articles stored");
     assert_eq!(stats.versions as usize, total, "versions stored");
+}
+
+/// Ingest throughput of the 2,000-page fixture with no politeness delay: 1, 2 and 4
+/// workers on PostgreSQL against the embedded default (plain `ingest`, and one `--worker`
+/// on SQLite), side by side. A benchmark, not a check:
+/// `cargo test -p khronika --test frontier_cli -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn bench_worker_throughput() {
+    let Some(server) = server_url() else { return };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let total = HOSTS * PAGES_PER_HOST;
+    let mut rows = Vec::new();
+    let mut run = |label: String, store: Vec<String>, workers: usize, plain: bool| {
+        let store: Vec<&str> = store.iter().map(String::as_str).collect();
+        let log: Log = Arc::default();
+        add_sources(&store, &log);
+        let logs = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let start = Instant::now();
+        if plain {
+            let out = khronika(
+                &store,
+                &["ingest", "--once", "--no-analysis", "--delay-ms", "0"],
+            );
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        } else {
+            let mut ws: Vec<Killed> = (0..workers)
+                .map(|i| worker(&store, &format!("w{i}"), logs.path(), 0))
+                .collect();
+            for w in &mut ws {
+                let status = w.0.wait().unwrap_or_else(|e| panic!("{e}"));
+                assert!(status.success(), "a worker failed: {status}");
+            }
+        }
+        let secs = start.elapsed().as_secs_f64();
+        assert!(pages_hit(&log) >= total, "{label}: pages missing");
+        rows.push(format!(
+            "{label:<28} {secs:>7.1} s {:>8.0} pages/s",
+            total as f64 / secs
+        ));
+    };
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let data = dir.path().join("plain");
+    run(
+        "embedded, plain ingest".into(),
+        vec!["--data-dir".into(), data.display().to_string()],
+        1,
+        true,
+    );
+    let data = dir.path().join("worker");
+    run(
+        "embedded, 1 worker".into(),
+        vec!["--data-dir".into(), data.display().to_string()],
+        1,
+        false,
+    );
+    for n in [1, 2, 4] {
+        let name = format!("khronika_bench_{}_{n}", std::process::id());
+        let db = rt
+            .block_on(fresh_database(&server, &name))
+            .unwrap_or_else(|e| panic!("creating the bench database: {e}"));
+        let out = khronika(&["--database", &db], &["migrate"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        run(
+            format!("PostgreSQL, {n} worker(s)"),
+            vec!["--database".into(), db],
+            n,
+            false,
+        );
+    }
+    eprintln!("ingest of {total} pages on {HOSTS} loopback hosts, no analysis, no delay:");
+    for r in rows {
+        eprintln!("  {r}");
+    }
 }
