@@ -303,6 +303,28 @@ fn three_workers_share_the_frontier_and_survive_a_kill_9() {
     assert_eq!(stats.versions as usize, total, "versions stored");
 }
 
+/// The embedded store serves a worker too: every page fetched once, and a second
+/// `--worker --once` fetches nothing (pages done for good, lists not due yet).
+#[test]
+fn a_worker_on_the_embedded_store_fetches_each_page_once() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let data = dir.path().join("data");
+    let data = data.display().to_string();
+    let store = ["--data-dir", data.as_str()];
+    let log: Log = Arc::default();
+    add_sources(&store, &log);
+    for round in 0..2 {
+        let mut w = worker(&store, &format!("r{round}"), dir.path(), 0);
+        let status = w.0.wait().unwrap_or_else(|e| panic!("{e}"));
+        let err = std::fs::read_to_string(dir.path().join(format!("r{round}.log")));
+        assert!(status.success(), "{status}: {err:?}");
+        let fetched = log.lock().map(|l| l.len()).unwrap_or(0);
+        // Round 0: robots.txt, the sitemap and every page of each host once. Round 1: no
+        // request at all (nothing due, so not even robots.txt is read).
+        assert_eq!(fetched, HOSTS * (PAGES_PER_HOST + 2), "after round {round}");
+    }
+}
+
 /// Ingest throughput of the 2,000-page fixture with no politeness delay: 1, 2 and 4
 /// workers on PostgreSQL against the embedded default (plain `ingest`, and one `--worker`
 /// on SQLite), side by side. A benchmark, not a check:
