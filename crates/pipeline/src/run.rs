@@ -87,6 +87,9 @@ pub(crate) struct Ctx {
     failed: AtomicU64,
     /// Health records waiting to be written at the end of their source's pass.
     health: Mutex<HealthRecords>,
+    /// Workers sharing the store's frontier: requests to a host are spaced by slots reserved
+    /// in the store (this is the run's default delay), not by the fetcher's local gate.
+    shared_delay: Option<Duration>,
 }
 
 #[derive(Default)]
@@ -216,12 +219,7 @@ pub async fn ingest_run(
     options: &IngestOptions,
     cancel: CancellationToken,
 ) -> Result<IngestRun, PipelineError> {
-    let ctx = Ctx::start(
-        store.clone(),
-        options,
-        options.fetch.clone(),
-        cancel.clone(),
-    )?;
+    let ctx = Ctx::start(store.clone(), options, false, cancel.clone())?;
     let report = ctx.report.clone();
     let tallies: Arc<Mutex<Vec<SourceTally>>> = Arc::default();
     loop {
@@ -283,7 +281,7 @@ impl Ctx {
     pub(crate) fn start(
         store: Arc<dyn Store>,
         options: &IngestOptions,
-        fetch: FetchConfig,
+        shared: bool,
         cancel: CancellationToken,
     ) -> Result<Arc<Ctx>, PipelineError> {
         use std::io::IsTerminal;
@@ -291,7 +289,15 @@ impl Ctx {
         let report = Arc::new(Report::default());
         Ok(Arc::new(Ctx {
             store: store.clone(),
-            fetcher: Arc::new(Fetcher::new(fetch)?),
+            fetcher: Arc::new(Fetcher::new(FetchConfig {
+                // Shared: the store spaces the requests; a local gate would add its delay.
+                default_delay: if shared {
+                    Duration::ZERO
+                } else {
+                    options.fetch.default_delay
+                },
+                ..options.fetch.clone()
+            })?),
             understand: Arc::new(Understand::load(options.pipeline.analyze)?),
             writer: Writer::start(store, report.clone(), options.pipeline.batch_size),
             report,
@@ -306,6 +312,7 @@ impl Ctx {
             failures: Mutex::new(Vec::new()),
             failed: AtomicU64::new(0),
             health: Mutex::new(HealthRecords::default()),
+            shared_delay: shared.then_some(options.fetch.default_delay),
         }))
     }
 
@@ -455,6 +462,9 @@ pub(crate) async fn list_urls(
                 None
             }
         };
+        if !wait_turn(ctx, source, &url).await {
+            continue;
+        }
         let resp = match ctx
             .fetcher
             .fetch_limited(&url, validators.as_ref(), LIST_LIMIT)
@@ -511,6 +521,59 @@ pub(crate) async fn list_urls(
     out
 }
 
+/// The politeness key of a URL: host and port, as the fetcher keys its own gates.
+pub(crate) fn host_key(url: &Url) -> String {
+    format!(
+        "{}:{}",
+        url.host_str().unwrap_or(""),
+        url.port_or_known_default().unwrap_or(0)
+    )
+}
+
+/// With a shared frontier: reserve the host's next slot in the store and wait for it, as
+/// late as possible before the request so little happens between the two. False when
+/// cancelled meanwhile.
+async fn wait_turn(ctx: &Ctx, source: &Source, url: &Url) -> bool {
+    let Some(base) = ctx.shared_delay else {
+        return true;
+    };
+    // The source's own politeness, else the run's default; robots.txt's crawl-delay wins
+    // when larger.
+    let config = ctx.fetcher.config();
+    let mut delay = source
+        .politeness
+        .delay_ms
+        .map(Duration::from_millis)
+        .unwrap_or(base);
+    if config.respect_robots {
+        if let Some(d) = ctx.fetcher.robots(url).await.crawl_delay {
+            delay = delay.max(d.min(config.max_delay));
+        }
+    }
+    let host = host_key(url);
+    // A request that wakes up late would land close to the next worker's slot: past a
+    // quarter of the delay it gives its slot up and takes a fresh one (a few times at most,
+    // so an overloaded machine still makes progress).
+    for _ in 0..4 {
+        let wait = match ctx.store.frontier_host_slot(&host, delay).await {
+            Ok(wait) => wait,
+            Err(e) => {
+                tracing::warn!(error = %e, %host, "no host slot; fetching anyway");
+                return true;
+            }
+        };
+        let due = tokio::time::Instant::now() + wait;
+        tokio::select! {
+            _ = tokio::time::sleep_until(due) => {}
+            _ = ctx.cancel.cancelled() => return false,
+        }
+        if due.elapsed() <= delay / 4 {
+            return true;
+        }
+    }
+    true
+}
+
 /// Whether a URL's last answer says not to ask again yet.
 fn skip_for_now(state: &PageState) -> bool {
     matches!(state.status, 404 | 410 | STATUS_TOO_LARGE)
@@ -550,6 +613,9 @@ pub(crate) async fn fetch_page(
         };
         (!v.is_empty()).then_some(v)
     });
+    if !wait_turn(&ctx, &source, &url).await {
+        return Vec::new();
+    }
     let result = tokio::select! {
         r = ctx.fetcher.fetch(&url, validators.as_ref()) => r,
         _ = ctx.cancel.cancelled() => return Vec::new(),

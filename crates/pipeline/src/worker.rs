@@ -11,7 +11,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use khronika_ingest::FetchConfig;
 use khronika_store::{FrontierKind, FrontierLease, NewFrontierUrl, Source, SourceId, Store};
 use tokio::task::JoinSet;
 use url::Url;
@@ -44,20 +43,11 @@ impl Default for WorkerOptions {
     }
 }
 
-/// The politeness key of a URL: host and port, as the fetcher keys its own gates.
-fn host_key(url: &Url) -> String {
-    format!(
-        "{}:{}",
-        url.host_str().unwrap_or(""),
-        url.port_or_known_default().unwrap_or(0)
-    )
-}
-
 fn entry(source: SourceId, url: &Url, kind: FrontierKind, depth: u32) -> NewFrontierUrl {
     NewFrontierUrl {
         source_id: source,
         url: url.to_string(),
-        host: host_key(url),
+        host: crate::run::host_key(url),
         kind,
         depth,
     }
@@ -108,13 +98,8 @@ pub async fn ingest_worker(
     worker: &WorkerOptions,
     cancel: CancellationToken,
 ) -> Result<IngestRun, PipelineError> {
-    // Spacing requests to a host is the store's job here (slots shared by all workers);
-    // the fetcher's own gate would add a second, local delay on top.
-    let fetch = FetchConfig {
-        default_delay: Duration::ZERO,
-        ..options.fetch.clone()
-    };
-    let ctx = Ctx::start(store.clone(), options, fetch, cancel.clone())?;
+    // Requests to a host are spaced by slots reserved in the store (shared by all workers).
+    let ctx = Ctx::start(store.clone(), options, true, cancel.clone())?;
     let tally = Arc::new(Tally::new(&ctx, &worker.id));
     let result = work(&ctx, &tally, options, worker).await;
     flush_health(&ctx).await;
@@ -263,14 +248,6 @@ async fn one(
             return (lease.id, Vec::new(), None);
         }
     };
-    let delay = host_delay(&ctx, &options, &source, &url).await;
-    match ctx.store.frontier_host_slot(&lease.host, delay).await {
-        Ok(wait) => tokio::select! {
-            _ = tokio::time::sleep(wait) => {}
-            _ = ctx.cancel.cancelled() => return (lease.id, Vec::new(), again),
-        },
-        Err(e) => tracing::warn!(error = %e, host = %lease.host, "no host slot; fetching anyway"),
-    }
     let crawl = options.crawl_depth.unwrap_or(0);
     let is_home = source.feeds.is_empty() && source.sitemaps.is_empty();
     let found = match lease.kind {
@@ -317,23 +294,4 @@ async fn one(
         }
     };
     (lease.id, found, again)
-}
-
-/// The gap between requests to the URL's host: the source's own politeness, else the
-/// run's default, and robots.txt's crawl-delay when larger.
-async fn host_delay(ctx: &Ctx, options: &IngestOptions, source: &Source, url: &Url) -> Duration {
-    let base = source
-        .politeness
-        .delay_ms
-        .map(Duration::from_millis)
-        .unwrap_or(options.fetch.default_delay);
-    let robots = if options.fetch.respect_robots {
-        ctx.fetcher.robots(url).await.crawl_delay
-    } else {
-        None
-    };
-    match robots {
-        Some(d) => base.max(d.min(options.fetch.max_delay)),
-        None => base,
-    }
 }
