@@ -12,6 +12,8 @@
 //!   continues on the next run.
 //! * [`ingest_run`]: [`ingest`] with every failed URL and its reason, for the closing
 //!   table; [`source_status`]: per-source health with extraction that broke flagged.
+//! * [`ingest_worker`]: one of many workers sharing the store's crawl frontier (leased URLs,
+//!   per-host slots in the database; `khronika ingest --worker`).
 //! * [`ingest_files`]: local HTML files and WARC files. [`import_jsonl`] / [`export`]:
 //!   already-extracted articles in and out. [`reprocess`]: re-run extraction (and analysis)
 //!   over the stored raw pages, no network.
@@ -29,6 +31,7 @@ mod health;
 mod organise;
 mod run;
 mod sources;
+mod worker;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -54,6 +57,7 @@ pub use organise::{arrival, reorganise, OrganiseStage};
 pub use run::{ingest, ingest_run, IngestOptions, IngestRun, SourceTally, STATUS_TOO_LARGE};
 pub use sources::parse_sources_file;
 pub use tokio_util::sync::CancellationToken;
+pub use worker::{ingest_worker, WorkerOptions};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PipelineError {
@@ -404,6 +408,9 @@ pub fn process_page_parts(
 enum Item {
     Article(Box<NewArticle>),
     Fetch(Box<NewFetch>),
+    /// Commit everything sent before, then answer (a worker marks its URLs done only after
+    /// what it fetched is stored).
+    Sync(tokio::sync::oneshot::Sender<()>),
 }
 
 /// One task that owns all writes: batches articles and fetches into transactions.
@@ -430,20 +437,26 @@ impl Writer {
                 let item = tokio::time::timeout(Duration::from_millis(200), rx.recv()).await;
                 let closed = matches!(item, Ok(None));
                 let timed_out = item.is_err();
+                let mut synced = None;
                 match item {
                     Ok(Some(Item::Article(a))) => articles.push(*a),
                     Ok(Some(Item::Fetch(f))) => fetches.push(*f),
+                    Ok(Some(Item::Sync(done))) => synced = Some(done),
                     _ => {}
                 }
                 // Flush by size, by silence, or by age: a slow trickle still commits promptly.
                 if closed
                     || timed_out
+                    || synced.is_some()
                     || articles.len() >= batch
                     || fetches.len() >= batch
                     || last_flush.elapsed() >= Duration::from_millis(500)
                 {
                     flush(&*store, &report, &mut articles, &mut fetches, &mut stage).await?;
                     last_flush = tokio::time::Instant::now();
+                }
+                if let Some(done) = synced {
+                    let _ = done.send(());
                 }
                 if closed {
                     return Ok(());
@@ -463,6 +476,12 @@ impl Writer {
         if self.tx.send(Item::Fetch(Box::new(f))).await.is_err() {
             tracing::error!("the store writer stopped; a fetch was not recorded");
         }
+    }
+
+    /// Wait until everything sent so far is committed; false if the writer stopped.
+    async fn sync(&self) -> bool {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.tx.send(Item::Sync(tx)).await.is_ok() && rx.await.is_ok()
     }
 
     async fn finish(self) -> Result<(), PipelineError> {

@@ -70,14 +70,14 @@ const PERMANENT_SKIP: chrono::TimeDelta = chrono::TimeDelta::hours(24);
 /// The status recorded for a page refused by our own size limit.
 pub const STATUS_TOO_LARGE: u16 = 413;
 
-struct Ctx {
-    store: Arc<dyn Store>,
-    fetcher: Arc<Fetcher>,
+pub(crate) struct Ctx {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) fetcher: Arc<Fetcher>,
     understand: Arc<Understand>,
-    writer: Writer,
+    pub(crate) writer: Writer,
     report: Arc<Report>,
     slots: Arc<Semaphore>,
-    cancel: CancellationToken,
+    pub(crate) cancel: CancellationToken,
     /// The live display: one line per source (hidden when not on a terminal).
     bars: indicatif::MultiProgress,
     /// Plain progress lines instead of the live display (standard error is not a terminal).
@@ -87,6 +87,9 @@ struct Ctx {
     failed: AtomicU64,
     /// Health records waiting to be written at the end of their source's pass.
     health: Mutex<HealthRecords>,
+    /// Workers sharing the store's frontier: requests to a host are spaced by slots reserved
+    /// in the store (this is the run's default delay), not by the fetcher's local gate.
+    shared_delay: Option<Duration>,
 }
 
 #[derive(Default)]
@@ -128,7 +131,7 @@ impl std::fmt::Display for SourceTally {
 }
 
 /// A source's live counters and its line of the display.
-struct Tally {
+pub(crate) struct Tally {
     name: String,
     queued: AtomicU64,
     fetched: AtomicU64,
@@ -164,7 +167,7 @@ impl Drop for PageDone<'_> {
 }
 
 impl Tally {
-    fn new(ctx: &Ctx, name: &str) -> Self {
+    pub(crate) fn new(ctx: &Ctx, name: &str) -> Self {
         let bar = ctx.bars.add(progress_bar(!ctx.plain, None, name));
         Tally {
             name: name.to_owned(),
@@ -187,7 +190,7 @@ impl Tally {
             t.fetched, t.stored, t.errors
         ));
     }
-    fn snapshot(&self) -> SourceTally {
+    pub(crate) fn snapshot(&self) -> SourceTally {
         let g = |c: &AtomicU64| c.load(Ordering::Relaxed);
         SourceTally {
             source: self.name.clone(),
@@ -216,30 +219,8 @@ pub async fn ingest_run(
     options: &IngestOptions,
     cancel: CancellationToken,
 ) -> Result<IngestRun, PipelineError> {
-    use std::io::IsTerminal;
-    let on_terminal = options.pipeline.progress && std::io::stderr().is_terminal();
-    let understand = Arc::new(Understand::load(options.pipeline.analyze)?);
-    let report = Arc::new(Report::default());
-    let fetcher = Arc::new(Fetcher::new(options.fetch.clone())?);
-    let writer = Writer::start(store.clone(), report.clone(), options.pipeline.batch_size);
-    let ctx = Arc::new(Ctx {
-        store: store.clone(),
-        fetcher,
-        understand,
-        writer,
-        report: report.clone(),
-        slots: Arc::new(Semaphore::new(options.concurrency.max(1))),
-        cancel: cancel.clone(),
-        bars: if on_terminal {
-            indicatif::MultiProgress::new()
-        } else {
-            indicatif::MultiProgress::with_draw_target(indicatif::ProgressDrawTarget::hidden())
-        },
-        plain: options.pipeline.progress && !on_terminal,
-        failures: Mutex::new(Vec::new()),
-        failed: AtomicU64::new(0),
-        health: Mutex::new(HealthRecords::default()),
-    });
+    let ctx = Ctx::start(store.clone(), options, false, cancel.clone())?;
+    let report = ctx.report.clone();
     let tallies: Arc<Mutex<Vec<SourceTally>>> = Arc::default();
     loop {
         let sources: Vec<Source> = store
@@ -290,26 +271,75 @@ pub async fn ingest_run(
             _ = cancel.cancelled() => break,
         }
     }
-    if cancel.is_cancelled() {
-        report.cancelled.store(true, Ordering::Relaxed);
-    }
-    let ctx = Arc::into_inner(ctx).ok_or_else(|| {
-        PipelineError::Input("internal: ingest context still shared at the end".into())
-    })?;
-    ctx.writer.finish().await?;
     let mut sources = tallies.lock().map(|t| t.clone()).unwrap_or_default();
     sources.sort_by(|a, b| a.source.cmp(&b.source));
-    Ok(IngestRun {
-        counts: report.counts(),
-        failed: ctx.failed.load(Ordering::Relaxed),
-        failures: ctx.failures.into_inner().unwrap_or_default(),
-        sources,
-    })
+    Ctx::finish(ctx, sources).await
+}
+
+impl Ctx {
+    /// The shared state of a run: fetcher (with `fetch`), writer task, counters, display.
+    pub(crate) fn start(
+        store: Arc<dyn Store>,
+        options: &IngestOptions,
+        shared: bool,
+        cancel: CancellationToken,
+    ) -> Result<Arc<Ctx>, PipelineError> {
+        use std::io::IsTerminal;
+        let on_terminal = options.pipeline.progress && std::io::stderr().is_terminal();
+        let report = Arc::new(Report::default());
+        Ok(Arc::new(Ctx {
+            store: store.clone(),
+            fetcher: Arc::new(Fetcher::new(FetchConfig {
+                // Shared: the store spaces the requests; a local gate would add its delay.
+                default_delay: if shared {
+                    Duration::ZERO
+                } else {
+                    options.fetch.default_delay
+                },
+                ..options.fetch.clone()
+            })?),
+            understand: Arc::new(Understand::load(options.pipeline.analyze)?),
+            writer: Writer::start(store, report.clone(), options.pipeline.batch_size),
+            report,
+            slots: Arc::new(Semaphore::new(options.concurrency.max(1))),
+            cancel,
+            bars: if on_terminal {
+                indicatif::MultiProgress::new()
+            } else {
+                indicatif::MultiProgress::with_draw_target(indicatif::ProgressDrawTarget::hidden())
+            },
+            plain: options.pipeline.progress && !on_terminal,
+            failures: Mutex::new(Vec::new()),
+            failed: AtomicU64::new(0),
+            health: Mutex::new(HealthRecords::default()),
+            shared_delay: shared.then_some(options.fetch.default_delay),
+        }))
+    }
+
+    /// Close the writer (committing what is left) and sum the run up.
+    pub(crate) async fn finish(
+        ctx: Arc<Ctx>,
+        sources: Vec<SourceTally>,
+    ) -> Result<IngestRun, PipelineError> {
+        if ctx.cancel.is_cancelled() {
+            ctx.report.cancelled.store(true, Ordering::Relaxed);
+        }
+        let ctx = Arc::into_inner(ctx).ok_or_else(|| {
+            PipelineError::Input("internal: ingest context still shared at the end".into())
+        })?;
+        ctx.writer.finish().await?;
+        Ok(IngestRun {
+            counts: ctx.report.counts(),
+            failed: ctx.failed.load(Ordering::Relaxed),
+            failures: ctx.failures.into_inner().unwrap_or_default(),
+            sources,
+        })
+    }
 }
 
 /// Write the health records gathered so far (a failure to write them is logged: health is
 /// a report, never a reason to stop ingesting).
-async fn flush_health(ctx: &Ctx) {
+pub(crate) async fn flush_health(ctx: &Ctx) {
     let batch = match ctx.health.lock() {
         Ok(mut h) => std::mem::take(&mut *h),
         Err(_) => return,
@@ -328,7 +358,14 @@ async fn flush_health(ctx: &Ctx) {
 
 /// Count a failed URL: in the run's counters (robots and address-policy refusals apart
 /// from errors), the source's tally, the closing table and the store's health records.
-fn fail(ctx: &Ctx, tally: &Tally, source: &Source, url: &str, kind: &'static str, reason: String) {
+pub(crate) fn fail(
+    ctx: &Ctx,
+    tally: &Tally,
+    source: &Source,
+    url: &str,
+    kind: &'static str,
+    reason: String,
+) {
     let counter = match kind {
         "robots" => &ctx.report.disallowed,
         "refused" => &ctx.report.refused,
@@ -403,7 +440,7 @@ fn fetch_record(source: &Source, url: &Url, status: u16, resp: Option<&Response>
 /// sitemap indexes. The lists' own fetch records (their validators) are returned, not
 /// written: they are stored only once the listed pages were handled, so a run stopped half
 /// way re-reads the lists next time instead of getting 304 and missing the unvisited pages.
-async fn list_urls(
+pub(crate) async fn list_urls(
     ctx: &Ctx,
     tally: &Tally,
     source: &Source,
@@ -425,6 +462,9 @@ async fn list_urls(
                 None
             }
         };
+        if !wait_turn(ctx, source, &url).await {
+            continue;
+        }
         let resp = match ctx
             .fetcher
             .fetch_limited(&url, validators.as_ref(), LIST_LIMIT)
@@ -481,6 +521,59 @@ async fn list_urls(
     out
 }
 
+/// The politeness key of a URL: host and port, as the fetcher keys its own gates.
+pub(crate) fn host_key(url: &Url) -> String {
+    format!(
+        "{}:{}",
+        url.host_str().unwrap_or(""),
+        url.port_or_known_default().unwrap_or(0)
+    )
+}
+
+/// With a shared frontier: reserve the host's next slot in the store and wait for it, as
+/// late as possible before the request so little happens between the two. False when
+/// cancelled meanwhile.
+async fn wait_turn(ctx: &Ctx, source: &Source, url: &Url) -> bool {
+    let Some(base) = ctx.shared_delay else {
+        return true;
+    };
+    // The source's own politeness, else the run's default; robots.txt's crawl-delay wins
+    // when larger.
+    let config = ctx.fetcher.config();
+    let mut delay = source
+        .politeness
+        .delay_ms
+        .map(Duration::from_millis)
+        .unwrap_or(base);
+    if config.respect_robots {
+        if let Some(d) = ctx.fetcher.robots(url).await.crawl_delay {
+            delay = delay.max(d.min(config.max_delay));
+        }
+    }
+    let host = host_key(url);
+    // A request that wakes up late would land close to the next worker's slot: past a
+    // quarter of the delay it gives its slot up and takes a fresh one (a few times at most,
+    // so an overloaded machine still makes progress).
+    for _ in 0..4 {
+        let wait = match ctx.store.frontier_host_slot(&host, delay).await {
+            Ok(wait) => wait,
+            Err(e) => {
+                tracing::warn!(error = %e, %host, "no host slot; fetching anyway");
+                return true;
+            }
+        };
+        let due = tokio::time::Instant::now() + wait;
+        tokio::select! {
+            _ = tokio::time::sleep_until(due) => {}
+            _ = ctx.cancel.cancelled() => return false,
+        }
+        if due.elapsed() <= delay / 4 {
+            return true;
+        }
+    }
+    true
+}
+
 /// Whether a URL's last answer says not to ask again yet.
 fn skip_for_now(state: &PageState) -> bool {
     matches!(state.status, 404 | 410 | STATUS_TOO_LARGE)
@@ -488,7 +581,7 @@ fn skip_for_now(state: &PageState) -> bool {
 }
 
 /// Fetch one page, store what it holds, and return its in-site article links if asked.
-async fn fetch_page(
+pub(crate) async fn fetch_page(
     ctx: Arc<Ctx>,
     tally: Arc<Tally>,
     source: Source,
@@ -520,6 +613,9 @@ async fn fetch_page(
         };
         (!v.is_empty()).then_some(v)
     });
+    if !wait_turn(&ctx, &source, &url).await {
+        return Vec::new();
+    }
     let result = tokio::select! {
         r = ctx.fetcher.fetch(&url, validators.as_ref()) => r,
         _ = ctx.cancel.cancelled() => return Vec::new(),

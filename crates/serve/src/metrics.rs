@@ -212,6 +212,14 @@ pub async fn handler(State(app): State<AppState>) -> Response {
             s.articles, s.sources
         );
     }
+    // The shared crawl frontier (`khronika ingest --worker`): work waiting, in hand, done.
+    if let Ok(d) = app.store.frontier_depth().await {
+        let _ = writeln!(
+            out,
+            "# HELP khronika_frontier_urls URLs in the crawl frontier by state.\n# TYPE khronika_frontier_urls gauge\nkhronika_frontier_urls{{state=\"ready\"}} {}\nkhronika_frontier_urls{{state=\"leased\"}} {}\nkhronika_frontier_urls{{state=\"waiting\"}} {}",
+            d.ready, d.leased, d.waiting
+        );
+    }
     let mut r = out.into_response();
     r.headers_mut().insert(
         header::CONTENT_TYPE,

@@ -426,3 +426,37 @@ async fn health_is_not_ok_while_the_index_cannot_sync() {
     }
     panic!("healthz still says: {last}");
 }
+
+// ---------- the crawl frontier's depth on /metrics ----------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_show_the_crawl_frontier_by_state() {
+    let s = start(2, ServeConfig::default()).await;
+    let source = *s.sources.first().unwrap_or_else(|| panic!("no source"));
+    let urls: Vec<khronika_store::NewFrontierUrl> = (0..3)
+        .map(|n| khronika_store::NewFrontierUrl {
+            source_id: source,
+            url: format!("https://f.example/{n}"),
+            host: "f.example:443".into(),
+            kind: khronika_store::FrontierKind::Page,
+            depth: 0,
+        })
+        .collect();
+    s.store
+        .frontier_add(&urls)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let leased = s
+        .store
+        .frontier_lease("w", 1, Duration::from_secs(60))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(leased.len(), 1);
+    let text = get(s.admin, "/metrics", &[]).await.body;
+    assert_eq!(metric(&text, "khronika_frontier_urls{state=\"ready\"}"), 2);
+    assert_eq!(metric(&text, "khronika_frontier_urls{state=\"leased\"}"), 1);
+    assert_eq!(
+        metric(&text, "khronika_frontier_urls{state=\"waiting\"}"),
+        0
+    );
+}

@@ -221,6 +221,34 @@ pub trait Store: Send + Sync {
         window: HealthWindow,
     ) -> Result<Vec<SourceHealth>>;
 
+    // ---- the shared crawl frontier (`khronika ingest --worker`) ----
+    /// Add URLs the frontier does not hold yet (known ones are left as they are: a URL
+    /// done is never leased again unless its re-crawl is due). Returns how many were new.
+    async fn frontier_add(&self, urls: &[NewFrontierUrl]) -> Result<u64>;
+    /// Lease up to `limit` due URLs to `worker` for `ttl`, a few per host at a time, hosts
+    /// whose next allowed fetch comes first. Concurrent callers never get the same URL;
+    /// URLs whose lease expired are leased again (their worker is taken to be dead).
+    async fn frontier_lease(
+        &self,
+        worker: &str,
+        limit: usize,
+        ttl: Duration,
+    ) -> Result<Vec<FrontierLease>>;
+    /// Extend `worker`'s live leases on `ids` to `ttl` from now; returns how many it still held.
+    async fn frontier_renew(&self, worker: &str, ids: &[FrontierId], ttl: Duration) -> Result<u64>;
+    /// Mark leased URLs done: never leased again (`None`) or due again after the delay.
+    /// Only leases `worker` still holds count; returns how many.
+    async fn frontier_done(
+        &self,
+        worker: &str,
+        done: &[(FrontierId, Option<Duration>)],
+    ) -> Result<u64>;
+    /// Reserve the next fetch slot of `host` (shared by every worker): the slot starts
+    /// `delay` after the previous reservation, or now; returns how long to wait for it.
+    async fn frontier_host_slot(&self, host: &str, delay: Duration) -> Result<Duration>;
+    /// How much work the frontier holds now.
+    async fn frontier_depth(&self) -> Result<FrontierDepth>;
+
     async fn stats(&self) -> Result<StoreStats>;
 }
 

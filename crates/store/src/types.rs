@@ -517,3 +517,68 @@ pub struct SourceHealth {
     /// The pages recorded before those ([`HealthWindow::earlier`] at most).
     pub earlier: ExtractionCounts,
 }
+
+// ---------- the shared crawl frontier ----------
+
+/// A frontier entry's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct FrontierId(pub i64);
+
+/// What a frontier URL is: a list (feed, sitemap, or a home page read for its links) or a
+/// page expected to hold an article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FrontierKind {
+    List,
+    Page,
+}
+
+impl FrontierKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FrontierKind::List => "list",
+            FrontierKind::Page => "page",
+        }
+    }
+    /// Unknown text reads as a page: the safe reading (fetched once, never re-polled).
+    pub fn parse(s: &str) -> Self {
+        if s == "list" {
+            FrontierKind::List
+        } else {
+            FrontierKind::Page
+        }
+    }
+}
+
+/// A URL to add to the frontier (ignored if the frontier already has it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewFrontierUrl {
+    pub source_id: SourceId,
+    pub url: String,
+    /// The politeness key, `host:port`.
+    pub host: String,
+    pub kind: FrontierKind,
+    /// Link hops from the source's lists.
+    pub depth: u32,
+}
+
+/// A frontier URL leased to one worker until its lease expires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrontierLease {
+    pub id: FrontierId,
+    pub source_id: SourceId,
+    pub url: String,
+    pub host: String,
+    pub kind: FrontierKind,
+    pub depth: u32,
+}
+
+/// How much work the frontier holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct FrontierDepth {
+    /// Due now and not leased (or leased by a worker whose lease expired).
+    pub ready: u64,
+    /// Under a live lease.
+    pub leased: u64,
+    /// Done: never again, or not due yet (lists waiting for their next pass).
+    pub waiting: u64,
+}

@@ -55,6 +55,22 @@ pub struct IngestArgs {
     /// Skip the language layer (entities, quotes, dates).
     #[arg(long)]
     pub no_analysis: bool,
+    /// Share the work with other workers through the store's crawl frontier (meant for
+    /// PostgreSQL: run any number of these on any machines). With --once: stop when the
+    /// frontier has nothing due and nothing leased.
+    #[arg(long, conflicts_with = "files")]
+    pub worker: bool,
+    /// With --worker: this worker's name in the frontier's leases (default: host name and
+    /// process id).
+    #[arg(long, value_name = "NAME", requires = "worker")]
+    pub worker_id: Option<String>,
+    /// With --worker: URLs leased at once.
+    #[arg(long, default_value_t = 32, value_name = "N")]
+    pub lease_batch: usize,
+    /// With --worker: seconds a lease lasts unrenewed (how soon a dead worker's URLs are
+    /// taken over).
+    #[arg(long, default_value_t = 60, value_name = "SECS")]
+    pub lease_secs: u64,
 }
 
 pub fn run(global: &GlobalOpts, args: IngestArgs) -> Result<ExitCode> {
@@ -101,7 +117,17 @@ pub fn run(global: &GlobalOpts, args: IngestArgs) -> Result<ExitCode> {
             opts.fetch.max_bytes = args.max_page_bytes;
             opts.fetch.retry_base = Duration::from_millis(args.retry_base_ms);
             opts.fetch.timeout = Duration::from_secs(args.timeout.max(1));
-            let run = khronika_pipeline::ingest_run(store.clone(), &opts, token).await?;
+            let run = if args.worker {
+                let worker = khronika_pipeline::WorkerOptions {
+                    id: args.worker_id.clone().unwrap_or_else(default_worker_id),
+                    batch: args.lease_batch.clamp(1, 10_000),
+                    lease: Duration::from_secs(args.lease_secs.max(1)),
+                    ..Default::default()
+                };
+                khronika_pipeline::ingest_worker(store.clone(), &opts, &worker, token).await?
+            } else {
+                khronika_pipeline::ingest_run(store.clone(), &opts, token).await?
+            };
             if !global.quiet {
                 eprint!("{}", failure_table(&run));
             }
@@ -111,6 +137,20 @@ pub fn run(global: &GlobalOpts, args: IngestArgs) -> Result<ExitCode> {
         eprintln!("{counts}");
         Ok(crate::cmd::batch_exit(&counts))
     })
+}
+
+/// A worker name unique across machines and restarts: host name, process id, start time.
+fn default_worker_id() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "worker".into());
+    format!(
+        "{host}-{}-{}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_millis()
+    )
 }
 
 /// The closing table of an ingest run: every failed URL with its source, kind and reason

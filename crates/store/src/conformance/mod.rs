@@ -31,6 +31,7 @@ macro_rules! ensure {
 
 mod articles;
 mod entities;
+mod frontier;
 mod health;
 mod organisation;
 mod sources;
@@ -39,6 +40,7 @@ mod views;
 
 pub use articles::{change_feed, listing_and_filters, versions_and_dedup};
 pub use entities::entities_and_quotes;
+pub use frontier::frontier;
 pub use health::source_health;
 pub use organisation::{
     organisation_clear_and_rebuild, organisation_failed_batch, organisation_hidden_articles,
@@ -95,6 +97,7 @@ pub const CHECKS: &[Check] = &[
     check!(organise_seeds),
     check!(organisation_failed_batch),
     check!(source_health),
+    check!(frontier),
 ];
 
 /// Run the check called `name` (one of [`CHECKS`]) on `store`; an unknown name is an error.

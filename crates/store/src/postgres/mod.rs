@@ -40,6 +40,7 @@ use crate::Store;
 mod articles;
 mod entities;
 mod fetches;
+mod frontier;
 mod health;
 mod organise;
 mod sources;
@@ -63,6 +64,11 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (
         4,
         include_str!("../../migrations/postgres/0004_source_health.sql"),
+    ),
+    // 5–7 are taken by work on other branches; the frontier is 8 so the merges line up.
+    (
+        8,
+        include_str!("../../migrations/postgres/0008_frontier.sql"),
     ),
 ];
 
@@ -484,6 +490,39 @@ impl Store for PgStore {
         window: HealthWindow,
     ) -> Result<Vec<SourceHealth>> {
         health::source_health(&**self.client().await?, now, window).await
+    }
+
+    async fn frontier_add(&self, urls: &[NewFrontierUrl]) -> Result<u64> {
+        frontier::add(&mut *self.client().await?, urls).await
+    }
+
+    async fn frontier_lease(
+        &self,
+        worker: &str,
+        limit: usize,
+        ttl: Duration,
+    ) -> Result<Vec<FrontierLease>> {
+        frontier::lease(&**self.client().await?, worker, limit, ttl).await
+    }
+
+    async fn frontier_renew(&self, worker: &str, ids: &[FrontierId], ttl: Duration) -> Result<u64> {
+        frontier::renew(&**self.client().await?, worker, ids, ttl).await
+    }
+
+    async fn frontier_done(
+        &self,
+        worker: &str,
+        done: &[(FrontierId, Option<Duration>)],
+    ) -> Result<u64> {
+        frontier::done(&mut *self.client().await?, worker, done).await
+    }
+
+    async fn frontier_host_slot(&self, host: &str, delay: Duration) -> Result<Duration> {
+        frontier::host_slot(&**self.client().await?, host, delay).await
+    }
+
+    async fn frontier_depth(&self) -> Result<FrontierDepth> {
+        frontier::depth(&**self.client().await?).await
     }
 
     async fn stats(&self) -> Result<StoreStats> {

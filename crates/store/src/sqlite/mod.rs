@@ -28,6 +28,7 @@ use crate::Store;
 mod articles;
 mod entities;
 mod fetches;
+pub(crate) mod frontier;
 mod health;
 mod organise;
 mod sources;
@@ -67,6 +68,8 @@ const MIGRATIONS: &[(i64, &str)] = &[
         4,
         include_str!("../../migrations/sqlite/0004_source_health.sql"),
     ),
+    // 5–7 are taken by work on other branches; the frontier is 8 so the merges line up.
+    (8, include_str!("../../migrations/sqlite/0008_frontier.sql")),
 ];
 
 struct Inner {
@@ -658,6 +661,47 @@ impl Store for SqliteStore {
     ) -> Result<Vec<SourceHealth>> {
         self.read(move |c| health::source_health(c, now, window))
             .await
+    }
+
+    async fn frontier_add(&self, urls: &[NewFrontierUrl]) -> Result<u64> {
+        let urls = urls.to_vec();
+        self.write(move |c| frontier::add(c, &urls)).await
+    }
+
+    async fn frontier_lease(
+        &self,
+        worker: &str,
+        limit: usize,
+        ttl: Duration,
+    ) -> Result<Vec<FrontierLease>> {
+        let worker = worker.to_owned();
+        self.write(move |c| frontier::lease(c, &worker, limit, ttl))
+            .await
+    }
+
+    async fn frontier_renew(&self, worker: &str, ids: &[FrontierId], ttl: Duration) -> Result<u64> {
+        let (worker, ids) = (worker.to_owned(), ids.to_vec());
+        self.write(move |c| frontier::renew(c, &worker, &ids, ttl))
+            .await
+    }
+
+    async fn frontier_done(
+        &self,
+        worker: &str,
+        done: &[(FrontierId, Option<Duration>)],
+    ) -> Result<u64> {
+        let (worker, done) = (worker.to_owned(), done.to_vec());
+        self.write(move |c| frontier::done(c, &worker, &done)).await
+    }
+
+    async fn frontier_host_slot(&self, host: &str, delay: Duration) -> Result<Duration> {
+        let host = host.to_owned();
+        self.write(move |c| frontier::host_slot(c, &host, delay))
+            .await
+    }
+
+    async fn frontier_depth(&self) -> Result<FrontierDepth> {
+        self.read(frontier::depth).await
     }
 
     async fn stats(&self) -> Result<StoreStats> {
