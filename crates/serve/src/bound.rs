@@ -163,7 +163,7 @@ fn clip_block(b: &mut Block) {
 /// lengths: a string cut by `truncate` keeps its allocation), the inline size of list
 /// items, plus an eighth for the allocator's size classes (mimalloc rounds a request up to
 /// one of four classes per power of two: at most a quarter more, an eighth on average).
-/// What [`crate::cache`]'s article budget is counted in.
+/// What the article cache's budget (module `cache`) is counted in.
 pub fn heap_bytes(a: &StoredArticle) -> usize {
     let art = &a.article;
     let url_len = |u: &Option<url::Url>| u.as_ref().map_or(0, |u| u.as_str().len());
