@@ -35,7 +35,7 @@ mod sources;
 mod views;
 
 // Shared with the PostgreSQL backend (validation and row shaping are backend-independent).
-pub(crate) use articles::{article_row, display_of};
+pub(crate) use articles::{article_row, display_of, reanalysis};
 pub(crate) use health::{
     count_extractions, pick_last_fetch, tally_extractions, KEEP_EXTRACTIONS, KEEP_FAILURES,
     MAX_DETAIL,
@@ -341,7 +341,7 @@ impl SqliteStore {
 
 // ---------- small helpers ----------
 
-fn ts(t: &DateTime<Utc>) -> String {
+pub(crate) fn ts(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
