@@ -339,6 +339,68 @@ pub fn speaker_is_name(speaker: &str) -> bool {
         })
 }
 
+/// The full-name group of a gazetteer person, for a lone surname that only they have.
+pub fn gazetteer_person(k: Known, surname: &str) -> Group {
+    Group {
+        key: fold(k.name),
+        name: k.name.to_string(),
+        kind: EntityKind::Person,
+        fixed: true,
+        lone_person: false,
+        surname: Some(surname.to_string()),
+        given_patronymic: false,
+        mentions: Vec::new(),
+        surfaces: Vec::new(),
+    }
+}
+
+/// Where a quote's speaker leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Speaker {
+    /// An entity already linked for the same article.
+    Linked(i64),
+    /// A name of its own, to link by the registry's rules.
+    Name(Group),
+    /// No name ("украинские СМИ").
+    Nobody,
+}
+
+/// A quote's speaker: a group of the same article first (by key, by a surface form, or a
+/// lone surname of one of its full names), else a name of its own when it looks like one.
+pub fn speaker(speaker: &str, linked: &[(Group, i64)]) -> Speaker {
+    let key = fold(speaker);
+    if key.is_empty() {
+        return Speaker::Nobody;
+    }
+    let canon = canonical(speaker, EntityKind::Person).map(|c| c.0);
+    for (g, id) in linked {
+        if g.key == key
+            || canon.as_deref() == Some(g.key.as_str())
+            || g.surname.as_deref() == Some(key.as_str())
+            || g.surfaces.iter().any(|s| fold(s) == key)
+        {
+            return Speaker::Linked(*id);
+        }
+    }
+    if !speaker_is_name(speaker) {
+        return Speaker::Nobody;
+    }
+    let analysis = Analysis {
+        entities: vec![khronika_model::Mention {
+            start: 0,
+            end: 0,
+            kind: EntityKind::Person,
+            text: speaker.to_string(),
+            normal: speaker.to_string(),
+        }],
+        ..Default::default()
+    };
+    match groups(&analysis).into_iter().next() {
+        Some(g) => Speaker::Name(g),
+        None => Speaker::Nobody,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

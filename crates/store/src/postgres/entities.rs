@@ -8,7 +8,8 @@ use tokio_postgres::GenericClient;
 use super::{clamp_limit, exec, query_one, query_opt, CachedTx, VISIBLE};
 use crate::error::{Result, StoreError};
 use crate::registry::{
-    better_name, canonical, fold, groups, known_by_surname, speaker_is_name, Group, MAX_NAME_CHARS,
+    better_name, canonical, fold, gazetteer_person, groups, known_by_surname, speaker, Group,
+    Speaker, MAX_NAME_CHARS,
 };
 use crate::sqlite::{ts, MAX_TAGS, MAX_TAG_LEN};
 use crate::types::*;
@@ -54,17 +55,7 @@ async fn link_group(tx: &CachedTx<'_>, g: &Group, others: &[i64]) -> Result<i64>
         if candidates.is_empty() {
             // The one person of the gazetteer with this surname ("Лукашенко").
             if let Some(k) = known_by_surname(&g.key) {
-                let full = Group {
-                    key: fold(k.name),
-                    name: k.name.to_string(),
-                    kind: EntityKind::Person,
-                    fixed: true,
-                    lone_person: false,
-                    surname: Some(g.key.clone()),
-                    given_patronymic: false,
-                    mentions: Vec::new(),
-                    surfaces: Vec::new(),
-                };
+                let full = gazetteer_person(k, &g.key);
                 let id = find_or_create(tx, &full, false).await?;
                 absorb_surname_only(tx, id, &g.key).await?;
                 return Ok(id);
@@ -291,48 +282,6 @@ async fn add_alias(tx: &CachedTx<'_>, id: i64, alias: &str) -> Result<()> {
     Ok(())
 }
 
-/// The entity a quote's speaker is: a group of the same article first (by key, by a surface
-/// form, or a lone surname of one of its full names), else the registry's rules; a speaker
-/// that is no name ("украинские СМИ") is none.
-async fn speaker_entity(
-    tx: &CachedTx<'_>,
-    speaker: &str,
-    linked: &[(Group, i64)],
-    others: &[i64],
-) -> Result<Option<i64>> {
-    let key = fold(speaker);
-    if key.is_empty() {
-        return Ok(None);
-    }
-    let canon = canonical(speaker, EntityKind::Person).map(|c| c.0);
-    for (g, id) in linked {
-        if g.key == key
-            || canon.as_deref() == Some(g.key.as_str())
-            || g.surname.as_deref() == Some(key.as_str())
-            || g.surfaces.iter().any(|s| fold(s) == key)
-        {
-            return Ok(Some(*id));
-        }
-    }
-    if !speaker_is_name(speaker) {
-        return Ok(None);
-    }
-    let analysis = Analysis {
-        entities: vec![khronika_model::Mention {
-            start: 0,
-            end: 0,
-            kind: EntityKind::Person,
-            text: speaker.to_string(),
-            normal: speaker.to_string(),
-        }],
-        ..Default::default()
-    };
-    match groups(&analysis).first() {
-        Some(g) => Ok(Some(link_group(tx, g, others).await?)),
-        None => Ok(None),
-    }
-}
-
 /// Replace the derived rows (tags, mentions, quotes) with those of the new current version.
 pub(super) async fn write_derived(
     tx: &CachedTx<'_>,
@@ -417,7 +366,11 @@ pub(super) async fn write_derived(
     }
     for q in &analysis.quotes {
         let speaker_id = match q.speaker.as_deref().map(str::trim) {
-            Some(sp) if !sp.is_empty() => speaker_entity(tx, sp, &linked, &others).await?,
+            Some(sp) if !sp.is_empty() => match speaker(sp, &linked) {
+                Speaker::Linked(id) => Some(id),
+                Speaker::Name(g) => Some(link_group(tx, &g, &others).await?),
+                Speaker::Nobody => None,
+            },
             _ => None,
         };
         exec(tx,

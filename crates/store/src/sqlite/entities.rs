@@ -7,7 +7,8 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use super::{clamp_limit, kind_from_code, ts, MAX_TAGS, MAX_TAG_LEN, VISIBLE};
 use crate::error::Result;
 use crate::registry::{
-    better_name, canonical, fold, groups, known_by_surname, speaker_is_name, Group, MAX_NAME_CHARS,
+    better_name, canonical, fold, gazetteer_person, groups, known_by_surname, speaker, Group,
+    Speaker, MAX_NAME_CHARS,
 };
 use crate::types::*;
 
@@ -34,17 +35,7 @@ fn link_group(tx: &Transaction<'_>, g: &Group, others: &[i64]) -> Result<i64> {
         if candidates.is_empty() {
             // The one person of the gazetteer with this surname ("Лукашенко").
             if let Some(k) = known_by_surname(&g.key) {
-                let full = Group {
-                    key: fold(k.name),
-                    name: k.name.to_string(),
-                    kind: EntityKind::Person,
-                    fixed: true,
-                    lone_person: false,
-                    surname: Some(g.key.clone()),
-                    given_patronymic: false,
-                    mentions: Vec::new(),
-                    surfaces: Vec::new(),
-                };
+                let full = gazetteer_person(k, &g.key);
                 let id = find_or_create(tx, &full, false)?;
                 absorb_surname_only(tx, id, &g.key)?;
                 return Ok(id);
@@ -238,48 +229,6 @@ fn add_alias(tx: &Transaction<'_>, id: i64, alias: &str) -> Result<()> {
     Ok(())
 }
 
-/// The entity a quote's speaker is: a group of the same article first (by key, by a surface
-/// form, or a lone surname of one of its full names), else the registry's rules; a speaker
-/// that is no name ("украинские СМИ") is none.
-fn speaker_entity(
-    tx: &Transaction<'_>,
-    speaker: &str,
-    linked: &[(Group, i64)],
-    others: &[i64],
-) -> Result<Option<i64>> {
-    let key = fold(speaker);
-    if key.is_empty() {
-        return Ok(None);
-    }
-    let canon = canonical(speaker, EntityKind::Person).map(|c| c.0);
-    for (g, id) in linked {
-        if g.key == key
-            || canon.as_deref() == Some(g.key.as_str())
-            || g.surname.as_deref() == Some(key.as_str())
-            || g.surfaces.iter().any(|s| fold(s) == key)
-        {
-            return Ok(Some(*id));
-        }
-    }
-    if !speaker_is_name(speaker) {
-        return Ok(None);
-    }
-    let analysis = Analysis {
-        entities: vec![khronika_model::Mention {
-            start: 0,
-            end: 0,
-            kind: EntityKind::Person,
-            text: speaker.to_string(),
-            normal: speaker.to_string(),
-        }],
-        ..Default::default()
-    };
-    match groups(&analysis).first() {
-        Some(g) => Ok(Some(link_group(tx, g, others)?)),
-        None => Ok(None),
-    }
-}
-
 /// Replace the derived rows (tags, mentions, quotes) with those of the new current version.
 pub(super) fn write_derived(
     tx: &Transaction<'_>,
@@ -354,7 +303,11 @@ pub(super) fn write_derived(
     }
     for q in &analysis.quotes {
         let speaker_id = match q.speaker.as_deref().map(str::trim) {
-            Some(sp) if !sp.is_empty() => speaker_entity(tx, sp, &linked, &others)?,
+            Some(sp) if !sp.is_empty() => match speaker(sp, &linked) {
+                Speaker::Linked(id) => Some(id),
+                Speaker::Name(g) => Some(link_group(tx, &g, &others)?),
+                Speaker::Nobody => None,
+            },
             _ => None,
         };
         tx.prepare_cached(
