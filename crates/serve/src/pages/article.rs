@@ -10,8 +10,8 @@ use khronika_store::{ArticleId, DisplayPolicy, Story, StoryId};
 use maud::{html, Markup, PreEscaped};
 
 use super::{
-    add_copies, chips, error_page, news_list, not_found_page, page_blocking, render_sidebar,
-    server_error, story_list, story_originals, story_publications, views_label, Item, OpenGraph,
+    add_copies, error_page, news_list, not_found_page, page_blocking, render_sidebar, server_error,
+    story_list, story_originals, story_publications, views_label, Item, OpenGraph,
 };
 use crate::html::{ru_datetime, safe_url};
 use crate::{query_pairs, reader_tz, render, App, AppState};
