@@ -38,16 +38,9 @@ fn serve(data: &std::path::Path) -> (std::process::Child, String) {
 
 /// A plain HTTP/1.1 GET; the body of a 200 answer.
 fn http_get(addr: &str, path: &str) -> String {
-    let mut s = std::net::TcpStream::connect(addr).unwrap_or_else(|e| panic!("{addr}: {e}"));
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap_or_else(|e| panic!("{e}"));
+    let (status, out) = http_fetch(addr, path);
     assert!(
-        out.starts_with("HTTP/1.1 200"),
+        status == 200,
         "{path}: {}",
         out.lines().next().unwrap_or("")
     );
@@ -125,13 +118,7 @@ fn demo_ingests_bundled_pages_and_search_finds_word_forms() {
 /// gets a rubric.
 #[test]
 fn demo_threads_the_reference_story_and_nothing_else() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let out = khronika(dir.path(), &["demo", "--no-serve"]);
-    assert!(
-        out.status.success(),
-        "demo failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let dir = demo_with_analysis();
     let out = khronika(dir.path(), &["export"]);
     assert!(out.status.success());
     let records: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
@@ -259,4 +246,165 @@ fn demo_threads_the_reference_story_and_nothing_else() {
         .collect();
     assert_eq!(again.len(), 1, "{again:?}");
     assert_eq!(again[0]["article_count"], 3);
+}
+
+/// A data directory with the demo ingested, analysis on.
+fn demo_with_analysis() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let out = khronika(dir.path(), &["demo", "--no-serve"]);
+    assert!(
+        out.status.success(),
+        "demo failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir
+}
+
+/// Status line and body of a plain HTTP/1.1 GET.
+fn http_fetch(addr: &str, path: &str) -> (u16, String) {
+    let mut s = std::net::TcpStream::connect(addr).unwrap_or_else(|e| panic!("{addr}: {e}"));
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).unwrap_or_else(|e| panic!("{e}"));
+    let out = String::from_utf8_lossy(&out).into_owned();
+    let status = out
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, out)
+}
+
+/// Every `href="/…"` of a page (the entity `&amp;` decoded), with the link's text.
+fn links(page: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for part in page.split("href=\"").skip(1) {
+        let Some((href, rest)) = part.split_once('"') else {
+            continue;
+        };
+        if !href.starts_with('/') || href.starts_with("//") {
+            continue;
+        }
+        let text = rest
+            .split_once('>')
+            .and_then(|(_, t)| t.split_once("</a>"))
+            .map(|(t, _)| t.to_string())
+            .unwrap_or_default();
+        out.push((href.replace("&amp;", "&"), text));
+    }
+    out
+}
+
+fn fold(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+        .replace('ё', "е")
+}
+
+/// The entity registry on the demo portal: a crawl from the front page, `/entities` and
+/// `/tags` follows article, story, source, tag and entity links; every entity and tag link
+/// answers 200, `/entities` has no two names that fold alike, and the reference article's
+/// tags are its actors, places and summit.
+#[test]
+fn demo_portal_every_entity_link_answers() {
+    let dir = demo_with_analysis();
+    let (mut server, addr) = serve(dir.path());
+    let mut queue: Vec<String> = ["/", "/entities", "/tags", "/stories"]
+        .map(String::from)
+        .to_vec();
+    let mut seen: std::collections::HashSet<String> = queue.iter().cloned().collect();
+    let mut broken: Vec<String> = Vec::new();
+    let mut entity_links = 0;
+    let mut pages = 0;
+    let mut reference: Option<String> = None;
+    while let Some(path) = queue.pop() {
+        if pages >= 600 {
+            break;
+        }
+        pages += 1;
+        let (status, page) = http_fetch(&addr, &path);
+        let followed = path.starts_with("/entity/") || path.starts_with("/tag/");
+        if path.starts_with("/article/") && page.contains("<h1>Исходили из своих интересов")
+        {
+            reference = Some(page.clone());
+        }
+        if status != 200 {
+            if followed {
+                broken.push(format!("{status} {path}"));
+            }
+            continue;
+        }
+        for (href, _) in links(&page) {
+            let path_only = href.split(['?', '#']).next().unwrap_or("").to_string();
+            let follow = ["/article/", "/entity/", "/tag/", "/story/", "/source/"]
+                .iter()
+                .any(|p| path_only.starts_with(p));
+            if path_only.starts_with("/entity/") {
+                entity_links += 1;
+            }
+            if follow && seen.insert(path_only.clone()) {
+                queue.push(path_only);
+            }
+        }
+    }
+    let (_, entities) = http_fetch(&addr, "/entities");
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(broken.is_empty(), "broken links: {broken:?}");
+    assert!(
+        entity_links > 50,
+        "only {entity_links} entity links crawled"
+    );
+    let names: Vec<String> = links(&entities)
+        .into_iter()
+        .filter(|(h, _)| h.starts_with("/entity/"))
+        .map(|(_, t)| {
+            t.rsplit_once(" (")
+                .map_or(t.clone(), |(n, _)| n.to_string())
+        })
+        .collect();
+    assert!(names.len() > 20, "{names:?}");
+    // The reference article: its tags, and its quote speakers linked to registry entities.
+    let reference = reference.unwrap_or_else(|| panic!("reference article not crawled"));
+    let tags: Vec<String> = links(&reference)
+        .into_iter()
+        .filter(|(h, _)| h.starts_with("/tag/"))
+        .map(|(_, t)| t.trim_start_matches('#').to_string())
+        .collect();
+    assert!((3..=8).contains(&tags.len()), "{tags:?}");
+    for want in ["Айбек Смадияров", "Казахстан", "Украина"] {
+        assert!(tags.iter().any(|t| t == want), "{want}: {tags:?}");
+    }
+    assert!(
+        tags.iter().any(|t| t.to_lowercase().contains("саммит")),
+        "{tags:?}"
+    );
+    let speakers: Vec<String> = reference
+        .split("<figcaption>— ")
+        .skip(1)
+        .filter_map(|f| f.split_once("</a>").map(|(a, _)| a.to_string()))
+        .collect();
+    for who in ["Айбек Смадияров", "Эдиль Байсалов"] {
+        assert!(
+            speakers
+                .iter()
+                .any(|s| s.starts_with("<a href=\"/entity/") && s.ends_with(who)),
+            "{who} not a linked speaker: {speakers:?}"
+        );
+    }
+    let mut folded: Vec<String> = names.iter().map(|n| fold(n)).collect();
+    folded.sort();
+    let n = folded.len();
+    folded.dedup();
+    assert_eq!(
+        folded.len(),
+        n,
+        "two /entities entries fold alike: {names:?}"
+    );
 }

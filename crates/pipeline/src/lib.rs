@@ -240,6 +240,41 @@ impl Understand {
         }
     }
 
+    /// Replace the article's tags with 3–8 ranked ones: its entities and event phrase, and
+    /// the site's own tags in the nominative, one name per concept through the registry's
+    /// gazetteer (`khronika_understand::tags`). A no-op without the analysis layer.
+    pub fn tag(&self, article: &mut Article, analysis: &Analysis) {
+        #[cfg(feature = "analysis")]
+        {
+            let Some(a) = self.analyzer.as_ref() else {
+                return;
+            };
+            let text = article.text();
+            let lead_chars = article
+                .lead
+                .as_deref()
+                .filter(|l| text.starts_with(l.trim()))
+                .map_or(0, |l| l.trim().chars().count());
+            let canon = |name: &str| {
+                khronika_store::registry::known(&khronika_store::registry::fold(name))
+                    .map(|k| k.name.to_string())
+            };
+            let input = khronika_understand::tags::TagInput {
+                title: article.title.as_deref(),
+                text: &text,
+                lead_chars,
+                site_name: article.site_name.as_deref(),
+                site_tags: &article.tags,
+            };
+            let tags = khronika_understand::tags::article_tags(a.morph(), &input, analysis, &canon);
+            article.tags = tags;
+        }
+        #[cfg(not(feature = "analysis"))]
+        {
+            let _ = (article, analysis);
+        }
+    }
+
     /// Analyse the article's text; relative dates ("вчера", "15 июня") resolve against the
     /// publication time, else `served_at` (when the site served the page). With neither
     /// (an undated saved file or imported record) no dates are resolved: any reference
@@ -364,7 +399,7 @@ pub fn process_page_parts(
         fetched_at: page.served_at_fetch.then(|| page.fetched_at.fixed_offset()),
         tz: None,
     };
-    let article = khronika_extract::extract(&page.body, &opts)?;
+    let mut article = khronika_extract::extract(&page.body, &opts)?;
     let parts = PageParts {
         title: article
             .title
@@ -391,6 +426,9 @@ pub fn process_page_parts(
         }
     }
     let analysis = understand.analyze(&article, page.served_at_fetch.then_some(page.fetched_at));
+    if let Some(a) = &analysis {
+        understand.tag(&mut article, a);
+    }
     let article = NewArticle {
         source_id: page.source_id,
         url: url.to_string(),

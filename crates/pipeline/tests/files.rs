@@ -286,3 +286,74 @@ async fn a_saved_page_is_never_dated_by_its_file_or_the_clock() {
     }
     assert!(saw_file, "{:?}", all.items);
 }
+
+/// Reprocessing with the analysis layer brings articles stored without it (or by an older
+/// analyser) into the registry and gives them ranked tags, without new versions.
+#[cfg(feature = "analysis")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reprocess_brings_old_articles_into_the_registry() {
+    let (dir, store) = fresh().await;
+    let addr: std::net::SocketAddr = "127.0.0.1:9".parse().expect("addr");
+    let extra = "Президент Казахстана Касым-Жомарт Токаев прибыл в Нур-Султан. \
+                 Токаев провёл встречу с Александром Лукашенко в Астане. \
+                 Александр Григорьевич поблагодарил за приём.";
+    let path = dir.path().join("page.html");
+    std::fs::write(
+        &path,
+        article_html("Токаев в Астане", "/f/1", extra, addr, 1),
+    )
+    .expect("write");
+    let opts = FileOptions {
+        pipeline: quiet(),
+        ..Default::default()
+    };
+    ingest_files(store.clone(), std::slice::from_ref(&path), &opts)
+        .await
+        .expect("ingest");
+    let url = format!("http://{addr}/f/1");
+    let id = store
+        .article_by_url(&url)
+        .await
+        .expect("q")
+        .expect("stored")
+        .id;
+    assert!(store.article_entities(id).await.expect("q").is_empty());
+    let with_analysis = PipelineOptions {
+        analyze: true,
+        ..quiet()
+    };
+    let re = reprocess(store.clone(), &with_analysis, CancellationToken::new())
+        .await
+        .expect("reprocess");
+    assert_eq!(re.unchanged, 1, "{re}");
+    let names: Vec<String> = store
+        .article_entities(id)
+        .await
+        .expect("q")
+        .into_iter()
+        .map(|e| e.name)
+        .collect();
+    assert!(
+        names.iter().any(|n| n == "Касым-Жомарт Токаев"),
+        "{names:?}"
+    );
+    // Given name and patronymic in an article naming Лукашенко: the same person.
+    assert!(
+        names.iter().any(|n| n == "Александр Лукашенко"),
+        "{names:?}"
+    );
+    assert!(
+        !names.iter().any(|n| n.contains("Григорьевич")),
+        "{names:?}"
+    );
+    // Нур-Султан and Астана are one place under its current name.
+    assert_eq!(
+        names.iter().filter(|n| *n == "Астана").count(),
+        1,
+        "{names:?}"
+    );
+    assert!(!names.iter().any(|n| n == "Нур-Султан"), "{names:?}");
+    let tags = store.article_tags(id).await.expect("tags");
+    assert!(tags.iter().any(|t| t == "Касым-Жомарт Токаев"), "{tags:?}");
+    assert_eq!(store.stats().await.expect("stats").versions, 1);
+}

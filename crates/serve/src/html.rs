@@ -30,9 +30,43 @@ pub fn safe_url(raw: &str) -> Option<url::Url> {
     matches!(u.scheme(), "http" | "https").then_some(u)
 }
 
-/// Percent-encodes a path segment or query value.
+/// Percent-encodes a query value (a space becomes `+`). For a path segment use [`seg`]:
+/// in a path `+` is a plus sign, so a name encoded this way would not come back.
 pub fn enc(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// Percent-encodes a path segment: everything but ASCII letters, digits and `-._~`, so
+/// spaces, `+`, `/`, `%`, quotes and Cyrillic all come back unchanged from axum's `Path`.
+pub fn seg(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The link of a registry entity: its id, then its name as a readable slug
+/// (`/entity/42-айбек-смадияров`, percent-encoded). Only the id is read back.
+pub fn entity_href(id: i64, name: &str) -> String {
+    let mut slug = String::new();
+    for c in khronika_store::registry::fold(name).chars() {
+        if c.is_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug: String = slug.trim_matches('-').chars().take(80).collect();
+    if slug.is_empty() {
+        format!("/entity/{id}")
+    } else {
+        format!("/entity/{id}-{}", seg(&slug))
+    }
 }
 
 const MONTHS_GEN: [&str; 12] = [
@@ -91,6 +125,7 @@ pub fn plural<'a>(n: u64, one: &'a str, few: &'a str, many: &'a str) -> &'a str 
 
 /// The portal's stylesheet: system fonts, one column on phones, main + sidebar from 900 px.
 pub const SITE_CSS: &str = r#"*,*::before,*::after{box-sizing:border-box}
+.chart{width:100%;max-width:720px;height:auto}.chart .bar{fill:#4a6fa5}.chart text{font-size:11px;fill:#555}.chart .axis{stroke:#999}
 html{-webkit-text-size-adjust:100%}
 body{margin:0;font:17px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1a1a1a;background:#fff}
 a{color:#0b4f8a}

@@ -3,7 +3,7 @@
 
 use khronika_model::{Analysis, Article, Block, Quote};
 
-use crate::html::{enc, esc_into};
+use crate::html::esc_into;
 
 /// Longest text we render in one block (bounded output on pathological input).
 const MAX_BLOCK_CHARS: usize = 50_000;
@@ -168,7 +168,11 @@ fn marked_text(o: &mut String, text: &str, quotes: &[&Quote]) {
 }
 
 /// "Кто что сказал": each quote with its attributed speaker and role, speakers linked.
-pub fn quotes_html(analysis: Option<&Analysis>) -> String {
+/// `speaker_href` gives the page of a speaker the registry knows; others stay plain text.
+pub fn quotes_html(
+    analysis: Option<&Analysis>,
+    speaker_href: &dyn Fn(&str) -> Option<String>,
+) -> String {
     let Some(a) = analysis else {
         return String::new();
     };
@@ -191,11 +195,17 @@ pub fn quotes_html(analysis: Option<&Analysis>) -> String {
             o.push_str("</p></blockquote>");
         }
         if let Some(sp) = &q.speaker {
-            o.push_str("<figcaption>— <a href=\"/entity/");
-            o.push_str(&enc(sp));
-            o.push_str("\">");
-            esc_into(&mut o, sp);
-            o.push_str("</a>");
+            o.push_str("<figcaption>— ");
+            match speaker_href(sp) {
+                Some(href) => {
+                    o.push_str("<a href=\"");
+                    esc_into(&mut o, &href);
+                    o.push_str("\">");
+                    esc_into(&mut o, sp);
+                    o.push_str("</a>");
+                }
+                None => esc_into(&mut o, sp),
+            }
             if let Some(role) = q.role.as_deref().filter(|r| !r.trim().is_empty()) {
                 o.push_str(", ");
                 esc_into(&mut o, role);
@@ -265,7 +275,7 @@ mod tests {
         let html = body_html(&article, Some(&analysis));
         assert!(html.contains("<mark class=\"quote\" title=\"Цитата: Айбек &lt;Смадияров&gt;\">Мы &lt;b&gt;исходили&lt;/b&gt; из интересов</mark>"), "{html}");
         assert!(!html.contains("<b>"));
-        let q = quotes_html(Some(&analysis));
+        let q = quotes_html(Some(&analysis), &|sp| Some(format!("/entity/{sp}")));
         assert!(q.contains("Айбек &lt;Смадияров&gt;"), "{q}");
         assert!(!q.contains("<Смадияров>"));
     }

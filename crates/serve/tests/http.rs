@@ -480,7 +480,8 @@ async fn portal_pages_render_and_link() {
     let r = get(s.addr, "/entity/%D0%90%D0%B9%D0%B1%D0%B5%D0%BA%20%D0%A1%D0%BC%D0%B0%D0%B4%D0%B8%D1%8F%D1%80%D0%BE%D0%B2", &[]).await;
     assert_eq!(r.status, 200, "entity page by name");
     assert!(r.body.contains("Что говорил") && r.body.contains("Мы исходили из своих интересов"));
-    assert!(r.body.contains("Хронология упоминаний"));
+    assert!(r.body.contains("Упоминания по дням") && r.body.contains("<svg class=\"chart\""));
+    assert!(r.body.contains("<h2 id=\"em-h\">Статьи</h2>"));
     for (path, status) in [
         ("/article/999999", 404),
         ("/article/abc", 404),
@@ -583,6 +584,11 @@ const ALLOWED_TAGS: &[&str] = &[
     "td",
     "strong",
     "img",
+    // The entity page's mention chart (inline SVG, no script).
+    "svg",
+    "line",
+    "rect",
+    "text",
 ];
 const ALLOWED_ATTRS: &[&str] = &[
     "lang",
@@ -615,6 +621,14 @@ const ALLOWED_ATTRS: &[&str] = &[
     "referrerpolicy",
     "width",
     "height",
+    "viewBox",
+    "x",
+    "y",
+    "x1",
+    "y1",
+    "x2",
+    "y2",
+    "text-anchor",
 ];
 
 /// Checks every tag in `html` against our own vocabulary: an escaped payload can never

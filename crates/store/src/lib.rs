@@ -45,6 +45,13 @@
 //! * **Source health**: [`Store::record_health`] keeps what extraction found per article page
 //!   and every failed fetch with its reason; [`Store::source_health`] sums them per source
 //!   (`khronika status`).
+//! * **Entity registry**: [`Store::put_articles`] links each article's mentions and quote
+//!   speakers to one entity per real person, organisation or place, by the backend-independent
+//!   rules of [`registry`] (folded keys, the regional gazetteer, surname evidence, majority
+//!   kind). Read with [`Store::find_entities`], [`Store::top_entities`] (by articles),
+//!   [`Store::entity_timeline`], [`Store::co_mentioned`], [`Store::article_entities`]. The
+//!   same text stored again with a different analysis or tags (a newer analyser,
+//!   `khronika reprocess`) rewrites the current version's derived rows, no new version.
 //! * **Migrations**: ordered SQL files under `migrations/<backend>/` (the PostgreSQL ones
 //!   mirror the SQLite ones number for number), applied in order and recorded in a
 //!   `schema_version` table; a newer database refuses to open with an older binary. SQLite
@@ -78,6 +85,7 @@ use khronika_model::Article;
 pub mod conformance;
 mod error;
 pub mod postgres;
+pub mod registry;
 mod sqlite;
 mod types;
 
@@ -136,11 +144,18 @@ pub trait Store: Send + Sync {
     /// Tags of an article's current version.
     async fn article_tags(&self, id: ArticleId) -> Result<Vec<String>>;
 
-    // ---- entities and tags ----
+    // ---- entities (the registry: `registry` holds the linking rules) and tags ----
     async fn get_entity(&self, id: EntityId) -> Result<Option<Entity>>;
-    /// Entities whose canonical name or an alias equals `name` (case-insensitive).
+    /// Entities whose key (`registry::fold` of the name, an old name or abbreviation led to
+    /// its gazetteer name) or an alias equals `name`'s; most articles first.
     async fn find_entities(&self, name: &str) -> Result<Vec<Entity>>;
-    /// The most mentioned entities, optionally of one kind.
+    /// Entities named in the same visible articles, most shared articles first.
+    async fn co_mentioned(&self, id: EntityId, limit: usize) -> Result<Vec<EntityCount>>;
+    /// The entities an article's current version names, most mentioned first.
+    async fn article_entities(&self, id: ArticleId) -> Result<Vec<EntityCount>>;
+    /// Articles and mentions of an entity per day (UTC), oldest first.
+    async fn entity_timeline(&self, id: EntityId) -> Result<Vec<DayCount>>;
+    /// The entities named in the most articles (then mentions), optionally of one kind.
     async fn top_entities(
         &self,
         kind: Option<khronika_model::EntityKind>,

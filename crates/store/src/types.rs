@@ -304,9 +304,39 @@ pub struct Entity {
     pub kind: EntityKind,
     /// Canonical name in the nominative.
     pub name: String,
-    /// Surface forms seen in texts.
+    /// Surface forms seen in texts, and other names (old names, abbreviations, the full
+    /// name with patronymic).
     pub aliases: Vec<String>,
     /// Mentions in current article versions.
+    pub mentions: u64,
+    /// Articles whose current version mentions it.
+    #[serde(default)]
+    pub articles: u64,
+    /// Time of the earliest and latest article mentioning it (RFC 3339, UTC).
+    #[serde(default)]
+    pub first_seen: Option<String>,
+    #[serde(default)]
+    pub last_seen: Option<String>,
+}
+
+/// An entity named beside another one or in one article, with a count (shared articles
+/// for co-mentions, mentions for an article's entities).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntityCount {
+    pub id: EntityId,
+    pub kind: EntityKind,
+    pub name: String,
+    pub count: u64,
+}
+
+/// Articles and mentions of an entity on one day (UTC, by article time).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayCount {
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    pub articles: u64,
     pub mentions: u64,
 }
 

@@ -52,7 +52,7 @@ async fn unmigrated_database_is_refused_and_migrate_is_idempotent() {
     let first = khronika_store::postgres::migrate(&url)
         .await
         .expect("migrate");
-    assert_eq!(first, vec![1, 2, 3, 4, 8]);
+    assert_eq!(first, vec![1, 2, 3, 4, 5, 8]);
     let again = khronika_store::postgres::migrate(&url)
         .await
         .expect("migrate again");
@@ -99,4 +99,58 @@ async fn concurrent_writers_keep_the_change_feed_dense() {
     let seqs: Vec<u64> = feed.iter().map(|c| c.seq).collect();
     assert_eq!(seqs, (1..=40).collect::<Vec<u64>>());
     assert_eq!(store.current_change_seq().await.expect("seq"), 40);
+}
+
+/// A database whose entities were keyed the old way (kind, exact name) is rebuilt into the
+/// registry by `migrate`, from the stored analyses: "Лукашенко" alone joins the full name.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migrate_rebuilds_the_registry_from_stored_analyses() {
+    use khronika_model::{Analysis, EntityKind, Mention};
+    use khronika_store::postgres::testing::execute;
+    let Some(server) = server_url() else { return };
+    let url = fresh_db(&server).await;
+    khronika_store::postgres::migrate(&url)
+        .await
+        .expect("migrate");
+    let store = PgStore::connect(&url).await.expect("connect");
+    let mention = |text: &str, start: usize| Mention {
+        start,
+        end: start + text.chars().count(),
+        kind: EntityKind::Person,
+        text: text.into(),
+        normal: text.into(),
+    };
+    let mut a = khronika_store::conformance::sample(
+        "https://r.example/1",
+        "Визит",
+        "Александр Лукашенко прибыл. Лукашенко заявил.",
+        1,
+        &[],
+    );
+    a.analysis = Some(Analysis {
+        entities: vec![mention("Александр Лукашенко", 0), mention("Лукашенко", 28)],
+        ..Default::default()
+    });
+    store.put_articles(&[a]).await.expect("put");
+    // The pre-registry state: one entity per exact name, and the flag migration 5 leaves.
+    for sql in [
+        "DELETE FROM mentions",
+        "DELETE FROM entities",
+        "INSERT INTO entities (kind, name, name_lc) VALUES ('PER', 'Лукашенко', 'лукашенко')",
+        "INSERT INTO meta (key, value) VALUES ('relink_entities', 1)",
+    ] {
+        execute(&url, sql).await.expect(sql);
+    }
+    let applied = khronika_store::postgres::migrate(&url)
+        .await
+        .expect("migrate again");
+    assert!(applied.is_empty(), "{applied:?}");
+    let found = store.find_entities("Лукашенко").await.expect("find");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].name, "Александр Лукашенко");
+    assert_eq!((found[0].mentions, found[0].articles), (2, 1));
+    let flag = execute(&url, "DELETE FROM meta WHERE key = 'relink_entities'")
+        .await
+        .expect("flag");
+    assert_eq!(flag, 0, "the rebuild clears its flag");
 }

@@ -14,6 +14,9 @@
 //! }
 //! ```
 //!
+//! [`tags::article_tags`] ranks 3–8 tags for an article (its entities, a recurring event
+//! phrase, the site's tags in the nominative).
+//!
 //! Architecture invariants: no I/O except [`Analyzer::from_file`]; no global mutable state;
 //! an [`Analyzer`] is immutable after loading and `Send + Sync`, so one instance serves a
 //! thread pool. Cost: ≈ 376 k multiply-adds per token (the CNN), ~30 MB of model memory.
@@ -30,6 +33,7 @@ mod post;
 mod qgemm;
 pub mod quotes;
 mod shape;
+pub mod tags;
 mod tensors;
 
 use khronika_morph::{Morph, Token};

@@ -10,8 +10,8 @@ use khronika_store::{ArticleId, DisplayPolicy, Story, StoryId};
 use maud::{html, Markup, PreEscaped};
 
 use super::{
-    add_copies, chips, error_page, news_list, not_found_page, page_blocking, render_sidebar,
-    server_error, story_list, story_originals, story_publications, views_label, Item, OpenGraph,
+    add_copies, error_page, news_list, not_found_page, page_blocking, render_sidebar, server_error,
+    story_list, story_originals, story_publications, views_label, Item, OpenGraph,
 };
 use crate::html::{ru_datetime, safe_url};
 use crate::{query_pairs, reader_tz, render, App, AppState};
@@ -106,6 +106,28 @@ pub async fn article(
         };
         let entities = render::top_entities(analysis, 12);
         let image = lead_image(article);
+        // Links by registry id: every name form of the article leads to its entity's page.
+        let registry: Vec<_> = a
+            .store
+            .article_entities(art.id)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+        let speaker_href = |sp: &str| {
+            use khronika_store::registry::{canonical, fold};
+            let key = canonical(sp, khronika_model::EntityKind::Person).map(|c| c.0);
+            let key = key.unwrap_or_else(|| fold(sp));
+            registry
+                .iter()
+                .find(|e| {
+                    let name = fold(&e.name);
+                    name == key
+                        || (e.kind == khronika_model::EntityKind::Person
+                            && name.rsplit(' ').next() == Some(key.as_str()))
+                })
+                .map(|e| crate::html::entity_href(e.id.0, &e.name))
+        };
 
         let main = html! {
             article {
@@ -164,7 +186,7 @@ pub async fn article(
                         // (its own tests check that); it stays a string builder because the
                         // quote marking interleaves markup with clipped text by offsets.
                         div class="body" { (PreEscaped(body)) }
-                        (PreEscaped(render::quotes_html(analysis)))
+                        (PreEscaped(render::quotes_html(analysis, &speaker_href)))
                     }
                     DisplayPolicy::LeadAndLink => {
                         @if let Some(u) = &original {
@@ -174,21 +196,21 @@ pub async fn article(
                                 }
                             }
                         }
-                        (PreEscaped(render::quotes_html(analysis)))
+                        (PreEscaped(render::quotes_html(analysis, &speaker_href)))
                     }
                 }
                 @if !article.tags.is_empty() {
                     nav class="tags" aria-label="Теги" {
                         h2 class="vh" { "Теги" }
                         @for t in article.tags.iter().take(30) {
-                            a href={ "/tag/" (crate::html::enc(t)) } { "#" (t) } " "
+                            a href={ "/tag/" (crate::html::seg(t)) } { "#" (t) } " "
                         }
                     }
                 }
-                @if !entities.is_empty() {
+                @if !registry.is_empty() {
                     section aria-labelledby="ent-h" {
                         h2 id="ent-h" { "Упоминаются" }
-                        p class="chips" { (chips("/entity/", entities.iter().map(|(n, _)| n))) }
+                        p class="chips" { (super::entity_chips(registry.get(..12).unwrap_or(&registry), false)) }
                     }
                 }
             }

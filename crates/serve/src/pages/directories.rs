@@ -83,6 +83,7 @@ pub async fn entities(State(app): State<AppState>, headers: HeaderMap) -> Respon
                 .map_err(|e| server_error(&a, &e.to_string()))?;
             let main = html! {
                 h1 { "Персоны, организации, места" }
+                p class="meta" { "По числу статей, в скобках" }
                 @for (kind, title) in [
                     (khronika_model::EntityKind::Person, "Персоны"),
                     (khronika_model::EntityKind::Organisation, "Организации"),
@@ -93,7 +94,9 @@ pub async fn entities(State(app): State<AppState>, headers: HeaderMap) -> Respon
                     p class="chips" {
                         @if of_kind.is_empty() { "Пока никого." }
                         @for e in of_kind {
-                            a href={ "/entity/" (e.id.0) } { (e.name) " (" (e.mentions) ")" } " "
+                            a href=(crate::html::entity_href(e.id.0, &e.name)) {
+                                (e.name) " (" (e.articles) ")"
+                            } " "
                         }
                     }
                 }

@@ -24,7 +24,7 @@ use maud::{html, Markup};
 
 pub use article::article;
 pub use directories::{entities, sources, tags, timezone};
-pub use entity::entity;
+pub use entity::{entity, entity_chips};
 pub use front::front;
 pub use listings::{rubric, source, tag};
 pub use search::search;
@@ -215,7 +215,7 @@ fn story_list(
 fn chips<'a>(prefix: &str, names: impl IntoIterator<Item = &'a String>) -> Markup {
     html! {
         @for n in names {
-            a href={ (prefix) (crate::html::enc(n)) } { (n) } " "
+            a href={ (prefix) (crate::html::seg(n)) } { (n) } " "
         }
     }
 }

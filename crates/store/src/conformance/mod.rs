@@ -39,7 +39,7 @@ mod stories;
 mod views;
 
 pub use articles::{change_feed, listing_and_filters, versions_and_dedup};
-pub use entities::entities_and_quotes;
+pub use entities::{entities_and_quotes, entity_registry};
 pub use frontier::frontier;
 pub use health::source_health;
 pub use organisation::{
@@ -87,6 +87,7 @@ pub const CHECKS: &[Check] = &[
     check!(listing_and_filters),
     check!(change_feed),
     check!(entities_and_quotes),
+    check!(entity_registry),
     check!(views_and_takedowns),
     check!(fetches_and_pages),
     check!(stories),

@@ -9,7 +9,7 @@ use super::fetches::{insert_fetch, upsert_page};
 use super::{clamp_limit, exec, lock_seq, next_seq, query_one, query_opt, CachedTx, VISIBLE};
 use crate::error::{Result, StoreError};
 use crate::sqlite::{
-    article_row, check_url, display_of, parse_cursor, rubric_from_code, MAX_URL_LEN,
+    article_row, check_url, display_of, parse_cursor, reanalysis, rubric_from_code, MAX_URL_LEN,
 };
 use crate::types::*;
 
@@ -64,6 +64,40 @@ async fn insert_version(
     Ok(())
 }
 
+/// Same text, new analysis or tags (a newer analyser, `khronika reprocess`): the current
+/// version takes them over and its derived rows are rebuilt, without a new version.
+async fn reanalysed(tx: &CachedTx<'_>, id: i64, version: i64, na: &NewArticle) -> Result<()> {
+    if na.analysis.is_none() {
+        return Ok(());
+    }
+    let Some(row) = query_opt(
+        tx,
+        "SELECT article, analysis FROM article_versions WHERE article_id = $1 AND version = $2",
+        &[&id, &version],
+    )
+    .await?
+    else {
+        return Ok(());
+    };
+    let Some(r) = reanalysis(row.try_get(0)?, row.try_get(1)?, na)? else {
+        return Ok(());
+    };
+    exec(
+        tx,
+        "UPDATE article_versions SET article = $3, analysis = $4 WHERE article_id = $1 AND version = $2",
+        &[&id, &version, &r.article_json, &r.analysis_json],
+    )
+    .await?;
+    let seq = next_seq(tx).await?;
+    exec(
+        tx,
+        "UPDATE articles SET change_seq = $2 WHERE id = $1",
+        &[&id, &seq],
+    )
+    .await?;
+    write_derived(tx, id, &r.article, Some(r.analysis)).await
+}
+
 async fn put_one(tx: &CachedTx<'_>, na: &NewArticle) -> Result<PutOutcome> {
     check_url(&na.url)?;
     if na.content_hash.is_empty() {
@@ -88,8 +122,11 @@ async fn put_one(tx: &CachedTx<'_>, na: &NewArticle) -> Result<PutOutcome> {
     };
     let row = article_row(na);
     let (outcome, article_id, keep) = match existing {
-        Some(((id, _, hash), by_hash)) if hash == na.content_hash => {
+        Some(((id, version, hash), by_hash)) if hash == na.content_hash => {
             add_alias_urls(tx, id, na).await?;
+            if !by_hash {
+                reanalysed(tx, id, version, na).await?;
+            }
             let o = if by_hash {
                 PutOutcome::Duplicate { id: ArticleId(id) }
             } else {

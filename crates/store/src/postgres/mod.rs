@@ -65,7 +65,11 @@ const MIGRATIONS: &[(i64, &str)] = &[
         4,
         include_str!("../../migrations/postgres/0004_source_health.sql"),
     ),
-    // 5–7 are taken by work on other branches; the frontier is 8 so the merges line up.
+    (
+        5,
+        include_str!("../../migrations/postgres/0005_entity_registry.sql"),
+    ),
+    // 6 and 7 are taken by work on other branches; the frontier is 8 so the merges line up.
     (
         8,
         include_str!("../../migrations/postgres/0008_frontier.sql"),
@@ -174,6 +178,9 @@ pub async fn migrate(url: &str) -> Result<Vec<i64>> {
         )
         .await?;
         applied.push(*version);
+    }
+    if let Some(n) = entities::relink_if_needed(&tx).await? {
+        tracing::info!(articles = n, "entity registry rebuilt from stored analyses");
     }
     tx.commit().await?;
     Ok(applied)
@@ -387,8 +394,19 @@ impl Store for PgStore {
     }
 
     async fn find_entities(&self, name: &str) -> Result<Vec<Entity>> {
-        let lc = name.trim().to_lowercase();
-        entities::find_entities(&**self.client().await?, &lc).await
+        entities::find_entities(&**self.client().await?, name.trim()).await
+    }
+
+    async fn co_mentioned(&self, id: EntityId, limit: usize) -> Result<Vec<EntityCount>> {
+        entities::co_mentioned(&**self.client().await?, id, limit).await
+    }
+
+    async fn article_entities(&self, id: ArticleId) -> Result<Vec<EntityCount>> {
+        entities::article_entities(&**self.client().await?, id).await
+    }
+
+    async fn entity_timeline(&self, id: EntityId) -> Result<Vec<DayCount>> {
+        entities::entity_timeline(&**self.client().await?, id).await
     }
 
     async fn top_entities(&self, kind: Option<EntityKind>, limit: usize) -> Result<Vec<Entity>> {

@@ -70,6 +70,69 @@ fn insert_version(
     Ok(())
 }
 
+/// Same text, new analysis or tags (a newer analyser, `khronika reprocess`): the current
+/// version takes them over and its derived rows are rebuilt, without a new version.
+fn reanalysed(tx: &Transaction<'_>, id: i64, version: i64, na: &NewArticle) -> Result<()> {
+    if na.analysis.is_none() {
+        return Ok(());
+    }
+    let stored: Option<(String, Option<String>)> = tx
+        .prepare_cached(
+            "SELECT article, analysis FROM article_versions WHERE article_id = ?1 AND version = ?2",
+        )?
+        .query_row(params![id, version], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((old_article, old_analysis)) = stored else {
+        return Ok(());
+    };
+    let Some(r) = reanalysis(&old_article, old_analysis.as_deref(), na)? else {
+        return Ok(());
+    };
+    tx.prepare_cached(
+        "UPDATE article_versions SET article = ?3, analysis = ?4 WHERE article_id = ?1 AND version = ?2",
+    )?
+    .execute(params![id, version, r.article_json, r.analysis_json])?;
+    let seq = next_seq(tx)?;
+    tx.prepare_cached("UPDATE articles SET change_seq = ?2 WHERE id = ?1")?
+        .execute(params![id, seq])?;
+    write_derived(tx, id, &r.article, Some(r.analysis))
+}
+
+/// What a re-analysed current version becomes (shared with the PostgreSQL backend).
+pub(crate) struct Reanalysis<'a> {
+    pub(crate) article: khronika_model::Article,
+    pub(crate) article_json: String,
+    pub(crate) analysis: &'a khronika_model::Analysis,
+    pub(crate) analysis_json: String,
+}
+
+/// The stored current version with `na`'s analysis and tags, or `None` when `na` brings no
+/// analysis or nothing differs.
+pub(crate) fn reanalysis<'a>(
+    old_article: &str,
+    old_analysis: Option<&str>,
+    na: &'a NewArticle,
+) -> Result<Option<Reanalysis<'a>>> {
+    let Some(analysis) = &na.analysis else {
+        return Ok(None);
+    };
+    let analysis_json = serde_json::to_string(analysis)?;
+    // Only the analysis and the tags are taken over: the rest of the article is what its
+    // version was stored with (the `articles` row mirrors it).
+    let mut article: khronika_model::Article = serde_json::from_str(old_article)?;
+    if old_analysis == Some(analysis_json.as_str()) && article.tags == na.article.tags {
+        return Ok(None);
+    }
+    article.tags.clone_from(&na.article.tags);
+    let article_json = serde_json::to_string(&article)?;
+    Ok(Some(Reanalysis {
+        article,
+        article_json,
+        analysis,
+        analysis_json,
+    }))
+}
+
 /// The listed columns of an article row (shared with the PostgreSQL backend).
 pub(crate) struct Row {
     pub(crate) title: Option<String>,
@@ -125,8 +188,11 @@ fn put_one(tx: &Transaction<'_>, na: &NewArticle) -> Result<PutOutcome> {
     };
     let row = article_row(na);
     let (outcome, article_id, keep) = match existing {
-        Some(((id, _, hash), by_hash)) if hash == na.content_hash => {
+        Some(((id, version, hash), by_hash)) if hash == na.content_hash => {
             add_alias_urls(tx, id, na)?;
+            if !by_hash {
+                reanalysed(tx, id, version, na)?;
+            }
             let o = if by_hash {
                 PutOutcome::Duplicate { id: ArticleId(id) }
             } else {

@@ -19,7 +19,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, SecondsFormat, Utc};
 use khronika_model::EntityKind;
 use rusqlite::types::Value;
-use rusqlite::{params, Connection, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::error::{Result, StoreError};
 use crate::types::*;
@@ -35,7 +35,7 @@ mod sources;
 mod views;
 
 // Shared with the PostgreSQL backend (validation and row shaping are backend-independent).
-pub(crate) use articles::{article_row, display_of};
+pub(crate) use articles::{article_row, display_of, reanalysis};
 pub(crate) use health::{
     count_extractions, pick_last_fetch, tally_extractions, KEEP_EXTRACTIONS, KEEP_FAILURES,
     MAX_DETAIL,
@@ -68,7 +68,11 @@ const MIGRATIONS: &[(i64, &str)] = &[
         4,
         include_str!("../../migrations/sqlite/0004_source_health.sql"),
     ),
-    // 5–7 are taken by work on other branches; the frontier is 8 so the merges line up.
+    (
+        5,
+        include_str!("../../migrations/sqlite/0005_entity_registry.sql"),
+    ),
+    // 6 and 7 are taken by work on other branches; the frontier is 8 so the merges line up.
     (8, include_str!("../../migrations/sqlite/0008_frontier.sql")),
 ];
 
@@ -139,6 +143,25 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
+/// After the registry migration, rebuild entities from the stored analyses once.
+fn relink_if_needed(conn: &mut Connection) -> Result<()> {
+    let pending: Option<i64> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'relink_entities'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if pending.is_none() {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let n = entities::relink_all(&tx)?;
+    tx.commit()?;
+    tracing::info!(articles = n, "entity registry rebuilt from stored analyses");
+    Ok(())
+}
+
 /// A read-only connection and the schema version it sees (reading it proves the file opens).
 fn read_only_connection(path: &Path, immutable: bool) -> Result<(Connection, i64)> {
     use rusqlite::OpenFlags;
@@ -193,6 +216,7 @@ impl SqliteStore {
         let mut writer = Connection::open(&path)?;
         configure(&writer)?;
         migrate(&mut writer)?;
+        relink_if_needed(&mut writer)?;
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
             let r = Connection::open(&path)?;
@@ -317,7 +341,7 @@ impl SqliteStore {
 
 // ---------- small helpers ----------
 
-fn ts(t: &DateTime<Utc>) -> String {
+pub(crate) fn ts(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
@@ -544,8 +568,21 @@ impl Store for SqliteStore {
     }
 
     async fn find_entities(&self, name: &str) -> Result<Vec<Entity>> {
-        let lc = name.trim().to_lowercase();
-        self.read(move |c| entities::find_entities(c, &lc)).await
+        let name = name.trim().to_string();
+        self.read(move |c| entities::find_entities(c, &name)).await
+    }
+
+    async fn co_mentioned(&self, id: EntityId, limit: usize) -> Result<Vec<EntityCount>> {
+        self.read(move |c| entities::co_mentioned(c, id, limit))
+            .await
+    }
+
+    async fn article_entities(&self, id: ArticleId) -> Result<Vec<EntityCount>> {
+        self.read(move |c| entities::article_entities(c, id)).await
+    }
+
+    async fn entity_timeline(&self, id: EntityId) -> Result<Vec<DayCount>> {
+        self.read(move |c| entities::entity_timeline(c, id)).await
     }
 
     async fn top_entities(&self, kind: Option<EntityKind>, limit: usize) -> Result<Vec<Entity>> {

@@ -6,8 +6,8 @@
 use khronika_model::EntityKind;
 
 use super::lexicon::{
-    is_descriptor, is_speech_gerund, is_speech_verb, is_title_word, locative_institution,
-    plural_group, role_head, verb_gender,
+    is_descriptor, is_institution_ref, is_speech_gerund, is_speech_verb, is_title_word,
+    locative_institution, plural_group, role_head, verb_gender,
 };
 use super::{lower_first, org_name, trim_span, Cand, Ctx, Gender, Who, DASHES};
 
@@ -478,6 +478,13 @@ impl<'a> Ctx<'a> {
         }
         if let Some(o) = self.org_at(s, e) {
             return Who::Named(org_name(o));
+        }
+        // "— говорится в сообщении ведомства": the institution is the organisation named last
+        // before the quote (how Kazinform, Tengrinews, Interfax and TASS cite press releases).
+        if words.iter().skip(1).any(|w| is_institution_ref(&w.low)) {
+            if let Some(o) = self.org_before(s) {
+                return Who::Named(org_name(o));
+            }
         }
         for w in words.iter().skip(1) {
             if is_descriptor(&w.low) {

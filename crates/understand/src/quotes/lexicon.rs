@@ -319,6 +319,24 @@ pub(super) fn is_descriptor(w: &str) -> bool {
         )
 }
 
+/// An institution named by a common noun in an attribution ("в сообщении ведомства",
+/// "в заявлении министерства", "на сайте акимата"): it refers back to an organisation.
+pub(super) fn is_institution_ref(w: &str) -> bool {
+    matches!(
+        w,
+        "ведомства"
+            | "министерства"
+            | "пресс-службы"
+            | "акимата"
+            | "департамента"
+            | "агентства"
+            | "управления"
+            | "комитета"
+            | "прокуратуры"
+            | "компании"
+    )
+}
+
 /// Words that govern the genitive or dative of a following name ("по словам X", "слова X").
 pub(super) fn is_oblique_governor(w: &str) -> bool {
     matches!(

@@ -11,6 +11,10 @@ use super::lexicon::{
 };
 use super::{fold, lower_first, Cand, Ctx, Gender, Person, Who};
 
+/// How far back (in the text's offsets, about two sentences) an institution noun in an
+/// attribution looks for the organisation it refers to.
+const ORG_BACK: usize = 400;
+
 impl<'a> Ctx<'a> {
     // ---------- people ----------
 
@@ -239,6 +243,15 @@ impl<'a> Ctx<'a> {
             .iter()
             .copied()
             .find(|m| m.start >= s && m.end <= e && m.kind == EntityKind::Organisation)
+    }
+
+    /// The organisation mentioned last before `pos`, at most [`ORG_BACK`] back.
+    pub(super) fn org_before(&self, pos: usize) -> Option<&Mention> {
+        self.mentions
+            .iter()
+            .copied()
+            .rev()
+            .find(|m| m.kind == EntityKind::Organisation && m.end <= pos && pos - m.end <= ORG_BACK)
     }
 
     /// A capitalised word in `[s, e)` whose surname matches a known person (the NER may miss
