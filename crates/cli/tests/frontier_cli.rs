@@ -254,8 +254,10 @@ fn three_workers_share_the_frontier_and_survive_a_kill_9() {
     // Politeness across workers: requests to one host (robots.txt apart: each process reads
     // it once, outside the frontier) are reserved slots `DELAY_MS` apart in the database.
     // What reaches the server also carries each process's wake-up jitter (2 shared cores,
-    // three workers and PostgreSQL), so single gaps can be shorter: the test holds the
-    // host's overall rate, the median gap and the 1st percentile, and prints the minimum.
+    // three workers and PostgreSQL): a late request shortens the gap after it by as much as
+    // it lengthened the one before, so single gaps say little. The test holds what a site
+    // feels instead: the host's overall rate, the median gap, and no burst — at most a
+    // couple of requests over the slots in any window of 25 delays.
     let delay = Duration::from_millis(DELAY_MS);
     let mut gaps = Vec::new();
     for h in 0..HOSTS {
@@ -274,6 +276,17 @@ fn three_workers_share_the_frontier_and_survive_a_kill_9() {
                 times.len()
             );
         }
+        let window = delay * 25;
+        let burst = (0..times.len())
+            .map(|i| {
+                times[i..]
+                    .iter()
+                    .take_while(|t| **t - times[i] < window)
+                    .count()
+            })
+            .max()
+            .unwrap_or(0);
+        assert!(burst <= 28, "host {h}: {burst} requests within {window:?}");
         gaps.extend(times.windows(2).map(|p| p[1] - p[0]));
     }
     gaps.sort();
@@ -286,7 +299,6 @@ fn three_workers_share_the_frontier_and_survive_a_kill_9() {
         pct(50)
     );
     assert!(pct(50) >= delay * 95 / 100, "median gap {:?}", pct(50));
-    assert!(pct(1) >= delay / 2, "1st percentile gap {:?}", pct(1));
     // Nothing lost, nothing stored twice.
     let stats = rt.block_on(async {
         let store = khronika_store::PgStore::connect(&db)
