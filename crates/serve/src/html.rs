@@ -125,6 +125,7 @@ pub fn plural<'a>(n: u64, one: &'a str, few: &'a str, many: &'a str) -> &'a str 
 
 /// The portal's stylesheet: system fonts, one column on phones, main + sidebar from 900 px.
 pub const SITE_CSS: &str = r#"*,*::before,*::after{box-sizing:border-box}
+img{max-width:100%;height:auto}
 .chart{width:100%;max-width:720px;height:auto}.chart .bar{fill:#4a6fa5}.chart text{font-size:11px;fill:#555}.chart .axis{stroke:#999}
 html{-webkit-text-size-adjust:100%}
 body{margin:0;font:17px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1a1a1a;background:#fff}
