@@ -555,15 +555,7 @@ impl Morph {
                 if ap.tag.case == Some(Case::Nomn) {
                     continue;
                 }
-                let t = Target {
-                    case: Some(Case::Nomn),
-                    number: ap.tag.number,
-                    gender: if ap.tag.number == Some(Number::Plur) {
-                        None
-                    } else {
-                        ap.tag.gender
-                    },
-                };
+                let t = nominative_target(ap.tag.number, ap.tag.gender);
                 if let Some(slot) = out.get_mut(a) {
                     *slot = self.inflect(ap, t);
                 }
@@ -670,15 +662,7 @@ impl Morph {
             if ap.tag.case == Some(Case::Nomn) {
                 continue;
             }
-            let t = Target {
-                case: Some(Case::Nomn),
-                number: hp.tag.number,
-                gender: if hp.tag.number == Some(Number::Plur) {
-                    None
-                } else {
-                    ap.tag.gender
-                },
-            };
+            let t = nominative_target(hp.tag.number, ap.tag.gender);
             if let Some(slot) = out.get_mut(a) {
                 *slot = self.inflect(ap, t);
             }
@@ -780,5 +764,18 @@ impl Morph {
         } else {
             None
         }
+    }
+}
+
+/// The nominative of a word in `number`; plurals have no gender to agree in.
+fn nominative_target(number: Option<Number>, gender: Option<Gender>) -> Target {
+    Target {
+        case: Some(Case::Nomn),
+        number,
+        gender: if number == Some(Number::Plur) {
+            None
+        } else {
+            gender
+        },
     }
 }
